@@ -1,0 +1,155 @@
+"""Writes of the core: keyword-only, validate → check scope → atomic → audit."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import pii
+from .audit import audit_record
+from .models import Household, Notification, Region, Resident, RoleAssignment
+from .scoping import Role, clear_cache, get_for_update, require_region
+
+RESIDENT_FIELDS = ("name", "status", "away_location", "is_party_member", "relation_to_head")
+
+
+def _check_household_region(household: Household, region: Region) -> None:
+    if not region.path.startswith(household.region.path) and not household.region.path.startswith(region.path):
+        raise ValidationError({"region": _("居民所属区域须与其户所在区域一致。")})
+
+
+def region_create(*, actor, parent: Region | None, code: str, name: str, kind: str) -> Region:
+    region = Region(parent=parent, code=code.strip(), name=name.strip(), kind=kind)
+    region.full_clean()
+    with transaction.atomic():
+        require_region(actor, parent or region, Region.scope_spec.roles_for("add"))
+        region.save()
+        audit_record(actor=actor, action="region.create", obj=region)
+    return region
+
+
+def household_create(*, actor, region: Region, number: str, address: str) -> Household:
+    household = Household(region=region, number=number.strip(), address=address.strip())
+    household.full_clean(exclude=["head"])
+    with transaction.atomic():
+        require_region(actor, region, Household.scope_spec.roles_for("add"))
+        household.save()
+        audit_record(actor=actor, action="household.create", obj=household)
+    return household
+
+
+def household_update(*, actor, household_id: int, region: Region, address: str, head: Resident | None = None) -> Household:
+    with transaction.atomic():
+        household = get_for_update(Household, actor, household_id)
+        require_region(actor, region, Household.scope_spec.roles_for("change"))
+        if head is not None and head.household_id != household.pk:
+            raise ValidationError({"head": _("户主须是本户成员。")})
+        before = (household.region_id, household.address, household.head_id)
+        household.region, household.address, household.head = region, address.strip(), head
+        household.full_clean()
+        household.save()
+        if before != (household.region_id, household.address, household.head_id):
+            audit_record(actor=actor, action="household.update", obj=household)
+    return household
+
+
+def resident_create(*, actor, household: Household, region: Region, name: str, id_number: str,
+                    phone: str = "", status: str = Resident.Status.RESIDENT, away_location: str = "",
+                    is_party_member: bool = False, relation_to_head: str = "") -> Resident:
+    resident = Resident(household=household, region=region, name=name.strip(), status=status,
+                        away_location=away_location.strip(), is_party_member=is_party_member,
+                        relation_to_head=relation_to_head.strip())
+    errors = {}
+    try:
+        resident.set_id_number(id_number)
+    except ValidationError as e:
+        errors["id_number"] = e.messages
+    try:
+        resident.set_phone(phone)
+    except ValidationError as e:
+        errors["phone"] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    _check_household_region(household, region)
+    _check_away(resident)
+    with transaction.atomic():
+        require_region(actor, region, Resident.scope_spec.roles_for("add"))
+        require_region(actor, household.region, Household.scope_spec.roles_for("view"))
+        if Resident.objects.filter(id_hash=resident.id_hash).exists():
+            raise ValidationError({"id_number": _("该身份证号已登记。")})
+        try:
+            with transaction.atomic():
+                resident.save()
+        except IntegrityError:  # a concurrent registration of the same number
+            raise ValidationError({"id_number": _("该身份证号已登记。")})
+        audit_record(actor=actor, action="resident.create", obj=resident)
+    return resident
+
+
+def _check_away(resident: Resident) -> None:
+    if resident.status == Resident.Status.AWAY and not resident.away_location:
+        raise ValidationError({"away_location": _("外出村民请填写现居地。")})
+    if resident.status == Resident.Status.RESIDENT:
+        resident.away_location = ""
+
+
+def resident_update(*, actor, resident_id: int, region: Region | None = None, phone: str | None = None,
+                    **fields) -> Resident:
+    unknown = set(fields) - set(RESIDENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    with transaction.atomic():
+        resident = get_for_update(Resident, actor, resident_id)
+        before_status = resident.status
+        for key, value in fields.items():
+            setattr(resident, key, value.strip() if isinstance(value, str) else value)
+        if region is not None and region.pk != resident.region_id:
+            require_region(actor, region, Resident.scope_spec.roles_for("change"))
+            _check_household_region(resident.household, region)
+            resident.region = region
+        if phone is not None:
+            try:
+                resident.set_phone(phone)
+            except ValidationError as e:
+                raise ValidationError({"phone": e.messages})
+        _check_away(resident)
+        resident.full_clean(exclude=["user", "household", "region"])
+        resident.save()
+        audit_record(actor=actor, action="resident.update", obj=resident, from_state=before_status,
+                     to_state=resident.status, data={"fields": sorted(fields) + (["phone"] if phone is not None else [])})
+    return resident
+
+
+def resident_reveal_id(*, actor, resident_id: int, reason: str) -> str:
+    """The only way the full ID number leaves the database; every call is audit-logged."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写查看完整身份证号的事由。")})
+    with transaction.atomic():
+        resident = get_for_update(Resident, actor, resident_id, action="reveal")
+        audit_record(actor=actor, action="resident.reveal_id", obj=resident, reason=reason.strip())
+    return pii.decrypt(resident.id_cipher)
+
+
+def role_assign(*, actor, user, role: str, region: Region) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError({"role": _("未知角色。")})
+    if region.level not in RoleAssignment.ROLE_LEVELS[role]:
+        raise ValidationError({"region": _("该角色不能任命在这一级区域。")})
+    with transaction.atomic():
+        require_region(actor, region, RoleAssignment.scope_spec.roles_for("add"))
+        assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
+        if not assignment.active:
+            assignment.active = True
+            assignment.save(update_fields=["active"])
+        audit_record(actor=actor, action="role.assign", obj=assignment, to_state=role)
+    clear_cache(user)
+    return assignment
+
+
+def notification_mark_read(*, actor, notification_id: int | None = None) -> int:
+    """Mark one (or, with no id, all) of the actor's notifications read."""
+    qs = Notification.objects.restrict(actor, "change").filter(read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,29 @@
+"""Viewsets are configuration on top of these bases: the queryset is always restricted."""
+from __future__ import annotations
+
+from rest_framework import mixins, viewsets
+
+
+class ScopedViewSetMixin:
+    """`get_queryset()` passes through `restrict(user, "view")`; writes go through actions, which
+    re-check scope for their own action inside the transaction."""
+
+    queryset = None
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is not a route (JSON 404)
+    selector = None  # optional: callable(*, user) -> restricted queryset with what is shown preloaded
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        if self.selector is not None:
+            return type(self).selector(user=user)
+        return self.queryset.restrict(user, "view")
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and retrieve; subclasses add create/update/workflow verbs that call actions."""

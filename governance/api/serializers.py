@@ -1,0 +1,131 @@
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from governance import pii
+from governance.models import AuditEntry, Household, Notification, Region, Resident, RoleAssignment
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "kind", "level", "parent", "path"]
+
+
+class RegionCreateSerializer(serializers.Serializer):
+    parent = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(max_length=18)
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=Region.Kind.choices)
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "number", "address", "region", "head", "member_count", "created_at"]
+
+
+class HouseholdWriteSerializer(serializers.Serializer):
+    region = serializers.IntegerField()
+    number = serializers.CharField(max_length=32)
+    address = serializers.CharField(max_length=200)
+
+
+class ResidentSerializer(serializers.ModelSerializer):
+    """ID number and phone leave the API masked; the full number only through POST …/reveal/."""
+
+    id_number = serializers.CharField(source="id_masked", read_only=True)
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Resident
+        fields = ["id", "name", "id_number", "gender", "birth_date", "phone", "household", "region", "region_name",
+                  "status", "away_location", "is_party_member", "relation_to_head", "updated_at"]
+
+
+class ResidentCreateSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    region = serializers.IntegerField(required=False, help_text=_("默认为户所在区域"))
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18, help_text=_("18位身份证号，GB 11643校验"))
+    phone = serializers.CharField(max_length=14, required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=Resident.Status.choices, default=Resident.Status.RESIDENT)
+    away_location = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    is_party_member = serializers.BooleanField(default=False)
+    relation_to_head = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+    def validate_id_number(self, value):
+        try:
+            return pii.parse_id_number(value).value
+        except Exception as exc:  # django ValidationError: pass its message on
+            raise serializers.ValidationError(getattr(exc, "messages", [str(exc)]))
+
+
+class ResidentUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False)
+    region = serializers.IntegerField(required=False)
+    phone = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Resident.Status.choices, required=False)
+    away_location = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    is_party_member = serializers.BooleanField(required=False)
+    relation_to_head = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class RevealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class RevealResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    id_number = serializers.CharField()
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "user", "username", "role", "region", "active"]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
+    object_type = serializers.CharField(source="content_type.model", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "action", "object_type", "object_id", "object_repr", "region",
+                  "from_state", "to_state", "reason"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "created_at", "title", "body", "url", "read_at"]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    roles = RoleAssignmentSerializer(many=True)
+    unread_notifications = serializers.IntegerField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+User = get_user_model()

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Household, Region, Resident
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
+
+
+def scoped_regions(user, levels, action="add", model=Resident):
+    from .scoping import role_paths, subtree_q
+
+    paths = role_paths(user, model.scope_spec.roles_for(action))
+    qs = Region.objects.filter(level__in=levels).order_by("path")
+    if getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(subtree_q(paths)) if paths else qs.none()
+
+
+class HouseholdForm(forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域（村民小组/小区/楼栋）"))
+    number = forms.CharField(label=_("户号"), max_length=32)
+    address = forms.CharField(label=_("住址"), max_length=200)
+
+    def __init__(self, *args, user, instance: Household | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scoped_regions(user, [3, 4, 5], "change" if instance else "add", Household)
+        if instance is not None:
+            self.fields["number"].disabled = True
+            self.fields["head"] = forms.ModelChoiceField(
+                queryset=instance.members.all(), required=False, label=_("户主")
+            )
+            self.initial.update(region=instance.region_id, number=instance.number, address=instance.address,
+                                head=instance.head_id)
+
+
+class ResidentForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=1,
+                                help_text=_("18位，末位可为X；出生日期和性别由号码自动得出。"))
+    phone = forms.CharField(label=_("手机号"), max_length=14, required=False)
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域"))
+    relation_to_head = forms.CharField(label=_("与户主关系"), max_length=20, required=False)
+    status = forms.ChoiceField(label=_("居住状态"), choices=Resident.Status.choices)
+    away_location = forms.CharField(label=_("现居地（外出）"), max_length=100, required=False)
+    is_party_member = forms.BooleanField(label=_("党员"), required=False)
+
+    def __init__(self, *args, user, household: Household, instance: Resident | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        action = "change" if instance else "add"
+        # A resident lives where the household is registered, or in a building below it.
+        self.fields["region"].queryset = scoped_regions(user, [3, 4, 5], action).filter(
+            path__startswith=household.region.path
+        )
+        self.initial.setdefault("region", household.region_id)
+        if instance is not None:
+            del self.fields["id_number"]
+            self.fields["phone"].help_text = _("留空表示不修改；当前：%(m)s") % {"m": instance.phone_masked or "—"}
+            self.initial.update(name=instance.name, region=instance.region_id, status=instance.status,
+                                away_location=instance.away_location, is_party_member=instance.is_party_member,
+                                relation_to_head=instance.relation_to_head)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看事由"), max_length=200,
+                             help_text=_("例如：办理社保代办需核对证件。每次查看都会记入审计日志。"))

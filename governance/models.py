@@ -1,0 +1,376 @@
+"""The core: the region tree, households and residents, role assignments, audit log, notifications."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from . import pii
+from .scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, RestrictedManager, Role, ScopeSpec
+
+
+class Region(models.Model):
+    """A node of 县 → 乡镇/街道 → 村/社区 → 村民小组/小区(网格) → 楼栋.
+
+    `path` is the materialized path: the significant digits of the statistical code (6 for the
+    county, +3 per level). "Everything under X" is `path LIKE 'X%'` on one indexed column.
+    Counties, townships and villages carry the 12-digit statistical code (zero-padded); groups and
+    buildings extend it by three digits each (15 and 18 digits).
+    """
+
+    class Level(models.IntegerChoices):
+        COUNTY = 1, _("县")
+        TOWNSHIP = 2, _("乡镇/街道")
+        VILLAGE = 3, _("村/社区")
+        GROUP = 4, _("村民小组/小区（网格）")
+        BUILDING = 5, _("楼栋")
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("县")
+        TOWNSHIP = "township", _("乡镇")
+        SUBDISTRICT = "subdistrict", _("街道")
+        VILLAGE = "village", _("行政村")
+        COMMUNITY = "community", _("社区")
+        GROUP = "group", _("村民小组")
+        COMPOUND = "compound", _("小区")
+        BUILDING = "building", _("楼栋")
+
+    KIND_LEVEL = {
+        Kind.COUNTY: Level.COUNTY,
+        Kind.TOWNSHIP: Level.TOWNSHIP,
+        Kind.SUBDISTRICT: Level.TOWNSHIP,
+        Kind.VILLAGE: Level.VILLAGE,
+        Kind.COMMUNITY: Level.VILLAGE,
+        Kind.GROUP: Level.GROUP,
+        Kind.COMPOUND: Level.GROUP,
+        Kind.BUILDING: Level.BUILDING,
+    }
+    PATH_LENGTH = {1: 6, 2: 9, 3: 12, 4: 15, 5: 18}
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("上级"))
+    code = models.CharField(_("统计代码"), max_length=18, unique=True)
+    path = models.CharField(_("路径"), max_length=18, unique=True, editable=False)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, editable=False)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(
+        region="self",
+        roles={
+            "view": frozenset(Role.values),
+            "change": COUNTY | TOWNSHIP,
+            "add": COUNTY | TOWNSHIP,
+        },
+    )
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["path"]
+        indexes = [
+            # LIKE 'prefix%' on PostgreSQL needs the pattern operator class to use the index.
+            models.Index(fields=["path"], name="region_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "path"], name="region_level_path"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level=1) & Q(parent__isnull=True)) | (Q(level__gt=1) & Q(parent__isnull=False)),
+                name="region_parent_matches_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("region_detail", args=[self.pk])
+
+    @staticmethod
+    def path_from_code(code: str, level: int) -> str:
+        return code[: Region.PATH_LENGTH[level]]
+
+    def clean(self) -> None:
+        self.level = self.KIND_LEVEL.get(self.kind, 0)
+        if not self.level:
+            raise ValidationError({"kind": _("未知的区域类型。")})
+        code = (self.code or "").strip()
+        want = 12 if self.level <= 3 else self.PATH_LENGTH[self.level]
+        if not code.isdigit() or len(code) != want:
+            raise ValidationError({"code": _("%(kind)s的统计代码应为%(n)d位数字。") % {"kind": self.get_kind_display(), "n": want}})
+        sig = self.PATH_LENGTH[self.level]
+        if self.level <= 3 and code[sig:] != "0" * (12 - sig):
+            raise ValidationError({"code": _("%(kind)s的统计代码第%(n)d位之后应为0。") % {"kind": self.get_kind_display(), "n": sig}})
+        if code[sig - 3 : sig] == "000":
+            raise ValidationError({"code": _("本级代码段不能为000。")})
+        if self.level == 1:
+            if self.parent_id:
+                raise ValidationError({"parent": _("县没有上级区域。")})
+        else:
+            if self.parent is None:
+                raise ValidationError({"parent": _("请选择上级区域。")})
+            if self.parent.level != self.level - 1:
+                raise ValidationError({"parent": _("上级区域的层级不对：%(kind)s的上级应是上一级区域。") % {"kind": self.get_kind_display()}})
+            if not code.startswith(self.parent.path):
+                raise ValidationError({"code": _("统计代码应以上级区域代码 %(p)s 开头。") % {"p": self.parent.path}})
+        self.path = self.path_from_code(code, self.level)
+
+    def save(self, *args, **kwargs):
+        self.level = self.KIND_LEVEL[self.kind]
+        self.path = self.path_from_code(self.code, self.level)
+        super().save(*args, **kwargs)
+
+    def ancestors(self) -> models.QuerySet:
+        prefixes = [self.path[:n] for n in self.PATH_LENGTH.values() if n < len(self.path)]
+        return Region.objects.filter(path__in=prefixes).order_by("level")
+
+    def subtree(self) -> models.QuerySet:
+        return Region.objects.filter(path__startswith=self.path)
+
+    def ancestor_at(self, level: int) -> "Region | None":
+        if self.level == level:
+            return self
+        return Region.objects.filter(path=self.path[: self.PATH_LENGTH[level]]).first() if self.level > level else None
+
+
+class Household(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("所属区域"))
+    number = models.CharField(_("户号"), max_length=32, unique=True)
+    address = models.CharField(_("住址"), max_length=200)
+    head = models.ForeignKey("Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("户主"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(
+        region="region",
+        roles={"view": STAFF_ROLES, "change": MANAGERS | {Role.VILLAGE_ASSISTANT}, "add": MANAGERS | {Role.VILLAGE_ASSISTANT}},
+        owner="members__user",
+        owner_actions=frozenset({"view"}),
+    )
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.address}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("household_detail", args=[self.pk])
+
+
+class Resident(models.Model):
+    class Status(models.TextChoices):
+        RESIDENT = "home", _("在村")
+        AWAY = "away", _("外出")
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("户"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="residents", verbose_name=_("所属区域"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="resident", verbose_name=_("登录账号"))
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    # The ID number: encrypted at rest, unique through its keyed hash, shown only masked.
+    id_cipher = models.TextField(editable=False)
+    id_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    phone_cipher = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=11, blank=True, editable=False)
+    status = models.CharField(_("居住状态"), max_length=8, choices=Status.choices, default=Status.RESIDENT)
+    away_location = models.CharField(_("现居地（外出）"), max_length=100, blank=True)
+    is_party_member = models.BooleanField(_("党员"), default=False)
+    relation_to_head = models.CharField(_("与户主关系"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(
+        region="region",
+        roles={
+            "view": STAFF_ROLES,
+            "change": MANAGERS | {Role.VILLAGE_ASSISTANT},
+            "add": MANAGERS | {Role.VILLAGE_ASSISTANT},
+            # Who may see the full ID number, through the audited reveal action.
+            "reveal": MANAGERS | {Role.VILLAGE_ASSISTANT},
+        },
+        owner="user",
+        owner_actions=frozenset({"view"}),
+        grants="governance.ResidentUserObjectPermission",
+    )
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+        ordering = ["region__path", "name", "id"]
+        permissions = [("reveal_resident", _("查看完整身份证号"))]
+        indexes = [models.Index(fields=["region", "name"], name="resident_region_name")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="away") | ~Q(away_location=""), name="resident_away_has_location"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("resident_detail", args=[self.pk])
+
+    def set_id_number(self, raw: str) -> None:
+        parsed = pii.parse_id_number(raw)
+        self.id_cipher = pii.encrypt(parsed.value)
+        self.id_hash = pii.keyed_hash(parsed.value)
+        self.id_masked = pii.mask_id(parsed.value)
+        self.birth_date = parsed.birth_date
+        self.gender = parsed.gender
+
+    def set_phone(self, raw: str) -> None:
+        value = pii.normalize_phone(raw) if raw else ""
+        self.phone_cipher = pii.encrypt(value)
+        self.phone_hash = pii.keyed_hash(value)
+        self.phone_masked = pii.mask_phone(value)
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+class ResidentUserObjectPermission(UserObjectPermissionBase):
+    """Per-object grants on residents (guardian's direct-FK form: indexed, no generic join)."""
+
+    content_object = models.ForeignKey(Resident, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("居民授权")
+        verbose_name_plural = _("居民授权")
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
+                             verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("区域"))
+    active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(
+        region="region",
+        roles={"view": COUNTY | TOWNSHIP | {Role.VILLAGE_SECRETARY}, "change": COUNTY, "add": COUNTY},
+        owner="user",
+        owner_actions=frozenset({"view"}),
+    )
+
+    # The level each role is assigned at: a village secretary's scope is a village, not a county.
+    ROLE_LEVELS = {
+        Role.COUNTY_ADMIN: {1},
+        Role.TOWNSHIP_HEAD: {2},
+        Role.TOWNSHIP_STAFF: {2},
+        Role.VILLAGE_SECRETARY: {3},
+        Role.VILLAGE_ASSISTANT: {3},
+        Role.GRID_LEADER: {4},
+        Role.UNIT_STAFF: {2, 3},
+        Role.RESIDENT: {3},
+    }
+
+    class Meta:
+        verbose_name = _("角色任命")
+        verbose_name_plural = _("角色任命")
+        ordering = ["region__path", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], name="role_assignment_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "active"], name="role_assignment_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when, from which state to which, and why. Append-only."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("操作人"))
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("区域"))
+    from_state = models.CharField(_("原状态"), max_length=64, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=64, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="region", roles={"view": COUNTY})
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("接收人"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region=None, owner="user", owner_actions=frozenset({"view", "change"}))
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JobStatus(models.Model):
+    """The last run of each scheduled job, so the county can see that background work is alive."""
+
+    name = models.CharField(_("任务"), max_length=100, unique=True)
+    last_started_at = models.DateTimeField(_("最近开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("最近完成"), null=True, blank=True)
+    progress_done = models.BigIntegerField(_("已处理"), default=0)
+    progress_total = models.BigIntegerField(_("总数"), default=0)
+    last_result = models.JSONField(_("结果"), default=dict, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region=None, roles={"view": COUNTY})
+
+    class Meta:
+        verbose_name = _("后台任务状态")
+        verbose_name_plural = _("后台任务状态")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,12 @@
+"""Celery tasks of the core: thin — fetch by id, call the action."""
+from celery import shared_task
+
+from .jobs import job_run
+
+
+@shared_task(name="governance.tasks.heartbeat")
+def heartbeat() -> str:
+    """Beat runs this every minute; the county's home page shows when it last ran."""
+    with job_run("heartbeat") as progress:
+        progress.result["ok"] = True
+    return "ok"

@@ -1,0 +1,35 @@
+"""The authorization matrix's registry: how to make one object of each model in a given region.
+
+Each app registers its models in `<app>/tests/matrix.py` (imported by the matrix test):
+
+    from governance.tests.matrix import register
+    register(Issue, lambda region, tree, personas: make_issue(region=region))
+
+`region` is a village-level or lower region (A1's group or B1's compound): the factory makes an
+object that belongs there. An API endpoint or page whose model has no factory here fails the matrix.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+FACTORIES: dict[type, Callable] = {}
+
+# URL names of pages/endpoints that are about no object and need only a login (lists scoped by
+# their selector, forms, dashboards), or are public. Apps add theirs with `register_page`.
+PUBLIC_URL_NAMES: set[str] = {"login", "logout", "set_language", "api_token", "api_schema", "api_docs"}
+LOGIN_URL_NAMES: set[str] = set()
+# URL kwarg -> model, for pages whose object is named by a kwarg other than the view's own `pk`.
+KWARG_MODELS: dict[str, type] = {}
+
+
+def register(model: type, factory: Callable) -> None:
+    FACTORIES[model] = factory
+
+
+def register_pages(*url_names: str) -> None:
+    """Pages with no object in their URL: anonymous is sent to login, anyone else gets a scoped page."""
+    LOGIN_URL_NAMES.update(url_names)
+
+
+def register_kwarg(kwarg: str, model: type) -> None:
+    KWARG_MODELS[kwarg] = model

@@ -1,0 +1,23 @@
+"""The core's entries in the authorization matrix."""
+from governance.audit import audit_record
+from governance.models import AuditEntry, Household, Notification, Region, Resident, RoleAssignment
+from governance.scoping import Role
+
+from .fixtures import make_household, make_resident
+from .matrix import register, register_kwarg, register_pages
+
+register(Region, lambda region, side, tree, p: region)
+register(Household, lambda region, side, tree, p: make_household(region))
+register(Resident, lambda region, side, tree, p: make_resident(region))
+register(RoleAssignment, lambda region, side, tree, p: RoleAssignment.objects.create(
+    user=p.village_assistant_a1 if side == "a" else p.grid_leader_b1, role=Role.RESIDENT,
+    region=region.parent))
+register(AuditEntry, lambda region, side, tree, p: audit_record(actor=None, action="matrix.test", obj=region))
+register(Notification, lambda region, side, tree, p: Notification.objects.create(
+    user=p.resident_a1 if side == "a" else p.resident_b1, title="matrix"))
+register_kwarg("household_pk", Household)
+register_pages("home", "region_list", "household_list", "household_add", "resident_list", "role_assignment_list",
+               "audit_list", "notification_list", "notifications_mark_read", "api_me")
+register_kwarg("household_edit:pk", Household)
+register_kwarg("resident_edit:pk", Resident)
+register_kwarg("resident_reveal:pk", Resident)

@@ -1,0 +1,19 @@
+import pytest
+
+from .fixtures import make_resident
+
+
+@pytest.mark.browser
+def test_a_village_secretary_sees_their_villagers_and_not_another_village(page, tree, personas):
+    ours = make_resident(tree.A1g, name="本村张三")
+    theirs = make_resident(tree.B1g, name="外村李四")
+    page.login("village_secretary_a1")
+    page.goto("/residents/")
+    table = page.locator("#resident-table")
+    assert "本村张三" in table.inner_text()
+    assert "外村李四" not in table.inner_text()
+    # The ID number is masked in the list.
+    assert ours.id_masked in table.inner_text()
+    page.goto(f"/residents/{theirs.pk}/")
+    assert "未找到" in page.content()
+    assert not page.external_requests

@@ -1,0 +1,51 @@
+"""Root URLconf. Uploaded files are never served as public media: each app serves its
+attachments through a scoped view. Each domain app owns `<app>/urls.py` (pages) and `<app>/api/urls.py` (API),
+included here under /<app>/ and /api/v1/<app>/."""
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+from .api import views as api_views
+
+DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation"]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("regions/", views.RegionListView.as_view(), name="region_list"),
+    path("regions/<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
+    path("households/", views.HouseholdListView.as_view(), name="household_list"),
+    path("households/add/", views.HouseholdCreateView.as_view(), name="household_add"),
+    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
+    path("households/<int:pk>/edit/", views.HouseholdEditView.as_view(), name="household_edit"),
+    path("households/<int:household_pk>/residents/add/", views.ResidentCreateView.as_view(), name="resident_add"),
+    path("residents/", views.ResidentListView.as_view(), name="resident_list"),
+    path("residents/<int:pk>/", views.ResidentDetailView.as_view(), name="resident_detail"),
+    path("residents/<int:pk>/edit/", views.ResidentEditView.as_view(), name="resident_edit"),
+    path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
+    path("roles/", views.RoleAssignmentListView.as_view(), name="role_assignment_list"),
+    path("audit/", views.AuditListView.as_view(), name="audit_list"),
+    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    # API
+    path("api/v1/auth/token/", api_views.ObtainTokenView.as_view(), name="api_token"),
+    path("api/v1/me/", api_views.MeView.as_view(), name="api_me"),
+    path("api/v1/governance/", include("governance.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+for app in DOMAIN_APPS:
+    if find_spec(f"{app}.urls"):
+        urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
+    if find_spec(f"{app}.api") and find_spec(f"{app}.api.urls"):
+        urlpatterns.append(path(f"api/v1/{app}/", include(f"{app}.api.urls")))
+
+handler404 = "governance.views.not_found"

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from . import actions, selectors
+from .filtersets import AuditEntryFilterSet, HouseholdFilterSet, RegionFilterSet, ResidentFilterSet, RoleAssignmentFilterSet
+from .forms import HouseholdForm, ResidentForm, RevealForm
+from .generic import ActionFormView, ObjectDetailView, ObjectListView
+from .scoping import can
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "governance/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["roots"] = selectors.user_root_regions(user=user)
+        ctx["assignments"] = user.role_assignments.filter(active=True).select_related("region")
+        ctx["jobs"] = selectors.job_status_list(user=user)
+        ctx["notifications"] = selectors.notification_list(user=user)[:10]
+        return ctx
+
+
+# --- Regions -------------------------------------------------------------------------------------
+
+class RegionListView(ObjectListView):
+    selector = selectors.region_list
+    filterset_class = RegionFilterSet
+    template_name = "governance/region_list.html"
+    title = _("区域")
+
+    def get_base_queryset(self):
+        qs = super().get_base_queryset()
+        if not self.request.GET:
+            return qs.filter(pk__in=selectors.user_root_regions(user=self.request.user).values("pk"))
+        return qs
+
+
+class RegionDetailView(ObjectDetailView):
+    selector = selectors.region_list
+    template_name = "governance/region_detail.html"
+    context_object_name = "region"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, region = self.request.user, self.object
+        ctx["children"] = selectors.region_children(user=user, region=region)
+        ctx["ancestors"] = selectors.region_list(user=user).filter(pk__in=region.ancestors().values("pk"))
+        residents = selectors.resident_list(user=user).filter(region__in=region.subtree().values("pk"))
+        ctx["resident_count"] = residents.count()
+        ctx["household_count"] = selectors.household_list(user=user).filter(
+            region__in=region.subtree().values("pk")).count()
+        ctx["panels"] = region_panels(user=user, region=region)
+        return ctx
+
+
+def region_panels(*, user, region):
+    """Sections other apps contribute to a region's page (registered in governance.panels)."""
+    from .panels import panels_for
+
+    return panels_for(user=user, region=region)
+
+
+# --- Households ----------------------------------------------------------------------------------
+
+class HouseholdListView(ObjectListView):
+    selector = selectors.household_list
+    filterset_class = HouseholdFilterSet
+    template_name = "governance/household_list.html"
+    title = _("户")
+
+
+class HouseholdDetailView(ObjectDetailView):
+    selector = selectors.household_list
+    template_name = "governance/household_detail.html"
+    context_object_name = "household"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["members"] = selectors.resident_list(user=self.request.user).filter(household=self.object)
+        ctx["can_change"] = can(self.request.user, self.object, "change")
+        return ctx
+
+
+class HouseholdCreateView(ActionFormView):
+    template_name = "governance/form.html"
+    success_message = _("已登记新户。")
+    extra_context = {"title": _("登记新户")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.household_create(actor=self.request.user, region=d["region"], number=d["number"],
+                                        address=d["address"])
+
+
+class HouseholdEditView(ActionFormView):
+    template_name = "governance/form.html"
+    success_message = _("已保存。")
+    extra_context = {"title": _("修改户信息")}
+
+    def load(self, pk):
+        self.household = get_object_or_404(selectors.household_list(user=self.request.user), pk=pk)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.household}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.household_update(actor=self.request.user, household_id=self.household.pk, region=d["region"],
+                                        address=d["address"], head=d.get("head"))
+
+
+# --- Residents -----------------------------------------------------------------------------------
+
+class ResidentListView(ObjectListView):
+    selector = selectors.resident_list
+    filterset_class = ResidentFilterSet
+    template_name = "governance/resident_list.html"
+    title = _("居民")
+
+
+class ResidentDetailView(ObjectDetailView):
+    selector = selectors.resident_list
+    template_name = "governance/resident_detail.html"
+    context_object_name = "resident"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["can_change"] = can(user, self.object, "change")
+        ctx["can_reveal"] = can(user, self.object, "reveal")
+        ctx["reveal_form"] = RevealForm()
+        ctx["panels"] = resident_panels(user=user, resident=self.object)
+        return ctx
+
+
+def resident_panels(*, user, resident):
+    from .panels import resident_panels_for
+
+    return resident_panels_for(user=user, resident=resident)
+
+
+class ResidentCreateView(ActionFormView):
+    template_name = "governance/form.html"
+    success_message = _("已登记居民。")
+
+    def load(self, household_pk):
+        self.household = get_object_or_404(selectors.household_list(user=self.request.user), pk=household_pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("登记居民：%(h)s") % {"h": self.household}}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "household": self.household}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.resident_create(
+            actor=self.request.user, household=self.household, region=d["region"], name=d["name"],
+            id_number=d["id_number"], phone=d["phone"], status=d["status"], away_location=d["away_location"],
+            is_party_member=d["is_party_member"], relation_to_head=d["relation_to_head"],
+        )
+
+
+class ResidentEditView(ActionFormView):
+    template_name = "governance/form.html"
+    success_message = _("已保存。")
+
+    def load(self, pk):
+        self.resident = get_object_or_404(selectors.resident_list(user=self.request.user), pk=pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("修改居民：%(n)s") % {"n": self.resident.name}}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.resident,
+                "household": self.resident.household}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.resident_update(
+            actor=self.request.user, resident_id=self.resident.pk, region=d["region"],
+            phone=d["phone"] or None, name=d["name"], status=d["status"], away_location=d["away_location"],
+            is_party_member=d["is_party_member"], relation_to_head=d["relation_to_head"],
+        )
+
+
+@login_required
+@require_POST
+def resident_reveal(request, pk):
+    """Show the full ID number once, on this response only; the reveal is audit-logged."""
+    resident = get_object_or_404(selectors.resident_list(user=request.user), pk=pk)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写查看完整身份证号的事由。"))
+        return HttpResponseRedirect(resident.get_absolute_url())
+    full = actions.resident_reveal_id(actor=request.user, resident_id=resident.pk, reason=form.cleaned_data["reason"])
+    response = render(request, "governance/resident_reveal.html", {"resident": resident, "full_id": full})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Roles, audit, notifications -----------------------------------------------------------------
+
+class RoleAssignmentListView(ObjectListView):
+    selector = selectors.role_assignment_list
+    filterset_class = RoleAssignmentFilterSet
+    template_name = "governance/role_assignment_list.html"
+    title = _("角色任命")
+
+
+class AuditListView(ObjectListView):
+    selector = selectors.audit_list
+    filterset_class = AuditEntryFilterSet
+    template_name = "governance/audit_list.html"
+    title = _("审计日志")
+
+
+
+class NotificationListView(ObjectListView):
+    selector = selectors.notification_list
+    template_name = "governance/notification_list.html"
+    title = _("通知")
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    actions.notification_mark_read(actor=request.user, notification_id=request.POST.get("id") or None)
+    return HttpResponseRedirect(request.POST.get("next") or reverse("notification_list"))
+
+
+def not_found(request, exception=None):
+    """404 in the caller's language and format: JSON under /api/, the portal's page elsewhere."""
+    message = _("对象不存在或不在您的管辖范围内。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(message)}, status=404)
+    return render(request, "404.html", {"message": message}, status=404)
