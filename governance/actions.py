@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import pii
+from . import hooks, pii
 from .audit import audit_record
 from .models import Household, Notification, Region, Resident, RoleAssignment
 from .scoping import Role, clear_cache, get_for_update, require_region
@@ -26,6 +26,7 @@ def region_create(*, actor, parent: Region | None, code: str, name: str, kind: s
         require_region(actor, parent or region, Region.scope_spec.roles_for("add"))
         region.save()
         audit_record(actor=actor, action="region.create", obj=region)
+        hooks.run(hooks.region_created, actor=actor, region=region)
     return region
 
 

@@ -374,3 +374,47 @@ class JobStatus(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def attachment_path(instance, filename):
+    # Never the uploader's file name on disk: it may carry personal data.
+    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256[:32]}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file attached to any object (an issue, an order, a credit record …), served only to those
+    who may see that object (see views.attachment_download)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    region = models.ForeignKey(Region, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    mime = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    # Listing attachments by region is for staff; a download is decided by the target's own scope.
+    scope_spec = ScopeSpec(region="region", roles={"view": STAFF_ROLES}, owner="uploaded_by",
+                           owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_target")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(self.mime, ".bin")
+
+    def get_absolute_url(self) -> str:
+        return reverse("attachment_download", args=[self.pk])

@@ -34,6 +34,7 @@ urlpatterns = [
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     # API
     path("api/v1/auth/token/", api_views.ObtainTokenView.as_view(), name="api_token"),
     path("api/v1/me/", api_views.MeView.as_view(), name="api_me"),

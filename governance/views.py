@@ -242,6 +242,24 @@ def notifications_mark_read(request):
     return HttpResponseRedirect(request.POST.get("next") or reverse("notification_list"))
 
 
+@login_required
+def attachment_download(request, pk):
+    """An attachment is served to whoever may see the object it is attached to — nobody else (404)."""
+    from django.http import FileResponse, Http404
+
+    from .models import Attachment
+
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    model = attachment.content_type.model_class()
+    if model is None or not model.objects.restrict(request.user, "view").filter(pk=attachment.object_id).exists():
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.mime,
+                            as_attachment=attachment.mime == "application/pdf", filename=attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def not_found(request, exception=None):
     """404 in the caller's language and format: JSON under /api/, the portal's page elsewhere."""
     message = _("对象不存在或不在您的管辖范围内。")

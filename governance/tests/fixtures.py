@@ -29,9 +29,13 @@ def valid_id_number(n: int | None = None, birth: str = "19800101") -> str:
 
 
 def make_region(parent: Region | None, code: str, name: str, kind: str) -> Region:
+    """As region_create does, without the actor checks: apps' hooks run (a township gets its centers)."""
+    from governance import hooks
+
     region = Region(parent=parent, code=code, name=name, kind=kind)
     region.full_clean()
     region.save()
+    hooks.run(hooks.region_created, actor=None, region=region)
     return region
 
 

@@ -1,6 +1,6 @@
 """The core's entries in the authorization matrix."""
 from governance.audit import audit_record
-from governance.models import AuditEntry, Household, Notification, Region, Resident, RoleAssignment
+from governance.models import Attachment, AuditEntry, Household, Notification, Region, Resident, RoleAssignment
 from governance.scoping import Role
 
 from .fixtures import make_household, make_resident
@@ -21,3 +21,17 @@ register_pages("home", "region_list", "household_list", "household_add", "reside
 register_kwarg("household_edit:pk", Household)
 register_kwarg("resident_edit:pk", Resident)
 register_kwarg("resident_reveal:pk", Resident)
+
+
+def _attachment(region, side, tree, p):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.attachments import attachment_add
+
+    resident = make_resident(region)
+    return attachment_add(actor=None, target=resident,
+                          upload=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png"))
+
+
+register(Attachment, _attachment)
+register_kwarg("attachment_download:pk", Attachment)
