@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,47 @@ class RegionSubtreeFilter(django_filters.NumberFilter):
         return qs.filter(**{f"{self.region_field}__in": Region.objects.filter(path__startswith=path).values("pk")})
 
 
-class RegionFilterSet(django_filters.FilterSet):
+def region_choices(user, max_depth: int = 2) -> list[tuple[int, str]]:
+    """Regions a person can pick from: their scope's roots and up to `max_depth` levels below
+    (never below the grid level), indented by level — e.g. a county sees townships and villages."""
+    from .scoping import role_paths, subtree_q, user_roles
+
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        paths = list(Region.objects.filter(level=Region.Level.COUNTY).values_list("path", flat=True))
+    else:
+        paths = role_paths(user, user_roles(user))
+    if not paths:
+        return []
+    top = min(len(p) for p in paths)
+    top_level = next(level for level, n in Region.PATH_LENGTH.items() if n == top)
+    deepest = min(top_level + max_depth, Region.Level.GROUP)
+    rows = Region.objects.filter(subtree_q(paths), level__lte=deepest).order_by("path").values_list("pk", "name", "level")
+    return [(pk, "\u3000" * (level - top_level) + name) for pk, name, level in rows]
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Region filters become a drop-down of the user's own regions; id filters stay for the API."""
+
+    hidden_filters: tuple[str, ...] = ()
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        for name, flt in self.filters.items():
+            if isinstance(flt, RegionSubtreeFilter) and name not in self.hidden_filters:
+                flt.extra["widget"] = forms.Select(choices=[("", _("全部"))] + region_choices(user))
+            elif name in self.hidden_filters:
+                flt.extra["widget"] = forms.HiddenInput()
+            elif isinstance(flt, django_filters.DateFilter):
+                flt.extra["widget"] = forms.DateInput(attrs={"type": "date"})
+            elif isinstance(flt, django_filters.BooleanFilter):
+                flt.extra["widget"] = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+
+
+class RegionFilterSet(ScopedFilterSet):
+    hidden_filters = ("parent", "within")
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     within = RegionSubtreeFilter(region_field="self", label=_("所属上级"))
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级"))
@@ -41,7 +82,7 @@ class RegionFilterSet(django_filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
 
-class HouseholdFilterSet(django_filters.FilterSet):
+class HouseholdFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("户号/住址"))
     region = RegionSubtreeFilter()
 
@@ -53,7 +94,8 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return qs.filter(Q(number__icontains=value) | Q(address__icontains=value))
 
 
-class ResidentFilterSet(django_filters.FilterSet):
+class ResidentFilterSet(ScopedFilterSet):
+    hidden_filters = ("household",)
     q = django_filters.CharFilter(method="search", label=_("姓名/身份证号/手机号"))
     region = RegionSubtreeFilter()
     status = django_filters.ChoiceFilter(choices=Resident.Status.choices, label=_("居住状态"))
@@ -75,7 +117,7 @@ class ResidentFilterSet(django_filters.FilterSet):
         return qs.filter(name__contains=value)
 
 
-class RoleAssignmentFilterSet(django_filters.FilterSet):
+class RoleAssignmentFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
 
     class Meta:
@@ -83,7 +125,7 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
         fields = ["role", "region", "active"]
 
 
-class AuditEntryFilterSet(django_filters.FilterSet):
+class AuditEntryFilterSet(ScopedFilterSet):
     action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
     region = RegionSubtreeFilter()
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("起始日期"))

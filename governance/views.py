@@ -92,6 +92,7 @@ class HouseholdDetailView(ObjectDetailView):
 
 
 class HouseholdCreateView(ActionFormView):
+    form_class = HouseholdForm
     template_name = "governance/form.html"
     success_message = _("已登记新户。")
     extra_context = {"title": _("登记新户")}
@@ -106,6 +107,7 @@ class HouseholdCreateView(ActionFormView):
 
 
 class HouseholdEditView(ActionFormView):
+    form_class = HouseholdForm
     template_name = "governance/form.html"
     success_message = _("已保存。")
     extra_context = {"title": _("修改户信息")}
@@ -153,6 +155,7 @@ def resident_panels(*, user, resident):
 
 
 class ResidentCreateView(ActionFormView):
+    form_class = ResidentForm
     template_name = "governance/form.html"
     success_message = _("已登记居民。")
 
@@ -175,6 +178,7 @@ class ResidentCreateView(ActionFormView):
 
 
 class ResidentEditView(ActionFormView):
+    form_class = ResidentForm
     template_name = "governance/form.html"
     success_message = _("已保存。")
 

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,7 +39,8 @@ class ObtainTokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, 429: s.ErrorSerializer})
+    @extend_schema(request=s.TokenRequestSerializer,
+                   responses={200: s.TokenSerializer, 401: s.ErrorSerializer, 429: s.ErrorSerializer})
     def post(self, request):
         ser = s.TokenRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -51,7 +52,7 @@ class ObtainTokenView(APIView):
         if user is None:
             if getattr(request._request, "axes_locked_out", False):
                 return lockout_response(request._request)
-            raise AuthenticationFailed(_("用户名或密码错误。"))
+            return Response({"detail": _("用户名或密码错误。")}, status=status.HTTP_401_UNAUTHORIZED)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -47,9 +47,11 @@ def make_household(region: Region, **kw) -> Household:
 
 def make_resident(region: Region, household: Household | None = None, **kw) -> Resident:
     household = household or make_household(region)
+    id_number = kw.pop("id_number", None) or valid_id_number()
+    phone = kw.pop("phone", "13800138000")
     r = Resident(household=household, region=region, name=kw.pop("name", f"居民{next(_seq)}"), **kw)
-    r.set_id_number(kw.pop("id_number", None) or valid_id_number())
-    r.set_phone("13800138000")
+    r.set_id_number(id_number)
+    r.set_phone(phone)
     r.save()
     return r
 

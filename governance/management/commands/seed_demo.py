@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "生成演示县（确定性、可重复运行）。Build the demo county (deterministic, idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--residents", type=int, default=12000, help="居民人数（默认 12000）")
+        parser.add_argument("--residents", type=int, default=30000, help="居民人数（默认 30000）")
         parser.add_argument("--force", action="store_true", help="在 DEBUG 关闭时也运行（生产库请勿使用）")
 
     def handle(self, *args, residents, force, **options):
