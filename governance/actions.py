@@ -154,3 +154,50 @@ def notification_mark_read(*, actor, notification_id: int | None = None) -> int:
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+def export_start(*, actor, key: str, params: dict, estimated_rows: int):
+    """Queue a large export as a job; the worker writes the file (see tasks.export_run)."""
+    from . import exports
+    from .models import ExportJob
+
+    export = exports.get(key)
+    if export is None:
+        raise ValidationError(_("未知的导出内容。"))
+    with transaction.atomic():
+        job = ExportJob.objects.create(user=actor, key=key, title=str(export.title), params=params,
+                                       rows_total=estimated_rows)
+        audit_record(actor=actor, action="export.start", obj=job, data={"key": key, "params": params})
+        from .tasks import export_run
+
+        transaction.on_commit(lambda: export_run.delay(job.pk))
+    return job
+
+
+def export_run_job(*, job_id: int) -> None:
+    """Write the job's file. Idempotent: a finished job is left alone; a job whose worker was killed
+    (still 'running' when redelivered) is simply written again from the start."""
+    from django.contrib.auth import get_user_model
+
+    from . import exports
+    from .models import ExportJob
+
+    claimed = ExportJob.objects.filter(pk=job_id, status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING]).update(
+        status=ExportJob.Status.RUNNING, rows_done=0)
+    if not claimed:
+        return
+    job = ExportJob.objects.get(pk=job_id)
+    export = exports.get(job.key)
+    user = get_user_model().objects.get(pk=job.user_id)
+    path = exports.temp_xlsx()
+    try:
+        qs = export.queryset(user=user, params=job.params)  # the owner's own scope, as on the page
+        n = exports.write_xlsx(export, qs, path,
+                               progress=lambda done: ExportJob.objects.filter(pk=job_id).update(rows_done=done))
+    except Exception as exc:  # the user sees that it failed; the worker log has the traceback
+        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=str(exc)[:500],
+                                                   finished_at=timezone.now())
+        path.unlink(missing_ok=True)
+        raise
+    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.DONE, rows_done=n, rows_total=n,
+                                               file_path=str(path), finished_at=timezone.now())

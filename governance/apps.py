@@ -16,3 +16,66 @@ class GovernanceConfig(AppConfig):
         nav.register(_("居民"), "resident_list", roles=STAFF_ROLES, group=g, order=12)
         nav.register(_("角色任命"), "role_assignment_list", roles=MANAGERS, group=g, order=13)
         nav.register(_("审计日志"), "audit_list", roles=COUNTY, group=g, order=90)
+        nav.register(_("数据看板"), "dashboard", roles=MANAGERS, group=_("数据看板"), order=1)
+        self.register_exports()
+        self.register_dashboard()
+
+    def register_dashboard(self):
+        from django.db.models import Count, Q
+
+        from . import dashboard as d
+        from .models import Household, Resident
+        from .scoping import MANAGERS
+
+        def people(c: d.Context):
+            residents = d.rows_by_child(
+                c.group(c.scoped(Resident), "region__path"),
+                residents=Count("id"), party=Count("id", filter=Q(is_party_member=True)),
+                away=Count("id", filter=Q(status=Resident.Status.AWAY)),
+            )
+            for v in residents.values():
+                v["away_share"] = v["away"] / v["residents"] if v["residents"] else 0
+            households = d.rows_by_child(c.group(c.scoped(Household), "region__path"), households=Count("id"))
+            return d.merge(residents, households)
+
+        d.register(d.Section(
+            key="people", title=_("人口与党员"), order=10, roles=MANAGERS, compute=people,
+            metrics=(
+                d.Metric("households", _("户数"), list_url="household_list"),
+                d.Metric("residents", _("居民数"), list_url="resident_list", chart=True),
+                d.Metric("party", _("党员数"), list_url="resident_list", list_params="is_party_member=true"),
+                d.Metric("away", _("外出人数"), list_url="resident_list", list_params="status=away"),
+                d.Metric("away_share", _("外出占比"), fmt="pct"),
+            ),
+        ))
+
+    def register_exports(self):
+        from . import exports, selectors
+        from .exports import Column, Export
+        from .filtersets import HouseholdFilterSet, ResidentFilterSet
+        from .models import Resident
+        from .scoping import STAFF_ROLES
+
+        yes_no = {True: _("是"), False: _("否")}
+        exports.register(Export(
+            key="residents", title=_("居民"), selector=selectors.resident_list, filterset_class=ResidentFilterSet,
+            roles=STAFF_ROLES,
+            columns=(
+                Column(_("姓名"), "name", width=10), Column(_("身份证号"), "id_masked", width=22),
+                Column(_("性别"), "gender", dict(Resident.Gender.choices), width=6),
+                Column(_("出生日期"), "birth_date", width=12), Column(_("手机号"), "phone_masked", width=14),
+                Column(_("户号"), "household__number"), Column(_("与户主关系"), "relation_to_head", width=10),
+                Column(_("所属区域"), "region__name", width=18), Column(_("统计代码"), "region__code", width=20),
+                Column(_("居住状态"), "status", dict(Resident.Status.choices), width=8),
+                Column(_("现居地（外出）"), "away_location", width=18),
+                Column(_("党员"), "is_party_member", yes_no, width=6),
+            ),
+        ))
+        exports.register(Export(
+            key="households", title=_("户"), selector=selectors.household_list, filterset_class=HouseholdFilterSet,
+            roles=STAFF_ROLES,
+            columns=(
+                Column(_("户号"), "number"), Column(_("住址"), "address", width=24), Column(_("户主"), "head__name", width=10),
+                Column(_("所属区域"), "region__name", width=18), Column(_("统计代码"), "region__code", width=20),
+            ),
+        ))

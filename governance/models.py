@@ -418,3 +418,40 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("attachment_download", args=[self.pk])
+
+
+class ExportJob(models.Model):
+    """A large Excel export running in the background; only its owner sees it and its file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs",
+                             verbose_name=_("用户"))
+    key = models.CharField(_("导出内容"), max_length=64)
+    title = models.CharField(_("标题"), max_length=100)
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    rows_done = models.BigIntegerField(_("已写行数"), default=0)
+    rows_total = models.BigIntegerField(_("预计行数"), default=0)
+    file_path = models.CharField(max_length=300, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region=None, owner="user", owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("export_job", args=[self.pk])

@@ -129,7 +129,9 @@ def restrict_queryset(queryset: models.QuerySet, user, action: str = "view") -> 
         regions = Region.objects.filter(subtree_q(paths)).values("pk")
         clauses.append(Q(**{f"{spec.region}__in": regions}))
     if spec.owner and action in spec.owner_actions:
-        clauses.append(Q(**{spec.owner: user}))
+        # A subquery, not a join: an owner path through a to-many relation (a household's members)
+        # must not multiply the rows of a list or an aggregate.
+        clauses.append(Q(pk__in=model._base_manager.filter(**{spec.owner: user}).values("pk")))
     if spec.grants:
         from django.apps import apps
 

@@ -10,3 +10,10 @@ def heartbeat() -> str:
     with job_run("heartbeat") as progress:
         progress.result["ok"] = True
     return "ok"
+
+
+@shared_task(name="governance.tasks.export_run")
+def export_run(job_id: int) -> None:
+    from .actions import export_run_job
+
+    export_run_job(job_id=job_id)

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import dashboard_views, export_views, views
 from .api import views as api_views
 
 DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation"]
@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("households/", views.HouseholdListView.as_view(), name="household_list"),
@@ -35,6 +36,9 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("exports/jobs/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/jobs/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
+    path("exports/<slug:key>/", export_views.export_list, name="export_list"),
     # API
     path("api/v1/auth/token/", api_views.ObtainTokenView.as_view(), name="api_token"),
     path("api/v1/me/", api_views.MeView.as_view(), name="api_me"),

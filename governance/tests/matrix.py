@@ -26,9 +26,15 @@ def register(model: type, factory: Callable) -> None:
     FACTORIES[model] = factory
 
 
-def register_pages(*url_names: str) -> None:
-    """Pages with no object in their URL: anonymous is sent to login, anyone else gets a scoped page."""
+PAGE_KWARGS: dict[str, dict] = {}
+
+
+def register_pages(*url_names: str, **sample_kwargs) -> None:
+    """Pages about no object (lists, forms, dashboards): anonymous is sent to login, anyone else gets
+    a scoped page. A page whose URL has a non-object kwarg (an export's key) gives a sample value."""
     LOGIN_URL_NAMES.update(url_names)
+    for name in url_names:
+        PAGE_KWARGS[name] = sample_kwargs
 
 
 def register_kwarg(kwarg: str, model: type) -> None:

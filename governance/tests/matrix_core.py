@@ -17,7 +17,7 @@ register(Notification, lambda region, side, tree, p: Notification.objects.create
     user=p.resident_a1 if side == "a" else p.resident_b1, title="matrix"))
 register_kwarg("household_pk", Household)
 register_pages("home", "region_list", "household_list", "household_add", "resident_list", "role_assignment_list",
-               "audit_list", "notification_list", "notifications_mark_read", "api_me")
+               "audit_list", "notification_list", "notifications_mark_read", "api_me", "dashboard")
 register_kwarg("household_edit:pk", Household)
 register_kwarg("resident_edit:pk", Resident)
 register_kwarg("resident_reveal:pk", Resident)
@@ -35,3 +35,18 @@ def _attachment(region, side, tree, p):
 
 register(Attachment, _attachment)
 register_kwarg("attachment_download:pk", Attachment)
+
+
+def _export_job(region, side, tree, p):
+    from governance.models import ExportJob
+
+    return ExportJob.objects.create(user=p.township_staff_a if side == "a" else p.township_staff_b, key="residents",
+                                    title="居民")
+
+
+from governance.models import ExportJob  # noqa: E402
+
+register(ExportJob, _export_job)
+register_kwarg("export_job:pk", ExportJob)
+register_kwarg("export_job_download:pk", ExportJob)
+register_pages("export_list", key="residents")

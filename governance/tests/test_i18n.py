@@ -37,3 +37,9 @@ def test_pages_are_chinese_by_default_and_english_on_request(client, personas):
     client.post("/i18n/setlang/", {"language": "en", "next": "/residents/"})
     page = client.get("/residents/").content.decode()
     assert "Residents" in page and "没有符合条件的居民" not in page
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, personas):
+    client.force_login(personas.village_secretary_a1)
+    page = client.get("/residents/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "没有符合条件的居民" not in page and "居民" in page and "Residents" not in page

@@ -13,7 +13,7 @@ from importlib.util import find_spec
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from governance.models import RoleAssignment
 from governance.urls import DOMAIN_APPS
@@ -71,12 +71,12 @@ def classify():
                 problems.append(f"API {route} ({name}): not a scoped viewset and not registered as a page")
             continue
         kwargs = [k for k in p.pattern.converters]
+        if name in matrix.LOGIN_URL_NAMES:
+            entry.update(kind="login", model=None, url=reverse(name, kwargs=matrix.PAGE_KWARGS.get(name) or None))
+            pages.append(entry)
+            continue
         if not kwargs:
-            if name in matrix.LOGIN_URL_NAMES:
-                entry.update(kind="login", model=None)
-                pages.append(entry)
-            else:
-                problems.append(f"page {route} ({name}): no object in its URL and not registered with register_pages()")
+            problems.append(f"page {route} ({name}): no object in its URL and not registered with register_pages()")
             continue
         models_by_kwarg = {}
         view_class = getattr(view, "view_class", None)
@@ -210,7 +210,7 @@ def test_anonymous_is_sent_to_login(entry, world, web):
         objs = {k: world[m]["a"] for k, m in entry["models"].items()}
         url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(objs[m.group(1)].pk), entry["route"])
     else:
-        url = "/" + entry["route"]
+        url = entry["url"]
     for resp in (web(None).get(url), web(None).post(url, {})):
         assert resp.status_code in (302, 405) and (resp.status_code == 405 or "/accounts/login/" in resp["Location"]), (
             f"anonymous on {url}: {resp.status_code}"

@@ -1,0 +1,28 @@
+import pytest
+
+from .fixtures import make_household, make_resident
+
+
+def test_the_county_compares_townships_and_a_township_sees_only_its_villages(tree, personas, web):
+    make_resident(tree.A1g, is_party_member=True)
+    make_resident(tree.B1g)
+    county = web(personas.county_admin).get("/dashboard/").content.decode()
+    assert "甲镇" in county and "乙街道" in county and "人口与党员" in county
+    township = web(personas.township_staff_a).get("/dashboard/").content.decode()
+    assert "甲一村" in township and "乙街道" not in township and "乙一社区" not in township
+
+
+def test_a_township_cannot_look_at_another_townships_dashboard(tree, personas, web):
+    page = web(personas.township_staff_a).get("/dashboard/", {"region": tree.B.pk}).content.decode()
+    assert "乙一社区" not in page  # falls back to the user's own township
+
+
+@pytest.mark.parametrize("n", [5, 60])
+def test_the_dashboard_costs_the_same_queries_whatever_the_size_of_the_county(n, tree, personas, web, django_assert_max_num_queries):
+    household = make_household(tree.A1g)
+    for _ in range(n):
+        make_resident(tree.A1g, household=household)
+    client = web(personas.county_admin)
+    client.get("/dashboard/")
+    with django_assert_max_num_queries(25):
+        assert client.get("/dashboard/").status_code == 200
