@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import hooks, pii
 from .audit import audit_record
+from .errors import Conflict
 from .models import Household, Notification, Region, Resident, RoleAssignment
 from .scoping import Role, clear_cache, get_for_update, require_region
 
@@ -201,3 +202,107 @@ def export_run_job(*, job_id: int) -> None:
         raise
     ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.DONE, rows_done=n, rows_total=n,
                                                file_path=str(path), finished_at=timezone.now())
+
+
+IMPORT_SYNC_LIMIT = 2_000
+
+
+def import_residents_upload(*, actor, upload) -> "ImportJob":
+    """Store the upload and validate every row; the job holds the preview (errors by row/column)."""
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings as dj_settings
+
+    from . import imports
+    from .models import ImportJob
+
+    if not upload.name.lower().endswith(".xlsx"):
+        raise ValidationError({"file": _("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")})
+    folder = Path(dj_settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.xlsx"
+    with open(path, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    try:
+        parsed = imports.parse_residents(path, user=actor, roles=Resident.scope_spec.roles_for("add"))
+    except Exception:  # not a readable workbook
+        path.unlink(missing_ok=True)
+        raise ValidationError({"file": _("无法读取该文件，请确认是用模板填写的 .xlsx 文件。")})
+    job = ImportJob.objects.create(
+        user=actor, file=str(path), original_name=upload.name[:200], rows_total=parsed.rows,
+        rows_valid=parsed.valid_rows,
+        errors=[{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors[:1000]],
+    )
+    audit_record(actor=actor, action="import.upload", obj=job, data={"rows": parsed.rows, "errors": len(parsed.errors)})
+    return job
+
+
+def import_residents_confirm(*, actor, job_id: int, only_valid: bool) -> "ImportJob":
+    """Import a validated file: everything, or (explicitly) only its valid rows. Large files go to the
+    worker; the job can be confirmed once — a second press gets a clear message."""
+    from .models import ImportJob
+
+    with transaction.atomic():
+        job = get_for_update(ImportJob, actor, job_id)
+        if job.status != ImportJob.Status.VALIDATED:
+            raise Conflict(_("该文件已经导入或正在导入。"))
+        if job.errors and not only_valid:
+            raise ValidationError(_("文件中有错误行：请改正后重新上传，或选择“仅导入有效行”。"))
+        if job.rows_valid == 0:
+            raise ValidationError(_("没有可导入的有效行。"))
+        job.status, job.only_valid = ImportJob.Status.RUNNING, only_valid
+        job.save(update_fields=["status", "only_valid"])
+        audit_record(actor=actor, action="import.confirm", obj=job, data={"only_valid": only_valid})
+        if job.rows_total > IMPORT_SYNC_LIMIT:
+            from .tasks import import_run
+
+            transaction.on_commit(lambda: import_run.delay(job.pk))
+    if job.rows_total <= IMPORT_SYNC_LIMIT:
+        import_residents_run(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def import_residents_run(*, job_id: int) -> None:
+    """Validate again (the database may have changed since the preview) and write in one transaction.
+    Idempotent: a job that is not 'running' is left alone; a rerun after a kill writes it once."""
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+
+    from . import imports
+    from .models import ImportJob
+
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).first()
+    if job is None:
+        return
+    user = get_user_model().objects.get(pk=job.user_id)
+    parsed = imports.parse_residents(Path(job.file), user=user, roles=Resident.scope_spec.roles_for("add"))
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ImportJob.Status.RUNNING:
+            return
+        if (parsed.errors and not job.only_valid) or not parsed.residents:
+            job.status = ImportJob.Status.FAILED
+            job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors[:1000]]
+            job.finished_at = timezone.now()
+            job.save()
+            return
+        new = list(parsed.new_households.values())
+        Household.objects.bulk_create(new, batch_size=2000)
+        if new and new[0].pk is None:  # backends that return no ids
+            by_number = dict(Household.objects.filter(number__in=[h.number for h in new]).values_list("number", "pk"))
+            for h in new:
+                h.pk = by_number[h.number]
+        for r in parsed.residents:
+            r.household = r._household
+        Resident.objects.bulk_create(parsed.residents, batch_size=2000)
+        Household.objects.filter(pk__in=[h.pk for h in new], head__isnull=True).update(
+            head=models.Subquery(Resident.objects.filter(household=models.OuterRef("pk")).order_by("pk").values("pk")[:1])
+        )
+        job.status, job.rows_imported, job.finished_at = ImportJob.Status.DONE, len(parsed.residents), timezone.now()
+        job.save(update_fields=["status", "rows_imported", "finished_at"])
+        audit_record(actor=user, action="import.residents", obj=job,
+                     data={"rows": len(parsed.residents), "households": len(new), "skipped": len(parsed.bad_rows)})

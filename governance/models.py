@@ -455,3 +455,41 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("export_job", args=[self.pk])
+
+
+class ImportJob(models.Model):
+    """An uploaded spreadsheet: validated into a preview, then imported (all, or only valid rows)."""
+
+    class Status(models.TextChoices):
+        VALIDATED = "validated", _("已校验，待确认")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs",
+                             verbose_name=_("用户"))
+    kind = models.CharField(_("导入内容"), max_length=32, default="residents")
+    file = models.CharField(max_length=300)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.VALIDATED)
+    rows_total = models.IntegerField(_("总行数"), default=0)
+    rows_valid = models.IntegerField(_("有效行数"), default=0)
+    rows_imported = models.IntegerField(_("已导入行数"), default=0)
+    only_valid = models.BooleanField(_("仅导入有效行"), default=False)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region=None, owner="user", owner_actions=frozenset({"view", "change"}))
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_job", args=[self.pk])

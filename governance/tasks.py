@@ -17,3 +17,10 @@ def export_run(job_id: int) -> None:
     from .actions import export_run_job
 
     export_run_job(job_id=job_id)
+
+
+@shared_task(name="governance.tasks.import_run")
+def import_run(job_id: int) -> None:
+    from .actions import import_residents_run
+
+    import_residents_run(job_id=job_id)

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import dashboard_views, export_views, views
+from . import dashboard_views, export_views, import_views, views
 from .api import views as api_views
 
 DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation"]
@@ -36,6 +36,10 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("imports/residents/", import_views.import_residents, name="import_residents"),
+    path("imports/residents/template/", import_views.import_template, name="import_template"),
+    path("imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/jobs/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("exports/jobs/<int:pk>/", export_views.export_job, name="export_job"),
     path("exports/jobs/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("exports/<slug:key>/", export_views.export_list, name="export_list"),

@@ -50,3 +50,18 @@ register(ExportJob, _export_job)
 register_kwarg("export_job:pk", ExportJob)
 register_kwarg("export_job_download:pk", ExportJob)
 register_pages("export_list", key="residents")
+
+
+def _import_job(region, side, tree, p):
+    from governance.models import ImportJob
+
+    return ImportJob.objects.create(user=p.township_staff_a if side == "a" else p.township_staff_b,
+                                    file="/nonexistent.xlsx", original_name="居民.xlsx")
+
+
+from governance.models import ImportJob  # noqa: E402
+
+register(ImportJob, _import_job)
+register_kwarg("import_job:pk", ImportJob)
+register_kwarg("import_confirm:pk", ImportJob)
+register_pages("import_residents", "import_template")

@@ -1,0 +1,72 @@
+"""Excel import pages: download the template, upload, see every error by row and column, confirm."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import actions, exports, imports
+from .errors import Conflict
+from .models import ImportJob, Resident
+from .scoping import is_unrestricted, role_paths
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
+
+
+def _may_import(user) -> bool:
+    return is_unrestricted(user) or bool(role_paths(user, Resident.scope_spec.roles_for("add")))
+
+
+@login_required
+def import_residents(request):
+    if not _may_import(request.user):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = actions.import_residents_upload(actor=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc.message_dict.get("file", exc.messages))
+        else:
+            return HttpResponseRedirect(job.get_absolute_url())
+    jobs = ImportJob.objects.restrict(request.user, "view")[:10]
+    return render(request, "governance/import_residents.html", {"form": form, "jobs": jobs, "title": _("批量导入居民")})
+
+
+@login_required
+def import_template(request):
+    path = exports.temp_xlsx()
+    imports.write_template(path)
+    handle = open(path, "rb")
+    path.unlink()
+    return FileResponse(handle, as_attachment=True, filename=_("居民导入模板.xlsx"),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@login_required
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.restrict(request.user, "view"), pk=pk)
+    return render(request, "governance/import_job.html", {"job": job, "title": job.original_name})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    job = get_object_or_404(ImportJob.objects.restrict(request.user, "view"), pk=pk)
+    try:
+        job = actions.import_residents_confirm(actor=request.user, job_id=job.pk,
+                                               only_valid=request.POST.get("only_valid") == "1")
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc.message)]))
+    else:
+        if job.status == ImportJob.Status.DONE:
+            messages.success(request, _("已导入 %(n)d 位居民。") % {"n": job.rows_imported})
+    return HttpResponseRedirect(job.get_absolute_url())
