@@ -21,3 +21,23 @@ class PortalLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NotFoundPageMiddleware:
+    """An object outside the user's scope shows the portal's own "not found" page, also on the
+    demo server (DEBUG), where Django would otherwise show its technical page with every URL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404):
+            from .views import not_found
+
+            return not_found(request, exception)
+        return None

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "governance.middleware.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
