@@ -158,11 +158,16 @@ def build_people(rng: random.Random, n_residents: int, stdout=None) -> None:
             if stdout is not None:
                 stdout.write(f"  居民 {made}/{n_residents}")
             batch_households, batch_plan = [], []
-    # Heads: the first member of each household, one set-based UPDATE.
+    # Heads: the first member of each household — one set-based UPDATE from one GROUP BY (a
+    # correlated subquery per household would crawl on freshly bulk-loaded tables with no statistics).
+    h, r = Household._meta.db_table, Resident._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {h}; ANALYZE {r};")
         cursor.execute(
-            f"UPDATE {Household._meta.db_table} SET head_id = (SELECT MIN(r.id) FROM {Resident._meta.db_table} r "
-            f"WHERE r.household_id = {Household._meta.db_table}.id) WHERE head_id IS NULL"
+            f"UPDATE {h} SET head_id = firsts.first_id FROM "
+            f"(SELECT household_id, MIN(id) AS first_id FROM {r} GROUP BY household_id) AS firsts "
+            f"WHERE firsts.household_id = {h}.id AND {h}.head_id IS NULL"
         )
 
 
