@@ -48,7 +48,7 @@ def grid_households(*, user, grid: Grid) -> QuerySet[Household]:
         .filter(region__path__startswith=grid.region.path)
         .select_related("region", "head", "responsibility__member")
         .annotate(member_count=Count("members"))
-        .order_by("responsibility__isnull", "number")
+        .order_by("number")
     )
 
 
