@@ -428,7 +428,7 @@ def issue_escalate(*, actor, issue_id: int, reason: str, version: int | None = N
         _move(issue, actor=actor, kind=IssueEvent.Kind.ESCALATED, note=reason.strip(), **changes)
         if new_level == Level.TOWNSHIP:
             item = work_item_create(actor=actor, township=issue.township, category=issue.category,
-                                    title=issue.title, description=f"{issue.description}\n\n{_('提级理由：')}{reason.strip()}",
+                                    title=issue.title, description=_("%(d)s\n\n提级理由：%(r)s") % {"d": issue.description, "r": reason.strip()},
                                     deadline=issue.deadline, source=issue)
             Issue.objects.filter(pk=issue.pk).update(work_item=item)
             issue.work_item = item

@@ -90,7 +90,8 @@ class IssueViewSet(mixins.CreateModelMixin, ScopedViewSet):
         user = request.user
         category = ref(WorkCategory.objects.filter(active=True), d["category"], "category", _("未知或已停用的事项类别。"))
         household = ref(Household.objects.restrict(user, "view").select_related("region"), d.get("household"), "household")
-        region = ref(Region.objects.restrict(user, "view"), d.get("region"), "region")
+        # Region codes are public statistics; the action says why a region outside one's village is refused.
+        region = ref(Region.objects.all(), d.get("region"), "region")
         resident = ref(Resident.objects.restrict(user, "view"), d.get("resident"), "resident")
         issue = actions.issue_report(actor=user, category=category, severity=d["severity"], title=d["title"],
                                      description=d["description"], household=household, region=region, resident=resident)
