@@ -30,10 +30,14 @@ from .models import (
 )
 
 TITLES = {
-    "construction_development": ["村道坑洼积水", "路灯不亮", "桥面护栏破损", "自来水管爆裂", "垃圾清运不及时"],
-    "social_affairs": ["独居老人无人照料", "低保申请咨询", "医保报销疑问", "留守儿童上学困难"],
-    "law_based_governance": ["邻里宅基地纠纷", "土地承包边界争议", "噪音扰民", "流动摊贩占道"],
-    "party_mass_service": ["党员组织关系转接", "活动室开放时间", "志愿服务需求"],
+    "产业发展": ["合作社销路困难", "大棚建设咨询"], "农田水利": ["灌溉渠道堵塞", "机井抽水泵损坏"],
+    "环境整治": ["垃圾清运不及时", "河塘漂浮垃圾"], "路灯照明": ["路灯不亮", "村口路灯线路老化"],
+    "道路维修": ["村道坑洼积水", "桥面护栏破损"], "信访事项": ["反映征地补偿问题", "反映低保评定不公"],
+    "治安隐患": ["夜间噪音扰民", "废弃房屋存在安全隐患"], "法律援助": ["务工工资被拖欠", "赡养纠纷咨询"],
+    "矛盾调解": ["邻里宅基地纠纷", "土地承包边界争议"], "党员服务": ["党员组织关系转接", "流动党员学习安排"],
+    "志愿服务": ["需要志愿者帮助秋收", "助老志愿服务需求"], "群众诉求": ["活动室开放时间", "自来水水压不足"],
+    "养老服务": ["独居老人无人照料", "高龄津贴未到账"], "救助帮扶": ["因病致贫申请救助", "残疾人两项补贴咨询"],
+    "教育文化": ["留守儿童上学困难", "农家书屋长期关闭"], "社保医保": ["医保报销疑问", "养老保险缴费咨询"],
 }
 VISIT_NOTES = ["送政策上门，讲解医保缴费", "了解老人身体状况，帮助预约体检", "听取对村道维修的意见",
                "协助办理社保卡", "宣传防诈骗知识", "了解外出务工人员家庭困难"]
@@ -115,6 +119,7 @@ def _issues(ctx) -> None:
     for pk, path in Household.objects.values_list("pk", "region__path"):
         households_by_group.setdefault(path[:15], []).append(pk)
     township_a = users["township_head"].role_assignments.get().region.path if "township_head" in users else ""
+    township_b = users["township_head_2"].role_assignments.get().region.path if "township_head_2" in users else ""
     village_a1 = users["village_secretary"].role_assignments.get().region.path if "village_secretary" in users else ""
     resident_user = users.get("resident")
     resident = Resident.objects.filter(user=resident_user).select_related("household", "region").first() if resident_user else None
@@ -136,8 +141,13 @@ def _issues(ctx) -> None:
     for i, mix in enumerate(mixes):
         if a_groups:
             plan.append((a_groups[i % len(a_groups)], *mix))
+    plan = [(*row, False) for row in plan]
+    if resident is not None:  # the demo villager follows two requests of their own
+        own_group = resident.region.path[:15]
+        plan += [(own_group, Level.GRID, IssueStatus.RESOLVED, False, True),
+                 (own_group, Level.VILLAGE, IssueStatus.ACCEPTED, False, True)]
     issues, reporters = [], []
-    for group, level, status, overdue in plan:
+    for group, level, status, overdue, by_resident in plan:
         cat = rng.choice(categories)
         severity = rng.choice([Severity.MINOR, Severity.MINOR, Severity.HARD, Severity.MAJOR])
         hours = DEFAULT_SLA_HOURS[(level, severity)]
@@ -150,15 +160,17 @@ def _issues(ctx) -> None:
         else:
             deadline = created + dt.timedelta(hours=hours)
         household = rng.choice(households_by_group[group]) if households_by_group.get(group) else None
-        reporter = admin
-        if group.startswith(village_a1) and "grid_leader" in users:
+        reporter = admin  # elsewhere: entered by the system administrator
+        if village_a1 and group.startswith(village_a1) and "grid_leader" in users:
             reporter = users["grid_leader"]
         elif township_a and group.startswith(township_a):
-            reporter = users.get("village_secretary", admin)
-        if resident is not None and group == resident.region.path[:15] and len(reporters) % 2 == 0:
+            reporter = users.get("township_staff", admin)
+        elif township_b and group.startswith(township_b):
+            reporter = users.get("township_staff_2", admin)
+        if by_resident:
             reporter, household = resident_user, resident.household_id
         issues.append(Issue(
-            title=rng.choice(TITLES.get(cat.center_kind, ["群众诉求"])), category=cat, severity=severity,
+            title=rng.choice(TITLES.get(cat.name, [f"{cat.name}问题反映"])), category=cat, severity=severity,
             description=f"{rng.choice(['群众反映', '走访中听到', '网格巡查发现'])}：{cat.name}相关问题，请及时处理。",
             region_id=region_by_path[group], village_id=region_by_path[group[:12]],
             township_id=region_by_path[group[:9]], household_id=household, reporter=reporter, level=level,
