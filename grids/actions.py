@@ -248,6 +248,9 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
 
 
 def _lock_issue(actor, issue_id: int, version: int | None) -> Issue:
+    if not Issue.objects.restrict(actor, "change").filter(pk=issue_id).exists() and \
+            Issue.objects.restrict(actor, "view").filter(pk=issue_id).exists():
+        raise PermissionDenied(_("您可以查看此事件，但无权办理。"))
     issue = get_for_update(Issue, actor, issue_id, "change")
     if version is not None and int(version) != issue.version:
         raise _conflict_now(issue)

@@ -13,7 +13,7 @@ class GridsConfig(AppConfig):
         from governance.scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role
 
         from .actions import grid_create_for_region
-        from .selectors import region_panel_context
+        from .selectors import region_panel_context, resident_panel_context
 
         hooks.region_created.append(grid_create_for_region)
         # Short period, no ETA: a missed run is simply picked up by the next one.
@@ -31,3 +31,4 @@ class GridsConfig(AppConfig):
         navigation.register(_("事件总览"), "grids:overview", roles=COUNTY | TOWNSHIP | VILLAGE_OFFICE, group=group, order=16)
         navigation.register(_("办理时限"), "grids:sla_list", roles=MANAGERS, group=group, order=17)
         panels.register_region_panel(_("网格与事件"), "grids/panel_region.html", region_panel_context, order=30)
+        panels.register_resident_panel(_("责任党员与事件"), "grids/panel_resident.html", resident_panel_context, order=30)

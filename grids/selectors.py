@@ -189,3 +189,13 @@ def region_panel_context(*, user, region: Region) -> dict | None:
                               overdue=Count("id", filter=Q(status__in=ACTIVE_STATUSES, deadline__lt=now)))
     grid = grids.filter(region=region).first() if region.level == Region.Level.GROUP else None
     return {"grid_count": grids.count(), "grid": grid, "region": region, **counts}
+
+
+def resident_panel_context(*, user, resident: Resident) -> dict | None:
+    """The resident page's section: who is responsible for the household, and the household's issues."""
+    responsibility = (Responsibility.objects.restrict(user, "view").filter(household_id=resident.household_id)
+                      .select_related("member", "grid__region").first())
+    issues = issue_list(user=user).filter(household_id=resident.household_id)[:10]
+    if responsibility is None and not issues:
+        return None
+    return {"responsibility": responsibility, "issues": issues}

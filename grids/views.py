@@ -130,6 +130,7 @@ class IssueListView(ObjectListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["is_staff"] = bool(user_roles(self.request.user) & STAFF_ROLES) or self.request.user.is_superuser
+        ctx["levels"] = Level.choices
         if not ctx["is_staff"]:
             ctx["title"] = _("我的诉求")
         return ctx

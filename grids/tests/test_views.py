@@ -139,3 +139,19 @@ def test_every_page_renders_for_its_roles(tree, personas, web):
         client = web(user)
         for url in urls:
             assert client.get(url).status_code == 200, (user.username, url)
+
+
+def test_a_residents_page_shows_the_responsible_member_and_the_households_issues(tree, personas, web):
+    grid, (m1, _m2) = staffed_grid(tree.A1g)
+    resident = personas.resident_a1.resident
+    actions.responsibility_assign(actor=personas.grid_leader_a1, grid_id=grid.pk, household=resident.household, member=m1)
+    issue = make_issue(tree.A1g, reporter=personas.resident_a1, title="院墙开裂")
+    Issue.objects.filter(pk=issue.pk).update(household=resident.household)
+    page = web(personas.village_secretary_a1).get(f"/residents/{resident.pk}/").content.decode()
+    assert m1.name in page and "院墙开裂" in page
+
+
+def test_a_resident_pressing_accept_is_told_they_may_not(tree, personas, api):
+    issue = make_issue(tree.A1g, reporter=personas.resident_a1)
+    resp = api(personas.resident_a1).post(f"/api/v1/grids/issues/{issue.pk}/accept/", {}, format="json")
+    assert resp.status_code == 403 and "无权办理" in resp.json()["detail"]
