@@ -1,0 +1,651 @@
+"""Writes of grids/: keyword-only, validated, scoped inside the transaction, one history row per change."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centers.actions import work_item_create
+from centers.models import Center, WorkCategory, WorkItem
+from governance.attachments import attachment_add
+from governance.audit import audit_record, notify
+from governance.models import AuditEntry, Household, Region, Resident, RoleAssignment
+from governance.scoping import MANAGERS, STAFF_ROLES, Role, get_for_update, region_allows, require_region, user_roles
+
+from .models import (
+    ACTIVE_STATUSES,
+    LEVEL_HANDLERS,
+    LEVEL_NOTIFY,
+    EscalationSLA,
+    Grid,
+    GridMember,
+    Issue,
+    IssueEvent,
+    IssueStatus,
+    Level,
+    MajorEvent,
+    MajorEventTask,
+    Responsibility,
+    Severity,
+    Visit,
+)
+
+# Used when the county has not configured a level/severity (hours).
+DEFAULT_SLA_HOURS = {
+    (Level.GRID, Severity.MINOR): 72, (Level.GRID, Severity.HARD): 24, (Level.GRID, Severity.MAJOR): 4,
+    (Level.VILLAGE, Severity.MINOR): 72, (Level.VILLAGE, Severity.HARD): 48, (Level.VILLAGE, Severity.MAJOR): 12,
+    (Level.TOWNSHIP, Severity.MINOR): 120, (Level.TOWNSHIP, Severity.HARD): 72, (Level.TOWNSHIP, Severity.MAJOR): 24,
+    (Level.COUNTY, Severity.MINOR): 240, (Level.COUNTY, Severity.HARD): 120, (Level.COUNTY, Severity.MAJOR): 48,
+}
+SWEEP_BATCH = 500
+
+
+def sla_table() -> dict[tuple[int, str], int]:
+    table = dict(DEFAULT_SLA_HOURS)
+    table.update({(lvl, sev): h for lvl, sev, h in EscalationSLA.objects.values_list("level", "severity", "hours")})
+    return table
+
+
+def deadline_for(level: int, severity: str, start: dt.datetime | None = None, table=None) -> dt.datetime:
+    hours = (table or sla_table())[(level, severity)]
+    return (start or timezone.now()) + dt.timedelta(hours=hours)
+
+
+def _level_label(level: int) -> str:
+    return str(Level(level).label)
+
+
+def _status_label(status: str) -> str:
+    return str(IssueStatus(status).label)
+
+
+# --- Grids and responsibility -----------------------------------------------------------------------
+
+def grid_create_for_region(*, actor, region: Region) -> Grid | None:
+    """Every group/compound is one grid (region_created hook; idempotent)."""
+    if region.level != Region.Level.GROUP:
+        return None
+    grid, created = Grid.objects.get_or_create(region=region)
+    if created:
+        audit_record(actor=actor, action="grid.create", obj=grid, region=region)
+    return grid
+
+
+def grids_sync() -> int:
+    """Create the missing grids for every group/compound in one statement (demo, data imports)."""
+    missing = Region.objects.filter(level=Region.Level.GROUP, grid__isnull=True).values_list("pk", flat=True)
+    created = Grid.objects.bulk_create([Grid(region_id=pk) for pk in missing], ignore_conflicts=True, batch_size=2000)
+    return len(created)
+
+
+def _check_party_member_in(resident: Resident, grid: Grid, field: str) -> None:
+    if not resident.is_party_member:
+        raise ValidationError({field: _("%(name)s不是党员，不能在网格中履职。") % {"name": resident.name}})
+    village_path = grid.region.path[:12]
+    if not resident.region.path.startswith(village_path):
+        raise ValidationError({field: _("%(name)s不是本村（社区）居民。") % {"name": resident.name}})
+
+
+def grid_member_add(*, actor, grid_id: int, resident: Resident) -> GridMember:
+    with transaction.atomic():
+        grid = get_for_update(Grid, actor, grid_id)
+        _check_party_member_in(resident, grid, "resident")
+        member, created = GridMember.objects.get_or_create(grid=grid, resident=resident)
+        if not created:
+            raise ValidationError({"resident": _("%(name)s已是本网格党员。") % {"name": resident.name}})
+        audit_record(actor=actor, action="grid.member_add", obj=grid, data={"resident": resident.pk})
+    return member
+
+
+def grid_leader_set(*, actor, grid_id: int, resident: Resident) -> Grid:
+    with transaction.atomic():
+        grid = get_for_update(Grid, actor, grid_id)
+        _check_party_member_in(resident, grid, "resident")
+        before = grid.leader_id
+        grid.leader = resident
+        grid.save(update_fields=["leader"])
+        GridMember.objects.get_or_create(grid=grid, resident=resident)
+        audit_record(actor=actor, action="grid.leader_set", obj=grid, from_state=str(before or ""),
+                     to_state=str(resident.pk))
+    return grid
+
+
+def responsibility_assign(*, actor, grid_id: int, household: Household, member: Resident) -> Responsibility:
+    """党员+责任户: make `member` the one responsible party member of `household` (replacing any other)."""
+    with transaction.atomic():
+        grid = Grid.objects.restrict(actor, "view").select_related("region").filter(pk=grid_id).first()
+        if grid is None:
+            raise ValidationError({"grid": _("网格不存在或不在您的管辖范围内。")})
+        require_region(actor, grid.region, Responsibility.scope_spec.roles_for("change"))
+        if not household.region.path.startswith(grid.region.path):
+            raise ValidationError({"household": _("该户不在本网格内。")})
+        if not GridMember.objects.filter(grid=grid, resident=member).exists():
+            raise ValidationError({"member": _("%(name)s不是本网格的在岗党员。") % {"name": member.name}})
+        existing = Responsibility.objects.select_for_update().filter(household=household).first()
+        try:
+            with transaction.atomic():
+                if existing is None:
+                    resp = Responsibility.objects.create(household=household, grid=grid, member=member)
+                else:
+                    existing.member, existing.grid, existing.assigned_at = member, grid, timezone.now()
+                    existing.save(update_fields=["member", "grid", "assigned_at"])
+                    resp = existing
+        except IntegrityError:
+            raise ValidationError({"household": _("该户刚刚已由他人分配责任党员，请刷新后查看。")}) from None
+        audit_record(actor=actor, action="grid.responsibility_assign", obj=grid,
+                     from_state=str(existing.member_id if existing else ""), to_state=str(member.pk),
+                     data={"household": household.pk})
+    return resp
+
+
+# --- Issues ---------------------------------------------------------------------------------------
+
+def _handler_user_ids(levels_regions: dict[int, set[int]]) -> dict[int, dict[int, set[int]]]:
+    """{level: {region_id: {user ids}}} of the people notified when an issue arrives at a level (one query)."""
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for level, region_ids in levels_regions.items():
+        if region_ids:
+            q |= Q(role__in=LEVEL_NOTIFY[level], region_id__in=region_ids)
+    out: dict[int, dict[int, set[int]]] = {lvl: {} for lvl in levels_regions}
+    for user_id, role, region_id in RoleAssignment.objects.filter(q, active=True).values_list("user_id", "role", "region_id"):
+        for level, region_ids in levels_regions.items():
+            if region_id in region_ids and role in LEVEL_NOTIFY[level]:
+                out[level].setdefault(region_id, set()).add(user_id)
+    return out
+
+
+def _level_region_id(level: int, *, region_id: int, village_id: int, township_id: int, county_id: int | None) -> int | None:
+    return {Level.GRID: region_id, Level.VILLAGE: village_id, Level.TOWNSHIP: township_id, Level.COUNTY: county_id}[level]
+
+
+def _county_id() -> int | None:
+    county = Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True).first()
+    return county
+
+
+def _notify_arrival(issue: Issue, level: int, title: str) -> None:
+    region_id = _level_region_id(level, region_id=issue.region_id, village_id=issue.village_id,
+                                 township_id=issue.township_id, county_id=_county_id())
+    users = _handler_user_ids({level: {region_id}})[level].get(region_id, set())
+    url = reverse("grids:issue_detail", args=[issue.pk])
+    if users:
+        transaction.on_commit(partial(notify, sorted(users), title=title, url=url))
+
+
+def _resolve_grid_region(region: Region) -> Region:
+    if region.level < Region.Level.GROUP:
+        raise ValidationError({"region": _("请选择村民小组或小区（网格）。")})
+    if region.level > Region.Level.GROUP:
+        region = Region.objects.get(path=region.path[:15])
+    return region
+
+
+def issue_report(*, actor, category: WorkCategory | None, severity: str, title: str, description: str,
+                 household: Household | None = None, region: Region | None = None,
+                 resident: Resident | None = None, uploads=()) -> Issue:
+    """上报: a resident for their own household, a grid member / staff for a household or grid in scope."""
+    errors = {}
+    if category is None or not isinstance(category, WorkCategory) or not category.active:
+        errors["category"] = _("未知或已停用的事项类别。")
+    if severity not in Severity.values:
+        errors["severity"] = _("请选择事件分级：小事、难事或大事。")
+    if not (title or "").strip():
+        errors["title"] = _("请填写标题。")
+    if not (description or "").strip():
+        errors["description"] = _("请描述事件情况。")
+    if errors:
+        raise ValidationError(errors)
+    roles = user_roles(actor)
+    is_staff = bool(roles & STAFF_ROLES) or actor.is_superuser
+    if not is_staff:
+        own = Resident.objects.filter(user=actor).select_related("household__region", "region").first()
+        if own is None or Role.RESIDENT not in roles:
+            raise PermissionDenied(_("只有网格工作人员或已登记的群众可以上报事件。"))
+        village_path = own.region.path[:12]
+        if household is not None and household.pk != own.household_id:
+            raise ValidationError({"household": _("群众只能为本户上报事件。")})
+        if region is not None and not region.path.startswith(village_path):
+            raise ValidationError({"region": _("不能向其他村（社区）上报事件，请选择本村的网格。")})
+        household, resident = own.household, own
+        region = region if region is not None and region.level >= Region.Level.GROUP else own.region
+    else:
+        if household is not None:
+            region = household.region
+        if region is None:
+            raise ValidationError({"household": _("请选择事件所在的户或网格。")})
+        if not region_allows(actor, region, STAFF_ROLES):
+            raise ValidationError({"region": _("该网格不在您的管辖范围内。")})
+        if resident is not None and household is not None and resident.household_id != household.pk:
+            raise ValidationError({"resident": _("当事群众须是所选户的成员。")})
+    region = _resolve_grid_region(region)
+    village = Region.objects.get(path=region.path[:12])
+    township = Region.objects.get(path=region.path[:9])
+    uploads = list(uploads or [])
+    with transaction.atomic():
+        issue = Issue.objects.create(
+            title=title.strip()[:120], description=description.strip(), category=category, severity=severity,
+            region=region, village=village, township=township, household=household, resident=resident,
+            reporter=actor, level=Level.GRID, status=IssueStatus.REPORTED,
+            deadline=deadline_for(Level.GRID, severity),
+        )
+        IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.REPORTED, actor=actor,
+                                  to_status=IssueStatus.REPORTED, to_level=Level.GRID)
+        for upload in uploads:
+            attachment_add(actor=actor, target=issue, upload=upload)
+        audit_record(actor=actor, action="issue.report", obj=issue, to_state=issue.status)
+        _notify_arrival(issue, Level.GRID, _("新事件待受理：%(t)s") % {"t": issue.title})
+    return issue
+
+
+def _lock_issue(actor, issue_id: int, version: int | None) -> Issue:
+    if not Issue.objects.restrict(actor, "change").filter(pk=issue_id).exists() and \
+            Issue.objects.restrict(actor, "view").filter(pk=issue_id).exists():
+        raise PermissionDenied(_("您可以查看此事件，但无权办理。"))
+    issue = get_for_update(Issue, actor, issue_id, "change")
+    if version is not None and int(version) != issue.version:
+        raise _conflict_now(issue)
+    return issue
+
+
+def _conflict_now(issue: Issue):
+    from governance.errors import Conflict
+
+    return Conflict(_("该事件刚刚已被他人处理（现为%(level)s·%(status)s），请刷新后查看最新状态。")
+                    % {"level": _level_label(issue.level), "status": _status_label(issue.status)})
+
+
+def _require_handler(actor, issue: Issue) -> None:
+    if not region_allows(actor, issue.region, LEVEL_HANDLERS[issue.level]):
+        raise PermissionDenied(_("该事件现由%(level)s处置，您不能办理。") % {"level": _level_label(issue.level)})
+
+
+def _require_status(issue: Issue, allowed, verb: str) -> None:
+    if issue.status not in allowed:
+        from governance.errors import Conflict
+
+        raise Conflict(_("该事件当前为“%(status)s”，不能%(verb)s。") % {"status": _status_label(issue.status), "verb": verb})
+
+
+def _move(issue: Issue, *, actor, kind: str, note: str = "", **changes) -> Issue:
+    """Write the change in one conditional UPDATE (same version) plus one history row and one audit row."""
+    from_status, from_level = issue.status, issue.level
+    updated = Issue.objects.filter(pk=issue.pk, version=issue.version).update(version=F("version") + 1, **changes,
+                                                                              updated_at=timezone.now())
+    if updated == 0:
+        raise _conflict_now(issue)
+    for field, value in changes.items():
+        setattr(issue, field, value)
+    issue.version += 1
+    to_level = changes.get("level")
+    try:
+        with transaction.atomic():
+            IssueEvent.objects.create(issue=issue, kind=kind, actor=actor, from_status=from_status,
+                                      to_status=changes.get("status", ""), from_level=from_level if to_level else None,
+                                      to_level=to_level, note=note)
+    except IntegrityError:
+        raise _conflict_now(issue) from None
+    audit_record(actor=actor, action=f"issue.{kind}", obj=issue, from_state=from_status,
+                 to_state=changes.get("status", from_status), reason=note)
+    return issue
+
+
+def issue_accept(*, actor, issue_id: int, version: int | None = None) -> Issue:
+    with transaction.atomic():
+        issue = _lock_issue(actor, issue_id, version)
+        _require_handler(actor, issue)
+        _require_status(issue, [IssueStatus.REPORTED, IssueStatus.REOPENED], _("受理"))
+        return _move(issue, actor=actor, kind=IssueEvent.Kind.ACCEPTED, status=IssueStatus.ACCEPTED, assignee=actor)
+
+
+def issue_start(*, actor, issue_id: int, version: int | None = None) -> Issue:
+    with transaction.atomic():
+        issue = _lock_issue(actor, issue_id, version)
+        _require_handler(actor, issue)
+        _require_status(issue, [IssueStatus.ACCEPTED, IssueStatus.REOPENED], _("开始办理"))
+        return _move(issue, actor=actor, kind=IssueEvent.Kind.STARTED, status=IssueStatus.IN_PROGRESS)
+
+
+def issue_assign(*, actor, issue_id: int, assignee, version: int | None = None) -> Issue:
+    with transaction.atomic():
+        issue = _lock_issue(actor, issue_id, version)
+        _require_handler(actor, issue)
+        _require_status(issue, ACTIVE_STATUSES, _("指派"))
+        if not region_allows(assignee, issue.region, LEVEL_HANDLERS[issue.level]):
+            raise ValidationError({"assignee": _("%(u)s不是本级的处置人员。") % {"u": assignee.get_full_name() or assignee.username}})
+        return _move(issue, actor=actor, kind=IssueEvent.Kind.ASSIGNED, assignee=assignee,
+                     note=assignee.get_full_name() or assignee.username)
+
+
+def issue_resolve(*, actor, issue_id: int, note: str, version: int | None = None) -> Issue:
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写办理结果。")})
+    with transaction.atomic():
+        issue = _lock_issue(actor, issue_id, version)
+        _require_handler(actor, issue)
+        _require_status(issue, ACTIVE_STATUSES, _("办结"))
+        _move(issue, actor=actor, kind=IssueEvent.Kind.RESOLVED, note=note.strip(), status=IssueStatus.RESOLVED,
+              resolved_at=timezone.now())
+        transaction.on_commit(partial(notify, [issue.reporter_id], title=_("您上报的事件已办结，请确认：%(t)s") % {"t": issue.title},
+                                      url=reverse("grids:issue_detail", args=[issue.pk])))
+        return issue
+
+
+def issue_reject(*, actor, issue_id: int, reason: str, version: int | None = None) -> Issue:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("不予受理须说明理由。")})
+    with transaction.atomic():
+        issue = _lock_issue(actor, issue_id, version)
+        _require_handler(actor, issue)
+        _require_status(issue, [IssueStatus.REPORTED, IssueStatus.ACCEPTED], _("不予受理"))
+        _move(issue, actor=actor, kind=IssueEvent.Kind.REJECTED, note=reason.strip(), status=IssueStatus.REJECTED,
+              reject_reason=reason.strip())
+        transaction.on_commit(partial(notify, [issue.reporter_id], title=_("您上报的事件不予受理：%(t)s") % {"t": issue.title},
+                                      url=reverse("grids:issue_detail", args=[issue.pk])))
+        return issue
+
+
+def _lock_own_issue(actor, issue_id: int) -> Issue:
+    issue = Issue.objects.restrict(actor, "view").select_for_update().filter(pk=issue_id).first()
+    if issue is None:
+        from django.http import Http404
+
+        raise Http404
+    if issue.reporter_id != actor.pk:
+        raise PermissionDenied(_("只有上报人可以确认或重新打开事件。"))
+    return issue
+
+
+def issue_confirm(*, actor, issue_id: int) -> Issue:
+    """The reporter confirms the resolution: closed."""
+    with transaction.atomic():
+        issue = _lock_own_issue(actor, issue_id)
+        _require_status(issue, [IssueStatus.RESOLVED], _("确认关闭"))
+        return _move(issue, actor=actor, kind=IssueEvent.Kind.CLOSED, status=IssueStatus.CLOSED)
+
+
+def issue_reopen(*, actor, issue_id: int, reason: str) -> Issue:
+    """The reporter is not satisfied: the issue reopens at its current level with a fresh deadline."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请说明重新打开的原因。")})
+    with transaction.atomic():
+        issue = _lock_own_issue(actor, issue_id)
+        _require_status(issue, [IssueStatus.RESOLVED], _("重新打开"))
+        _move(issue, actor=actor, kind=IssueEvent.Kind.REOPENED, note=reason.strip(), status=IssueStatus.REOPENED,
+              deadline=deadline_for(issue.level, issue.severity), resolved_at=None)
+        _notify_arrival(issue, issue.level, _("事件被重新打开：%(t)s") % {"t": issue.title})
+        return issue
+
+
+def issue_comment(*, actor, issue_id: int, note: str) -> IssueEvent:
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写备注内容。")})
+    with transaction.atomic():
+        issue = Issue.objects.restrict(actor, "view").select_for_update().filter(pk=issue_id).first()
+        if issue is None:
+            from django.http import Http404
+
+            raise Http404
+        event = IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.COMMENTED, actor=actor, note=note.strip())
+        audit_record(actor=actor, action="issue.comment", obj=issue)
+    return event
+
+
+def issue_attach(*, actor, issue_id: int, upload) -> IssueEvent:
+    with transaction.atomic():
+        issue = Issue.objects.restrict(actor, "view").select_for_update().filter(pk=issue_id).first()
+        if issue is None:
+            from django.http import Http404
+
+            raise Http404
+        if not issue.is_open and issue.status != IssueStatus.RESOLVED:
+            raise ValidationError({"file": _("事件已结束，不能再添加附件。")})
+        attachment = attachment_add(actor=actor, target=issue, upload=upload)
+        event = IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.ATTACHED, actor=actor, note=attachment.name)
+        audit_record(actor=actor, action="issue.attach", obj=issue, data={"attachment": attachment.pk})
+    return event
+
+
+def issue_escalate(*, actor, issue_id: int, reason: str, version: int | None = None) -> Issue:
+    """难事提级处置: one level up with a reason; into the township center that owns the category."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("提级须说明理由。")})
+    with transaction.atomic():
+        issue = _lock_issue(actor, issue_id, version)
+        _require_handler(actor, issue)
+        _require_status(issue, ACTIVE_STATUSES, _("提级"))
+        if issue.level >= Level.COUNTY:
+            raise ValidationError({"reason": _("事件已在县级部门，不能再提级。")})
+        new_level = issue.level + 1
+        changes = dict(level=new_level, status=IssueStatus.REPORTED, assignee=None,
+                       deadline=deadline_for(new_level, issue.severity))
+        _move(issue, actor=actor, kind=IssueEvent.Kind.ESCALATED, note=reason.strip(), **changes)
+        if new_level == Level.TOWNSHIP:
+            item = work_item_create(actor=actor, township=issue.township, category=issue.category,
+                                    title=issue.title, description=_("%(d)s\n\n提级理由：%(r)s") % {"d": issue.description, "r": reason.strip()},
+                                    deadline=issue.deadline, source=issue)
+            Issue.objects.filter(pk=issue.pk).update(work_item=item)
+            issue.work_item = item
+        _notify_arrival(issue, new_level, _("事件提级到%(level)s待受理：%(t)s") % {"level": _level_label(new_level), "t": issue.title})
+        return issue
+
+
+# --- The escalation sweep ------------------------------------------------------------------------
+
+def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int = SWEEP_BATCH, progress=None,
+                            max_batches: int | None = None) -> dict:
+    """Move every open issue past its level's deadline one level up, exactly once.
+
+    Each batch is one transaction: claim up to `batch_size` overdue rows with FOR UPDATE SKIP LOCKED
+    (a concurrent sweep takes other rows), move them in one UPDATE, write their history rows in one
+    INSERT (unique on issue + level: a second escalation into a level cannot be written), open the
+    township work items in one INSERT, audit in one INSERT. Killed mid-run, committed batches stay
+    done and the next run picks up the rest; the moved issues have a fresh deadline, so none moves twice.
+    """
+    now = now or timezone.now()
+    table = sla_table()
+    kinds = dict(WorkCategory.objects.values_list("pk", "center_kind"))
+    county_id = _county_id()
+    issue_ct = ContentType.objects.get_for_model(Issue)
+    item_ct = ContentType.objects.get_for_model(WorkItem)
+    moved = batches = 0
+    by_level: dict[int, int] = {}
+    overdue_total = Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY, deadline__lt=now).count()
+    if progress is not None:
+        progress.set(0, overdue_total)
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            rows = list(
+                Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY, deadline__lt=now)
+                .order_by("deadline", "id")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", "level", "severity", "region_id", "village_id", "township_id", "category_id",
+                             "title", "description", "status")[:batch_size]
+            )
+            if not rows:
+                break
+            batch_now = timezone.now()
+            ids = [r[0] for r in rows]
+            new_deadline = Case(
+                *[When(level=lvl, severity=sev, then=Value(batch_now + dt.timedelta(hours=table[(lvl + 1, sev)])))
+                  for lvl in (Level.GRID, Level.VILLAGE, Level.TOWNSHIP) for sev in Severity.values],
+            )
+            Issue.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY).update(
+                level=F("level") + 1, status=IssueStatus.REPORTED, assignee=None, deadline=new_deadline,
+                version=F("version") + 1, updated_at=batch_now,
+            )
+            events = []
+            audits = []
+            for pk, level, severity, _r, _v, township_id, _c, title, _d, status in rows:
+                reason = _("超过%(level)s办理时限（%(h)d小时）未办结，自动提级到%(next)s。") % {
+                    "level": _level_label(level), "h": table[(level, severity)], "next": _level_label(level + 1)}
+                events.append(IssueEvent(issue_id=pk, kind=IssueEvent.Kind.AUTO_ESCALATED, at=batch_now,
+                                         from_status=status, to_status=IssueStatus.REPORTED,
+                                         from_level=level, to_level=level + 1, note=reason))
+                audits.append(AuditEntry(at=batch_now, action="issue.auto_escalated", content_type=issue_ct,
+                                         object_id=str(pk), object_repr=f"#{pk} {title}"[:200], region_id=township_id,
+                                         from_state=str(level), to_state=str(level + 1), reason=reason))
+                by_level[level + 1] = by_level.get(level + 1, 0) + 1
+            IssueEvent.objects.bulk_create(events, batch_size=batch_size)
+            _open_center_items(rows, kinds, batch_now, table, issue_ct, item_ct, audits)
+            AuditEntry.objects.bulk_create(audits, batch_size=batch_size * 2)
+            _notify_batch(rows, county_id)
+            moved += len(rows)
+            batches += 1
+        if progress is not None:
+            progress.set(moved)
+    return {"moved": moved, "batches": batches, "overdue_at_start": overdue_total,
+            "by_level": {str(k): v for k, v in sorted(by_level.items())}}
+
+
+def _open_center_items(rows, kinds, batch_now, table, issue_ct, item_ct, audits) -> None:
+    """Issues arriving at the township go into the center that owns their category (one INSERT)."""
+    arriving = [r for r in rows if r[1] + 1 == Level.TOWNSHIP]
+    if not arriving:
+        return
+    centers = {(t, k): pk for pk, t, k in Center.objects.filter(
+        township_id__in={r[5] for r in arriving}).values_list("pk", "township_id", "kind")}
+    items = []
+    for pk, _level, severity, _r, _v, township_id, category_id, title, description, _s in arriving:
+        center_id = centers.get((township_id, kinds.get(category_id)))
+        if center_id is None:
+            continue  # a township without its centers: the issue still waits in the township queue
+        items.append(WorkItem(township_id=township_id, center_id=center_id, category_id=category_id, title=title[:200],
+                              description=description, created_at=batch_now, source_type=issue_ct, source_id=str(pk),
+                              deadline=batch_now + dt.timedelta(hours=table[(Level.TOWNSHIP, severity)])))
+    if not items:
+        return
+    WorkItem.objects.bulk_create(items)
+    latest = (WorkItem.objects.filter(source_type=issue_ct, source_id=Cast(OuterRef("pk"), CharField()))
+              .order_by("-id").values("pk")[:1])
+    Issue.objects.filter(pk__in=[int(i.source_id) for i in items]).update(work_item=Subquery(latest))
+    for item in items:
+        audits.append(AuditEntry(at=batch_now, action="work_item.create", content_type=item_ct,
+                                 object_id=str(item.pk or ""), object_repr=item.title[:200],
+                                 region_id=item.township_id, to_state=WorkItem.Status.OPEN))
+
+
+def _notify_batch(rows, county_id) -> None:
+    """One notification per user per new level, after the batch commits (at most four INSERTs)."""
+    levels_regions: dict[int, set[int]] = {}
+    for pk, level, _sev, region_id, village_id, township_id, *_rest in rows:
+        new = level + 1
+        levels_regions.setdefault(new, set()).add(
+            _level_region_id(new, region_id=region_id, village_id=village_id, township_id=township_id, county_id=county_id))
+    handlers = _handler_user_ids(levels_regions)
+    for level, by_region in handlers.items():
+        users = sorted(set().union(*by_region.values())) if by_region else []
+        if users:
+            title = _("有事件超时自动提级到%(level)s，请及时受理。") % {"level": _level_label(level)}
+            url = reverse("grids:issue_list") + f"?level={level}&status=reported"
+            transaction.on_commit(partial(notify, users, title=title, url=url))
+
+
+# --- Visits ----------------------------------------------------------------------------------------
+
+def visit_log(*, actor, household: Household, notes: str, visited_on: dt.date | None = None,
+              member: Resident | None = None, raise_issue: bool = False, category: WorkCategory | None = None,
+              severity: str = Severity.MINOR, issue_title: str = "") -> Visit:
+    """点对点送服务: record a visit; with `raise_issue`, report what was heard as an issue in the same step."""
+    if not (notes or "").strip():
+        raise ValidationError({"notes": _("请填写走访记录。")})
+    visited_on = visited_on or timezone.localdate()
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
+    with transaction.atomic():
+        require_region(actor, household.region, STAFF_ROLES)
+        grid = Grid.objects.filter(region__path=household.region.path[:15]).first()
+        if grid is None:
+            raise ValidationError({"household": _("该户所在区域还没有网格。")})
+        if member is not None and not GridMember.objects.filter(grid=grid, resident=member).exists():
+            raise ValidationError({"member": _("%(name)s不是本网格的在岗党员。") % {"name": member.name}})
+        issue = None
+        if raise_issue:
+            issue = issue_report(actor=actor, category=category, severity=severity,
+                                 title=issue_title or _("走访中听到的诉求"), description=notes, household=household)
+        visit = Visit.objects.create(grid=grid, household=household, member=member, recorded_by=actor,
+                                     visited_on=visited_on, notes=notes.strip(), issue=issue)
+        audit_record(actor=actor, action="grid.visit", obj=grid, data={"household": household.pk, "visit": visit.pk})
+    return visit
+
+
+# --- Major events ------------------------------------------------------------------------------------
+
+def major_event_create(*, actor, region: Region, title: str, description: str, issue: Issue | None = None) -> MajorEvent:
+    """大事全网联动: a linked task for every grid in the village, township or county."""
+    errors = {}
+    if region.level > Region.Level.VILLAGE:
+        errors["region"] = _("联动范围须是一个村（社区）、乡镇（街道）或全县。")
+    if not (title or "").strip():
+        errors["title"] = _("请填写标题。")
+    if not (description or "").strip():
+        errors["description"] = _("请填写联动要求。")
+    if errors:
+        raise ValidationError(errors)
+    if not region_allows(actor, region, MANAGERS):
+        raise ValidationError({"region": _("该范围不在您的管辖范围内。")})
+    with transaction.atomic():
+        event = MajorEvent.objects.create(title=title.strip(), description=description.strip(), region=region,
+                                          issue=issue, originator=actor)
+        grid_ids = list(Grid.objects.filter(region__path__startswith=region.path).values_list("pk", flat=True))
+        if not grid_ids:
+            raise ValidationError({"region": _("该范围内还没有网格。")})
+        MajorEventTask.objects.bulk_create([MajorEventTask(event=event, grid_id=g) for g in grid_ids], batch_size=2000)
+        if issue is not None:
+            IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.COMMENTED, actor=actor,
+                                      note=_("发起大事全网联动：%(t)s") % {"t": event.title})
+        audit_record(actor=actor, action="grid.major_event", obj=event, region=region, data={"grids": len(grid_ids)})
+        leaders = list(RoleAssignment.objects.filter(role=Role.GRID_LEADER, active=True, region__path__startswith=region.path)
+                       .values_list("user_id", flat=True).distinct())
+        if leaders:
+            transaction.on_commit(partial(notify, leaders, title=_("大事联动，请响应：%(t)s") % {"t": event.title},
+                                          url=reverse("grids:major_event_detail", args=[event.pk])))
+    return event
+
+
+def major_task_acknowledge(*, actor, task_id: int, note: str = "") -> MajorEventTask:
+    with transaction.atomic():
+        task = get_for_update(MajorEventTask, actor, task_id)
+        updated = MajorEventTask.objects.filter(pk=task.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now(), acknowledged_by=actor, note=(note or "").strip())
+        if not updated:
+            from governance.errors import Conflict
+
+            raise Conflict(_("本网格已响应过该联动任务。"))
+        task.refresh_from_db()
+        audit_record(actor=actor, action="grid.major_ack", obj=task.event, region=task.grid.region,
+                     data={"task": task.pk})
+    return task
+
+
+# --- SLAs ------------------------------------------------------------------------------------------
+
+def sla_set(*, actor, level: int, severity: str, hours: int) -> EscalationSLA:
+    if not (actor.is_superuser or Role.COUNTY_ADMIN in user_roles(actor)):
+        raise PermissionDenied(_("办理时限由县委组织部配置。"))
+    errors = {}
+    if level not in Level.values:
+        errors["level"] = _("未知的层级。")
+    if severity not in Severity.values:
+        errors["severity"] = _("未知的事件分级。")
+    if not isinstance(hours, int) or not 1 <= hours <= 24 * 90:
+        errors["hours"] = _("办理时限须在1到2160小时之间。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        sla = EscalationSLA.objects.select_for_update().filter(level=level, severity=severity).first()
+        before = sla.hours if sla else DEFAULT_SLA_HOURS[(level, severity)]
+        sla, _created = EscalationSLA.objects.update_or_create(level=level, severity=severity, defaults={"hours": hours})
+        audit_record(actor=actor, action="grid.sla_set", obj=sla, from_state=str(before), to_state=str(hours))
+    return sla
+
+

@@ -1,0 +1,180 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from grids.models import (
+    EscalationSLA,
+    Grid,
+    GridMember,
+    Issue,
+    IssueEvent,
+    Level,
+    MajorEvent,
+    MajorEventTask,
+    Responsibility,
+    Severity,
+    Visit,
+)
+
+
+class GridSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="region.name", read_only=True)
+    village = serializers.CharField(source="region.parent.name", read_only=True)
+    leader_name = serializers.CharField(source="leader.name", read_only=True, default=None, allow_null=True)
+    member_count = serializers.IntegerField(read_only=True)
+    assigned_count = serializers.IntegerField(read_only=True)
+    open_issue_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Grid
+        fields = ["id", "region", "name", "village", "leader", "leader_name", "member_count", "assigned_count",
+                  "open_issue_count"]
+
+
+class GridMemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="resident.name", read_only=True)
+
+    class Meta:
+        model = GridMember
+        fields = ["id", "grid", "resident", "name", "since"]
+
+
+class GridMemberWriteSerializer(serializers.Serializer):
+    resident = serializers.IntegerField()
+    make_leader = serializers.BooleanField(default=False)
+
+
+class ResponsibilitySerializer(serializers.ModelSerializer):
+    household_number = serializers.CharField(source="household.number", read_only=True)
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = Responsibility
+        fields = ["id", "grid", "household", "household_number", "member", "member_name", "assigned_at"]
+
+
+class ResponsibilityWriteSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    member = serializers.IntegerField()
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    seconds_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Issue
+        fields = ["id", "title", "description", "category", "category_name", "severity", "region", "region_name",
+                  "village", "township", "household", "resident", "reporter", "assignee", "level", "status",
+                  "deadline", "seconds_left", "is_overdue", "version", "work_item", "reject_reason", "created_at",
+                  "resolved_at"]
+
+    def get_seconds_left(self, obj) -> int:
+        return int(obj.time_left.total_seconds())
+
+
+class IssueReportSerializer(serializers.Serializer):
+    category = serializers.IntegerField()
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField()
+    household = serializers.IntegerField(required=False, allow_null=True)
+    region = serializers.IntegerField(required=False, allow_null=True, help_text=_("网格（村民小组/小区）"))
+    resident = serializers.IntegerField(required=False, allow_null=True)
+
+
+class IssueVerbSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True,
+                                       help_text=_("您看到的版本；事件已被他人改动时返回409"))
+
+
+class IssueAssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField()
+    version = serializers.IntegerField(required=False, allow_null=True)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class IssueEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssueEvent
+        fields = ["id", "issue", "kind", "actor", "actor_name", "at", "from_status", "to_status", "from_level",
+                  "to_level", "note"]
+
+    def get_actor_name(self, obj) -> str:
+        return (obj.actor.get_full_name() or obj.actor.username) if obj.actor else ""
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Visit
+        fields = ["id", "grid", "household", "member", "recorded_by", "visited_on", "notes", "issue"]
+
+
+class VisitWriteSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    member = serializers.IntegerField(required=False, allow_null=True)
+    visited_on = serializers.DateField(required=False)
+    notes = serializers.CharField()
+    raise_issue = serializers.BooleanField(default=False)
+    category = serializers.IntegerField(required=False, allow_null=True)
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MINOR)
+    issue_title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+
+
+class MajorEventSerializer(serializers.ModelSerializer):
+    task_count = serializers.IntegerField(read_only=True)
+    ack_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = MajorEvent
+        fields = ["id", "title", "description", "region", "issue", "originator", "created_at", "task_count", "ack_count"]
+
+
+class MajorEventWriteSerializer(serializers.Serializer):
+    region = serializers.IntegerField()
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField()
+    issue = serializers.IntegerField(required=False, allow_null=True)
+
+
+class MajorEventTaskSerializer(serializers.ModelSerializer):
+    grid_name = serializers.CharField(source="grid.region.name", read_only=True)
+
+    class Meta:
+        model = MajorEventTask
+        fields = ["id", "event", "grid", "grid_name", "acknowledged_at", "acknowledged_by", "note"]
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EscalationSLASerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EscalationSLA
+        fields = ["id", "level", "severity", "hours"]
+
+
+class SLAWriteSerializer(serializers.Serializer):
+    hours = serializers.IntegerField(min_value=1, max_value=2160)
+
+
+class OverviewRowSerializer(serializers.Serializer):
+    township_id = serializers.IntegerField()
+    township__name = serializers.CharField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    at_grid = serializers.IntegerField()
+    at_village = serializers.IntegerField()
+    at_township = serializers.IntegerField()
+    at_county = serializers.IntegerField()
+
+
+LEVELS = Level

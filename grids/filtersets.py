@@ -1,0 +1,88 @@
+"""One FilterSet per model, serving both the HTML list and the API."""
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.filtersets import RegionSubtreeFilter
+
+from .models import ACTIVE_STATUSES, Grid, Issue, IssueStatus, Level, MajorEvent, MajorEventTask, Severity, Visit
+
+
+class GridFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="region__name", lookup_expr="icontains", label=_("网格名称"))
+    region = RegionSubtreeFilter()
+    unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("有未分配责任党员的户"))
+
+    class Meta:
+        model = Grid
+        fields = ["region"]
+
+    def filter_unassigned(self, qs, name, value):
+        from django.db.models import Exists, OuterRef
+
+        from governance.models import Household
+
+        if value is None:
+            return qs
+        # A household of the grid (its group or a building under it) without a responsible member.
+        missing = Exists(Household.objects.filter(responsibility__isnull=True,
+                                                  region__path__startswith=OuterRef("region__path")))
+        return qs.filter(missing) if value else qs.exclude(missing)
+
+
+class IssueFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    region = RegionSubtreeFilter()
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("当前层级"))
+    status = django_filters.ChoiceFilter(choices=IssueStatus.choices, label=_("状态"))
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("事件分级"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超时"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("未结束"))
+
+    class Meta:
+        model = Issue
+        fields = ["region", "level", "status", "severity", "category"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        overdue = Q(status__in=ACTIVE_STATUSES, deadline__lt=timezone.now())
+        return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_open(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(status__in=ACTIVE_STATUSES) if value else qs.exclude(status__in=ACTIVE_STATUSES)
+
+
+class VisitFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter(region_field="grid__region")
+    household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
+
+    class Meta:
+        model = Visit
+        fields = ["region", "household"]
+
+
+class MajorEventFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter()
+
+    class Meta:
+        model = MajorEvent
+        fields = ["region"]
+
+
+class MajorEventTaskFilterSet(django_filters.FilterSet):
+    event = django_filters.NumberFilter(field_name="event_id", label=_("大事联动"))
+    acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True,
+                                                label=_("已响应"))
+
+    class Meta:
+        model = MajorEventTask
+        fields = ["event"]

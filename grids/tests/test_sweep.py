@@ -1,0 +1,166 @@
+"""The escalation sweep: set-based, exactly once per issue and level, idempotent, survives SIGKILL."""
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from centers.models import Center, WorkItem
+from governance.models import JobStatus, Notification
+from grids.actions import issues_escalate_overdue
+from grids.models import Issue, IssueEvent, IssueStatus, Level, Severity
+from grids.tasks import escalate_overdue_issues
+
+from .factories import make_issue
+
+
+def overdue(hours=1):
+    return timezone.now() - dt.timedelta(hours=hours)
+
+
+def bulk_overdue(tree, reporter, n, *, level=Level.GRID):
+    """n overdue issues in one INSERT (the sweep tests need thousands)."""
+    proto = make_issue(tree.A1g, reporter=reporter, level=level, deadline=overdue())
+    rows = [Issue(title=f"积水{i}", description="路面积水", category=proto.category, severity=Severity.HARD,
+                  region=proto.region, village=proto.village, township=proto.township, reporter=reporter,
+                  level=level, status=IssueStatus.ACCEPTED, deadline=overdue(2)) for i in range(n - 1)]
+    Issue.objects.bulk_create(rows, batch_size=2000)
+    return Issue.objects.filter(region=proto.region)
+
+
+def test_it_moves_every_overdue_issue_one_level_up_and_says_why(tree, personas, django_capture_on_commit_callbacks):
+    grid_late = make_issue(tree.A1g, reporter=personas.resident_a1, deadline=overdue())
+    village_late = make_issue(tree.A1g, reporter=personas.grid_leader_a1, level=Level.VILLAGE, deadline=overdue())
+    township_late = make_issue(tree.B1g, reporter=personas.grid_leader_b1, level=Level.TOWNSHIP, deadline=overdue())
+    on_time = make_issue(tree.A1g, reporter=personas.grid_leader_a1)
+    resolved = make_issue(tree.A1g, reporter=personas.grid_leader_a1, status=IssueStatus.RESOLVED, deadline=overdue())
+    at_county = make_issue(tree.A1g, reporter=personas.grid_leader_a1, level=Level.COUNTY, deadline=overdue())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = issues_escalate_overdue()
+
+    assert result["moved"] == 3
+    levels = dict(Issue.objects.values_list("pk", "level"))
+    assert levels[grid_late.pk] == Level.VILLAGE
+    assert levels[village_late.pk] == Level.TOWNSHIP
+    assert levels[township_late.pk] == Level.COUNTY
+    assert levels[on_time.pk] == Level.GRID and levels[resolved.pk] == Level.GRID and levels[at_county.pk] == Level.COUNTY
+    grid_late.refresh_from_db()
+    assert grid_late.deadline > timezone.now() + dt.timedelta(hours=71)  # village, minor: 72 h
+    assert grid_late.status == IssueStatus.REPORTED  # waits for the village to accept
+    event = IssueEvent.objects.get(issue=grid_late, kind="auto_escalated")
+    assert "自动提级" in event.note and event.from_level == Level.GRID and event.to_level == Level.VILLAGE
+    # The township arrival went into the center owning the category.
+    village_late.refresh_from_db()
+    item = WorkItem.objects.get(pk=village_late.work_item_id)
+    assert item.center == Center.objects.get(township=tree.A, kind=village_late.category.center_kind)
+    assert item.source_id == str(village_late.pk)
+    # New handlers are told, the others are not.
+    assert Notification.objects.filter(user=personas.village_secretary_a1, title__contains="自动提级").exists()
+    assert Notification.objects.filter(user=personas.township_staff_a, title__contains="自动提级").exists()
+    assert Notification.objects.filter(user=personas.county_admin, title__contains="自动提级").exists()
+    assert not Notification.objects.filter(user=personas.village_secretary_b1).exists()
+
+
+def test_it_moves_nothing_the_second_time(tree, personas):
+    make_issue(tree.A1g, reporter=personas.grid_leader_a1, deadline=overdue())
+    assert issues_escalate_overdue()["moved"] == 1
+    assert issues_escalate_overdue()["moved"] == 0
+    assert IssueEvent.objects.filter(kind="auto_escalated").count() == 1
+
+
+def test_the_history_refuses_a_second_escalation_into_the_same_level(tree, personas):
+    from django.db import IntegrityError, transaction
+
+    issue = make_issue(tree.A1g, reporter=personas.grid_leader_a1, deadline=overdue())
+    issues_escalate_overdue()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IssueEvent.objects.create(issue=issue, kind="escalated", from_level=1, to_level=2)
+
+
+@pytest.mark.parametrize("n", [10, 120])
+def test_its_query_count_does_not_grow_with_the_number_overdue(tree, personas, n):
+    bulk_overdue(tree, personas.grid_leader_a1, n)
+    with CaptureQueriesContext(connection) as ctx:
+        result = issues_escalate_overdue(batch_size=500)
+    assert result["moved"] == n
+    # Claim, SLA table, categories, county, content types, one UPDATE, one INSERT each for history,
+    # audit and notifications, role lookup, savepoints: the same at 10 and at 120.
+    assert len(ctx.captured_queries) <= 16, [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_its_batches_bound_the_work_per_transaction(tree, personas):
+    bulk_overdue(tree, personas.grid_leader_a1, 250)
+    result = issues_escalate_overdue(batch_size=100)
+    assert result == {"moved": 250, "batches": 3, "overdue_at_start": 250, "by_level": {"2": 250}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_move_each_issue_exactly_once(tree, personas):
+    bulk_overdue(tree, personas.grid_leader_a1, 400)
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            results.append(issues_escalate_overdue(batch_size=25))
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    assert sum(r["moved"] for r in results) == 400
+    assert set(Issue.objects.values_list("level", flat=True)) == {Level.VILLAGE}
+    assert IssueEvent.objects.filter(kind="auto_escalated").count() == 400
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_the_escalation_job_end_to_end(celery_worker_process, tree, personas):
+    issue = make_issue(tree.A1g, reporter=personas.grid_leader_a1, deadline=overdue())
+    celery_worker_process.enqueue(escalate_overdue_issues)
+    assert celery_worker_process.wait_for(
+        lambda: JobStatus.objects.filter(name="grids-escalate-overdue", last_finished_at__isnull=False).exists())
+    issue.refresh_from_db()
+    assert issue.level == Level.VILLAGE
+    assert JobStatus.objects.get(name="grids-escalate-overdue").last_result["moved"] == 1
+    assert Notification.objects.filter(user=personas.village_secretary_a1, title__contains="自动提级").exists()
+
+
+def _other_backends_gone():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid() AND state <> 'idle'")
+        return cursor.fetchone()[0] == 0
+
+
+@pytest.mark.worker
+def test_a_sweep_killed_mid_run_and_run_again_moves_every_issue_exactly_once(celery_worker_process, tree, personas):
+    total = 3000
+    bulk_overdue(tree, personas.grid_leader_a1, total)
+    celery_worker_process.enqueue(escalate_overdue_issues, batch_size=20)
+    assert celery_worker_process.wait_for(
+        lambda: IssueEvent.objects.filter(kind="auto_escalated").exists(), timeout=60, interval=0.02)
+    celery_worker_process.stop(kill=True)
+    moved_before = IssueEvent.objects.filter(kind="auto_escalated").count()
+    assert 0 < moved_before < total, "the worker was not killed mid-sweep"
+    # The killed worker's open transaction is rolled back by PostgreSQL when its socket closes.
+    deadline = timezone.now() + dt.timedelta(seconds=20)
+    while not _other_backends_gone() and timezone.now() < deadline:
+        pass
+
+    result = issues_escalate_overdue()
+
+    assert result["moved"] == total - moved_before
+    assert Issue.objects.filter(level=Level.VILLAGE).count() == total
+    assert not Issue.objects.exclude(level=Level.VILLAGE).exists()
+    per_issue = IssueEvent.objects.filter(kind="auto_escalated").values("issue").distinct().count()
+    assert per_issue == total == IssueEvent.objects.filter(kind="auto_escalated").count()
