@@ -39,4 +39,15 @@ def pytest_configure(config):
         )
 
 
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Every test starts in the portal's default language, whatever the previous one switched to."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 pytest_plugins = ["governance.tests.fixtures"]

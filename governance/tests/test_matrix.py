@@ -30,12 +30,14 @@ ALL_PERSONAS = ["county_admin", *A_SIDE, "township_head_b", "township_staff_b", 
                 "grid_leader_b1", "resident_b1"]
 
 
-def walk(resolver=None, prefix=""):
+def walk(resolver=None, prefix="", namespace=""):
     resolver = resolver or get_resolver()
     for p in resolver.url_patterns:
         if isinstance(p, URLResolver):
-            yield from walk(p, prefix + str(p.pattern))
+            ns = ":".join(filter(None, [namespace, p.namespace])) if p.namespace else namespace
+            yield from walk(p, prefix + str(p.pattern), ns)
         elif isinstance(p, URLPattern):
+            p.matrix_namespace = namespace
             yield prefix + str(p.pattern), p
 
 
@@ -72,7 +74,8 @@ def classify():
             continue
         kwargs = [k for k in p.pattern.converters]
         if name in matrix.LOGIN_URL_NAMES:
-            entry.update(kind="login", model=None, url=reverse(name, kwargs=matrix.PAGE_KWARGS.get(name) or None))
+            full_name = f"{p.matrix_namespace}:{name}" if p.matrix_namespace else name
+            entry.update(kind="login", model=None, url=reverse(full_name, kwargs=matrix.PAGE_KWARGS.get(name) or None))
             pages.append(entry)
             continue
         if not kwargs:
