@@ -381,7 +381,7 @@ def meeting_sign_in(*, actor, topic_id: int, resident_ids: Iterable[int]) -> dic
              for i in ids - voted_elsewhere], ignore_conflicts=True)
         after = Vote.objects.filter(topic=topic, channel=Channel.IN_PERSON).count()
         names = list(Resident.objects.filter(pk__in=voted_elsewhere).order_by("name").values_list("name", flat=True))
-        _event(topic, actor, "sign_in", note=_("现场签到%(n)d人") % {"n": after - before})
+        _event(topic, actor, "sign_in", note=_("%(n)d人") % {"n": after - before})
     return {"signed_in": after - before, "total_in_person": after, "voted_elsewhere": names}
 
 

@@ -140,7 +140,7 @@ class CouncilForm(forms.Form):
 
 class ResidentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        away = f"（{_('外出')}：{obj.away_location}）" if obj.away_location else ""
+        away = _("（外出：%(p)s）") % {"p": obj.away_location} if obj.away_location else ""
         return f"{obj.name} {obj.id_masked} · {obj.region.name}{away}"
 
 

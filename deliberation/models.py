@@ -134,6 +134,8 @@ class Topic(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     opened_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Set by the scheduled job when it told the village office that the online/remote window ended.
+    window_end_notified_at = models.DateTimeField(_("截止提醒时间"), null=True, blank=True, editable=False)
     # The result, written once when the topic closes and never changed afterwards.
     result = models.JSONField(_("表决结果"), default=dict, blank=True, editable=False)
     eligible_count = models.PositiveIntegerField(_("有表决权人数"), null=True, blank=True, editable=False)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -148,7 +149,7 @@ def _topic_for(request, pk, action="view") -> Topic:
 def topic_open(request, pk):
     topic = _topic_for(request, pk, "change")
     return _post_action(request, lambda: actions.topic_open(actor=request.user, topic_id=topic.pk),
-                        _t("议题已发布，已通知本村村民（含外出村民）。"), topic.get_absolute_url())
+                        gettext("议题已发布，已通知本村村民（含外出村民）。"), topic.get_absolute_url())
 
 
 @login_required
@@ -156,7 +157,7 @@ def topic_open(request, pk):
 def topic_close(request, pk):
     topic = _topic_for(request, pk, "close")
     return _post_action(request, lambda: actions.topic_close(actor=request.user, topic_id=topic.pk),
-                        _t("表决已结束，结果已锁定。"), topic.get_absolute_url() + "#tally")
+                        gettext("表决已结束，结果已锁定。"), topic.get_absolute_url() + "#tally")
 
 
 @login_required
@@ -165,10 +166,10 @@ def topic_vote(request, pk):
     topic = _topic_for(request, pk)
     option = request.POST.get("option") or ""
     if not option.isdigit():
-        messages.error(request, _t("请选择一个选项。"))
+        messages.error(request, gettext("请选择一个选项。"))
         return HttpResponseRedirect(topic.get_absolute_url())
     return _post_action(request, lambda: actions.vote_cast(actor=request.user, topic_id=topic.pk, option_id=int(option)),
-                        _t("您的表决已记录。"), topic.get_absolute_url())
+                        gettext("您的表决已记录。"), topic.get_absolute_url())
 
 
 @login_required
@@ -177,11 +178,11 @@ def topic_comment(request, pk):
     topic = _topic_for(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _t("请填写发言内容（不超过2000字）。"))
+        messages.error(request, gettext("请填写发言内容（不超过2000字）。"))
         return HttpResponseRedirect(topic.get_absolute_url() + "#discussion")
     return _post_action(request, lambda: actions.comment_add(actor=request.user, topic_id=topic.pk,
                                                              body=form.cleaned_data["body"]),
-                        _t("发言已发布。"), topic.get_absolute_url() + "#discussion")
+                        gettext("发言已发布。"), topic.get_absolute_url() + "#discussion")
 
 
 class SignInView(ActionFormView):
@@ -199,16 +200,16 @@ class SignInView(ActionFormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "topic": self.topic, "sheet": self.sheet,
-                "title": _t("现场签到：%(t)s") % {"t": self.topic.title},
+                "title": gettext("现场签到：%(t)s") % {"t": self.topic.title},
                 "signed": sum(1 for r in self.sheet if r.signed_in)}
 
     def perform(self, form):
         result = actions.meeting_sign_in(actor=self.request.user, topic_id=self.topic.pk,
                                          resident_ids=form.cleaned_data["residents"])
-        messages.success(self.request, _t("签到%(n)d人，现场共%(t)d人。") % {"n": result["signed_in"],
+        messages.success(self.request, gettext("签到%(n)d人，现场共%(t)d人。") % {"n": result["signed_in"],
                                                                      "t": result["total_in_person"]})
         if result["voted_elsewhere"]:
-            messages.warning(self.request, _t("以下村民已在外地村/网上村投票，按第一次表决计票，现场举手不再计入：%(n)s")
+            messages.warning(self.request, gettext("以下村民已在外地村/网上村投票，按第一次表决计票，现场举手不再计入：%(n)s")
                              % {"n": "、".join(result["voted_elsewhere"])})
         return reverse("deliberation:topic_sign_in", args=[self.topic.pk])
 
@@ -230,7 +231,7 @@ class HandTallyView(ActionFormView):
     def get_context_data(self, **kwargs):
         signed = Vote.objects.filter(topic=self.topic, channel=Channel.IN_PERSON).count()
         return {**super().get_context_data(**kwargs),
-                "title": _t("现场举手表决（现场签到%(n)d人）：%(t)s") % {"n": signed, "t": self.topic.title}}
+                "title": gettext("现场举手表决（现场签到%(n)d人）：%(t)s") % {"n": signed, "t": self.topic.title}}
 
     def perform(self, form):
         from django.db import transaction
@@ -252,7 +253,7 @@ class ResolutionCreateView(ActionFormView):
         self.topic = _topic_for(self.request, pk, "change")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _t("记录决议：%(t)s") % {"t": self.topic.title}}
+        return {**super().get_context_data(**kwargs), "title": gettext("记录决议：%(t)s") % {"t": self.topic.title}}
 
     def perform(self, form):
         return actions.resolution_record(actor=self.request.user, topic_id=self.topic.pk, text=form.cleaned_data["text"])
@@ -281,7 +282,7 @@ class ResolutionLinkView(ActionFormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs),
-                "title": _t("关联落实事项：%(t)s") % {"t": self.resolution.topic.title}}
+                "title": gettext("关联落实事项：%(t)s") % {"t": self.resolution.topic.title}}
 
     def perform(self, form):
         ct, obj = form.parsed()
@@ -296,11 +297,11 @@ def resolution_note(request, pk):
     resolution = get_object_or_404(selectors.resolution_list(user=request.user), pk=pk)
     form = SupervisionNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _t("请填写监督记录（不超过2000字）。"))
+        messages.error(request, gettext("请填写监督记录（不超过2000字）。"))
         return HttpResponseRedirect(resolution.get_absolute_url())
     return _post_action(request, lambda: actions.supervision_note_add(actor=request.user, resolution_id=resolution.pk,
                                                                       body=form.cleaned_data["body"]),
-                        _t("监督记录已保存。"), resolution.get_absolute_url())
+                        gettext("监督记录已保存。"), resolution.get_absolute_url())
 
 
 @login_required
@@ -309,7 +310,7 @@ def resolution_complete(request, pk):
     resolution = get_object_or_404(Resolution.objects.restrict(request.user, "change"), pk=pk)
     return _post_action(request, lambda: actions.resolution_complete(actor=request.user, resolution_id=resolution.pk,
                                                                      note=request.POST.get("note", "")),
-                        _t("决议已办结。"), resolution.get_absolute_url())
+                        gettext("决议已办结。"), resolution.get_absolute_url())
 
 
 # --- Councils ------------------------------------------------------------------------------------
@@ -335,7 +336,7 @@ class CouncilDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         user, council = self.request.user, self.object
         ctx["members"] = selectors.council_member_list(user=user).filter(council=council).select_related(
-            "resident__region").order_by("term_end", "role", "term_start")
+            "resident__region").order_by(F("term_end").desc(nulls_first=True), "role", "term_start")
         ctx["notes"] = selectors.supervision_note_list(user=user).filter(council=council).order_by("-created_at")[:50]
         ctx["open_resolutions"] = selectors.resolution_list(user=user).filter(
             topic__region=council.region, status=Resolution.Status.IN_PROGRESS)
@@ -375,7 +376,7 @@ class CouncilMemberAddView(ActionFormView):
         return {**super().get_form_kwargs(), "residents": residents}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _t("添加成员：%(c)s") % {"c": self.council.name}}
+        return {**super().get_context_data(**kwargs), "title": gettext("添加成员：%(c)s") % {"c": self.council.name}}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -392,4 +393,4 @@ def council_member_end(request, pk):
 
     return _post_action(request, lambda: actions.council_member_end(actor=request.user, member_id=member.pk,
                                                                     term_end=timezone.localdate()),
-                        _t("该成员任期已结束。"), member.council.get_absolute_url())
+                        gettext("该成员任期已结束。"), member.council.get_absolute_url())
