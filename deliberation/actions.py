@@ -255,7 +255,7 @@ def topic_close(*, actor, topic_id: int) -> Topic:
         updated = Topic.objects.filter(pk=topic.pk, status=Topic.Status.OPEN).update(
             status=Topic.Status.CLOSED, closed_at=timezone.now(), result=tally, eligible_count=tally["eligible"],
             turnout=tally["turnout"], quorum_met=tally["quorum_met"], passed=tally["passed"],
-            winning_option_id=tally["leader_id"],
+            winning_option_id=tally["adopted_id"],
         )
         if not updated:
             raise Conflict()

@@ -204,7 +204,7 @@ def seed(ctx) -> None:
             continue
         tally = compute_tally(t)
         t.result, t.eligible_count, t.turnout = tally, tally["eligible"], tally["turnout"]
-        t.quorum_met, t.passed, t.winning_option_id = tally["quorum_met"], tally["passed"], tally["leader_id"]
+        t.quorum_met, t.passed, t.winning_option_id = tally["quorum_met"], tally["passed"], tally["adopted_id"]
         t.window_end_notified_at = t.closes_at
         events.append(TopicEvent(topic=t, at=t.closed_at, action="close", from_state="open", to_state="closed"))
         if not t.passed:

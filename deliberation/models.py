@@ -143,7 +143,7 @@ class Topic(models.Model):
     quorum_met = models.BooleanField(_("达到参与率"), null=True, editable=False)
     passed = models.BooleanField(_("通过"), null=True, editable=False)
     winning_option = models.ForeignKey("TopicOption", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                       editable=False, verbose_name=_("得票最多的选项"))
+                                       editable=False, verbose_name=_("通过的选项"))
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(

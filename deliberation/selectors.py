@@ -196,6 +196,8 @@ def compute_tally(topic: Topic) -> dict:
         "majority_met": majority_met,
         "passed": quorum_met and majority_met,
         "leader_id": leader["id"] if leader else None,
+        # The option the village adopted: the leader, when the vote passed.
+        "adopted_id": leader["id"] if leader and quorum_met and majority_met else None,
     }
 
 

@@ -56,6 +56,7 @@ class TallySerializer(serializers.Serializer):
     majority_met = serializers.BooleanField()
     passed = serializers.BooleanField()
     leader_id = serializers.IntegerField(allow_null=True)
+    adopted_id = serializers.IntegerField(allow_null=True, required=False)
 
 
 class TopicSerializer(serializers.ModelSerializer):

@@ -145,6 +145,7 @@ def test_a_topic_below_its_quorum_does_not_pass(tree, personas):
     actions.vote_cast(actor=personas.resident_a1, topic_id=topic.pk, option_id=option(topic).pk)
     topic = actions.topic_close(actor=personas.village_secretary_a1, topic_id=topic.pk)
     assert topic.result["options"][0]["total"] == 1 and not topic.quorum_met and not topic.passed
+    assert topic.winning_option is None  # nothing was adopted
 
 
 def test_a_quorum_above_100_percent_is_refused_and_nothing_is_created(tree, personas):
