@@ -1,5 +1,6 @@
 """API of 三村议事: scoped viewsets; every write calls an action (after get_object(): out of scope is 404)."""
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -55,6 +56,10 @@ class TopicViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewS
             "closes_at": topic.closes_at, "meeting_at": topic.meeting_at, "meeting_place": topic.meeting_place,
             "quorum_percent": topic.quorum_percent, "majority_percent": topic.majority_percent,
         }
+        if not isinstance(request.data, dict):
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"non_field_errors": [_("请求内容须为JSON对象。")]})
         ser = s.TopicUpdateSerializer(data={**current, **request.data})
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
@@ -130,7 +135,6 @@ class TopicViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewS
     def tally(self, request, pk=None):
         """Counts per channel and in total: the locked result once closed; live only for the village office."""
         from django.core.exceptions import PermissionDenied
-        from django.utils.translation import gettext as _
 
         from governance.scoping import can
 

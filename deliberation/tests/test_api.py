@@ -72,3 +72,15 @@ def test_a_resolution_links_a_work_item_through_the_api(tree, personas, api):
     resp = api(personas.village_secretary_a1).post(f"/api/v1/deliberation/resolutions/{resolution.pk}/link/",
                                                    {"content_type": ct, "object_id": str(item.pk)}, format="json")
     assert resp.status_code == 400 and "target" in resp.json()
+
+
+def test_a_draft_is_edited_through_patch_and_a_published_topic_is_not(tree, personas, api):
+    c = api(personas.village_secretary_a1)
+    draft = make_topic(tree.A1g, status="draft")
+    resp = c.patch(f"/api/v1/deliberation/topics/{draft.pk}/", {"title": "改过的议题", "kind": "choice",
+                                                                 "options": ["甲方案", "乙方案"]}, format="json")
+    assert resp.status_code == 200 and [o["label"] for o in resp.json()["options"]] == ["甲方案", "乙方案"]
+    assert c.patch(f"/api/v1/deliberation/topics/{draft.pk}/", [1, 2], format="json").status_code == 400
+    published = make_topic(tree.A1g)
+    resp = c.patch(f"/api/v1/deliberation/topics/{published.pk}/", {"title": "偷偷改"}, format="json")
+    assert resp.status_code == 400 and Topic.objects.get(pk=published.pk).title != "偷偷改"

@@ -135,3 +135,20 @@ def test_the_topic_page_costs_the_same_queries_with_many_comments(tree, personas
         actions.comment_add(actor=personas.village_secretary_a1, topic_id=topic.pk, body=f"更多发言{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         c.get(topic.get_absolute_url())
+
+
+def test_the_village_and_resident_pages_show_deliberation(tree, personas, web):
+    from deliberation import actions
+
+    topic = make_topic(tree.A1g, title="村口修桥")
+    council = make_council(tree.A1g, name="乡贤理事会")
+    villager = personas.resident_a1.resident
+    make_member(council, villager)
+    actions.vote_cast(actor=personas.resident_a1, topic_id=topic.pk, option_id=topic.options.first().pk)
+    c = web(personas.village_secretary_a1)
+    region_page = c.get(f"/regions/{tree.A1.pk}/").content.decode()
+    assert "村口修桥" in region_page and "乡贤理事会" in region_page
+    resident_page = c.get(f"/residents/{villager.pk}/").content.decode()
+    assert "村口修桥" in resident_page and "网上村（线上）" in resident_page and "乡贤理事会" in resident_page
+    # Another village's office sees none of it.
+    assert "村口修桥" not in web(personas.village_secretary_b1).get("/deliberation/").content.decode()
