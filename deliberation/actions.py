@@ -261,6 +261,11 @@ def topic_close(*, actor, topic_id: int) -> Topic:
             raise Conflict()
         _event(topic, actor, "close", Topic.Status.OPEN, Topic.Status.CLOSED,
                data={"total": tally["total"], "turnout": tally["turnout"], "passed": tally["passed"]})
+        # Those who took part with an account (migrants far away above all) learn the result.
+        voters = Vote.objects.filter(topic=topic, resident__user__isnull=False).values_list("resident__user_id", flat=True)
+        notify(list(voters), title=_("表决结果已公布：%(t)s") % {"t": topic.title},
+               url=reverse("deliberation:topic_detail", args=[topic.pk]),
+               body=_("表决通过。") if tally["passed"] else _("未通过。"))
     topic.refresh_from_db()
     return topic
 

@@ -75,6 +75,7 @@ def test_a_closed_topic_refuses_votes_and_its_result_is_locked(tree, personas):
     actions.vote_cast(actor=personas.resident_a1, topic_id=topic.pk, option_id=option(topic).pk)
     closed = actions.topic_close(actor=personas.village_secretary_a1, topic_id=topic.pk)
     locked = closed.result
+    assert Notification.objects.filter(user=personas.resident_a1, title__startswith="表决结果已公布").exists()
     migrant = make_villager(tree.A1g, "late", away=True)
     with pytest.raises(ValidationError, match="已结束表决"):
         actions.vote_cast(actor=migrant.user, topic_id=topic.pk, option_id=option(topic).pk)
