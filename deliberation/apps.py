@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class DeliberationConfig(AppConfig):
     name = "deliberation"
     verbose_name = _("三村议事")
+
+    def ready(self):
+        from django.conf import settings
+
+        from governance import navigation as nav
+        from governance import panels
+
+        from .models import READERS
+        from .panels import region_panel, resident_panel
+
+        g = _("三村议事")
+        nav.register(_("议题"), "deliberation:topic_list", roles=READERS, group=g, order=60)
+        nav.register(_("决议档案"), "deliberation:resolution_list", roles=READERS, group=g, order=61)
+        nav.register(_("理事会"), "deliberation:council_list", roles=READERS, group=g, order=62)
+        panels.register_region_panel(_("三村议事"), "deliberation/panel_region.html", region_panel, order=60)
+        panels.register_resident_panel(_("议事参与"), "deliberation/panel_resident.html", resident_panel, order=60)
+        settings.CELERY_BEAT_SCHEDULE["deliberation-window-ended"] = {
+            "task": "deliberation.tasks.window_ended", "schedule": 600.0}

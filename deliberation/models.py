@@ -1,1 +1,441 @@
-"""Models of this app (see its issue)."""
+"""三村议事: councils, deliberation topics (本地村 / 外地村 / 网上村), one tally, resolutions and follow-up.
+
+Village self-governance with its own tables. It imports only `governance`; what carries a resolution
+out (a micro-work, a service order, a center work item) is linked through a generic relation.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Region, Resident
+from governance.scoping import MANAGERS, STAFF_ROLES, RestrictedManager, Role, ScopeSpec
+
+# Who reads deliberation: the village's staff and its villagers (migrants hold their role at home).
+READERS = STAFF_ROLES | {Role.RESIDENT}
+# Who runs it: the village office (secretary convenes, assistant records) and the township/county above.
+ORGANISERS = MANAGERS | {Role.VILLAGE_ASSISTANT}
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("本地村（现场）")
+    REMOTE = "remote", _("外地村（远程）")
+    ONLINE = "online", _("网上村（线上）")
+
+
+class Council(models.Model):
+    """理事会: a village's standing body that deliberates and supervises (监督管理)."""
+
+    class Kind(models.TextChoices):
+        DELIBERATION = "deliberation", _("村民议事会")
+        SUPERVISION = "supervision", _("村务监督委员会")
+        ELDERS = "elders", _("乡贤理事会")
+        CUSTOMS = "customs", _("红白理事会")
+        CONSTRUCTION = "construction", _("建设理事会")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="councils", verbose_name=_("村/社区"))
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    duties = models.TextField(_("职责"), blank=True)
+    founded_on = models.DateField(_("成立日期"), default=timezone.localdate)
+    active = models.BooleanField(_("在任"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("创建人"))
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="region", roles={"view": READERS, "change": ORGANISERS, "add": ORGANISERS})
+
+    class Meta:
+        verbose_name = _("理事会")
+        verbose_name_plural = _("理事会")
+        ordering = ["region__path", "kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="council_name_unique_in_village")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:council_detail", args=[self.pk])
+
+
+class CouncilMember(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("会长/主任")
+        VICE_CHAIR = "vice_chair", _("副会长/副主任")
+        MEMBER = "member", _("成员")
+        SUPERVISOR = "supervisor", _("监督员")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members", verbose_name=_("理事会"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="council_memberships",
+                                 verbose_name=_("村民"))
+    role = models.CharField(_("职务"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    term_start = models.DateField(_("任期开始"))
+    term_end = models.DateField(_("任期结束"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="council__region", roles={"view": READERS, "change": ORGANISERS, "add": ORGANISERS})
+
+    class Meta:
+        verbose_name = _("理事会成员")
+        verbose_name_plural = _("理事会成员")
+        ordering = ["council", "role", "term_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "resident", "term_start"], name="council_member_unique_term"),
+            models.CheckConstraint(condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                                   name="council_member_term_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council} · {self.resident.name}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.term_start <= today and (self.term_end is None or self.term_end >= today)
+
+
+class Topic(models.Model):
+    """议题: convened under the village party organisation, decided in one tally across three channels."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("方案表决（同意/反对/弃权）")
+        CHOICE = "choice", _("多选一")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草拟")
+        OPEN = "open", _("议事中")
+        CLOSED = "closed", _("已结束")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="deliberation_topics",
+                               verbose_name=_("村/社区"))
+    title = models.CharField(_("议题"), max_length=200)
+    background = models.TextField(_("背景与材料"))
+    kind = models.CharField(_("表决方式"), max_length=16, choices=Kind.choices, default=Kind.PROPOSAL)
+    eligible_groups = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("参与的村民小组"),
+                                             help_text=_("不选则全村年满18周岁的村民均可参与。"))
+    opens_at = models.DateTimeField(_("线上/远程议事开始"))
+    closes_at = models.DateTimeField(_("线上/远程议事截止"))
+    meeting_at = models.DateTimeField(_("现场会议时间"), null=True, blank=True)
+    meeting_place = models.CharField(_("现场会议地点"), max_length=200, blank=True)
+    minutes = models.TextField(_("会议纪要"), blank=True)
+    quorum_percent = models.PositiveSmallIntegerField(_("参与率要求（%）"), default=50,
+                                                      help_text=_("参与表决的村民占有表决权村民的最低比例。"))
+    majority_percent = models.PositiveSmallIntegerField(_("通过比例（%）"), default=50,
+                                                        help_text=_("得票须超过参与表决人数的该比例，50即过半数。"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("召集人"))
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    opened_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Set by the scheduled job when it told the village office that the online/remote window ended.
+    window_end_notified_at = models.DateTimeField(_("截止提醒时间"), null=True, blank=True, editable=False)
+    # The result, written once when the topic closes and never changed afterwards.
+    result = models.JSONField(_("表决结果"), default=dict, blank=True, editable=False)
+    eligible_count = models.PositiveIntegerField(_("有表决权人数"), null=True, blank=True, editable=False)
+    turnout = models.PositiveIntegerField(_("参与表决人数"), null=True, blank=True, editable=False)
+    quorum_met = models.BooleanField(_("达到参与率"), null=True, editable=False)
+    passed = models.BooleanField(_("通过"), null=True, editable=False)
+    winning_option = models.ForeignKey("TopicOption", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                       editable=False, verbose_name=_("通过的选项"))
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(
+        region="region",
+        roles={"view": READERS, "change": ORGANISERS, "add": ORGANISERS, "close": MANAGERS, "vote": {Role.RESIDENT}},
+    )
+
+    class Meta:
+        verbose_name = _("议题")
+        verbose_name_plural = _("议题")
+        ordering = ["-opens_at", "-id"]
+        indexes = [models.Index(fields=["region", "status", "opens_at"], name="topic_village_status")]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="topic_window_order"),
+            models.CheckConstraint(condition=Q(quorum_percent__gte=1, quorum_percent__lte=100), name="topic_quorum_range"),
+            models.CheckConstraint(condition=Q(majority_percent__gte=50, majority_percent__lte=99),
+                                   name="topic_majority_range"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "open", "closed"]), name="topic_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:topic_detail", args=[self.pk])
+
+    def window_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.OPEN and self.opens_at <= now <= self.closes_at
+
+
+class TopicOption(models.Model):
+    class Meaning(models.TextChoices):
+        FOR = "for", _("同意")
+        AGAINST = "against", _("反对")
+        ABSTAIN = "abstain", _("弃权")
+        CHOICE = "choice", _("选项")
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="options", verbose_name=_("议题"))
+    label = models.CharField(_("选项"), max_length=100)
+    meaning = models.CharField(_("含义"), max_length=8, choices=Meaning.choices, default=Meaning.CHOICE)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("表决选项")
+        verbose_name_plural = _("表决选项")
+        ordering = ["topic", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["topic", "label"], name="topic_option_label_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Vote(models.Model):
+    """One villager's one place in the tally, whichever channel (the unique constraint is the rule).
+
+    An in-person row is the villager's sign-in at the meeting: their choice is counted in the
+    recorder's show-of-hands tally (HandTally), so `option` stays empty; remote and online rows
+    carry the villager's own choice.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="votes", verbose_name=_("议题"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="deliberation_votes",
+                                 verbose_name=_("村民"))
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    option = models.ForeignKey(TopicOption, null=True, blank=True, on_delete=models.PROTECT, related_name="votes",
+                               verbose_name=_("选择"))
+    cast_at = models.DateTimeField(_("时间"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("登记人"))
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": ORGANISERS}, owner="resident__user",
+                           owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("表决记录")
+        verbose_name_plural = _("表决记录")
+        ordering = ["topic", "cast_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "resident"], name="vote_one_per_villager"),
+            models.CheckConstraint(
+                condition=(Q(channel="in_person") & Q(option__isnull=True))
+                | (Q(channel__in=["remote", "online"]) & Q(option__isnull=False)),
+                name="vote_option_matches_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · {self.resident.name} · {self.get_channel_display()}"
+
+
+class Attendance(models.Model):
+    """Who took part and how: signed in at the meeting (by staff), or joined remotely / online."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("议题"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="deliberation_attendances",
+                                 verbose_name=_("村民"))
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("登记人"))
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": ORGANISERS}, owner="resident__user",
+                           owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("参会记录")
+        verbose_name_plural = _("参会记录")
+        ordering = ["topic", "channel", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["topic", "resident", "channel"], name="attendance_once_per_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · {self.resident.name}"
+
+
+class HandTally(models.Model):
+    """The recorder's show-of-hands count for one option at the in-person meeting."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="hand_tallies", verbose_name=_("议题"))
+    option = models.ForeignKey(TopicOption, on_delete=models.CASCADE, related_name="hand_tallies", verbose_name=_("选项"))
+    count = models.PositiveIntegerField(_("举手人数"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("记录人"))
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("现场举手计票")
+        verbose_name_plural = _("现场举手计票")
+        constraints = [models.UniqueConstraint(fields=["topic", "option"], name="hand_tally_once_per_option")]
+
+
+class Comment(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="comments", verbose_name=_("议题"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("发言人"))
+    resident = models.ForeignKey(Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("村民"))
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices, blank=True)
+    body = models.TextField(_("发言"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": READERS}, owner="author",
+                           owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("议事发言")
+        verbose_name_plural = _("议事发言")
+        ordering = ["topic", "created_at", "id"]
+        indexes = [models.Index(fields=["topic", "created_at"], name="comment_topic_time")]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+    @property
+    def speaker(self) -> str:
+        if self.resident_id:
+            return self.resident.name
+        return self.author.get_full_name() or self.author.username
+
+
+class TopicEvent(models.Model):
+    """The topic's timeline: one row per state change or recorded step."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("发起议题")
+        UPDATE = "update", _("修改议题")
+        OPEN = "open", _("发布并邀请村民")
+        SIGN_IN = "sign_in", _("现场签到")
+        HAND_TALLY = "hand_tally", _("登记现场举手表决")
+        MINUTES = "minutes", _("记录会议纪要")
+        CLOSE = "close", _("结束表决，结果锁定")
+        RESOLUTION = "resolution", _("公布决议")
+        LINK = "link", _("关联落实事项")
+        SUPERVISION = "supervision", _("理事会监督记录")
+        DONE = "done", _("决议办结")
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="events", verbose_name=_("议题"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("操作人"))
+    action = models.CharField(_("事项"), max_length=32, choices=Action.choices)
+    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("议题进程")
+        verbose_name_plural = _("议题进程")
+        ordering = ["topic", "at", "id"]
+
+
+class Resolution(models.Model):
+    """决议: the outcome, published to the village, followed up until done."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("落实中")
+        DONE = "done", _("已办结")
+
+    topic = models.OneToOneField(Topic, on_delete=models.PROTECT, related_name="resolution", verbose_name=_("议题"))
+    text = models.TextField(_("决议内容"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    published_at = models.DateTimeField(_("公布时间"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("记录人"))
+    done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": READERS, "change": ORGANISERS})
+
+    class Meta:
+        verbose_name = _("决议")
+        verbose_name_plural = _("决议")
+        ordering = ["-published_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(status__in=["in_progress", "done"]),
+                                              name="resolution_status_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.topic.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:topic_detail", args=[self.topic_id]) + "#resolution"
+
+    def audit_region(self):
+        return self.topic.region
+
+
+class ResolutionLink(models.Model):
+    """What carries a resolution out — any object of another app, chosen from what the user may see."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="links", verbose_name=_("决议"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    label = models.CharField(_("名称"), max_length=200)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("关联人"))
+    linked_at = models.DateTimeField(_("关联时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="resolution__topic__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("落实事项")
+        verbose_name_plural = _("落实事项")
+        ordering = ["resolution", "linked_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["resolution", "content_type", "object_id"],
+                                               name="resolution_link_unique")]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="resolution_link_target")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def target_kind(self) -> str:
+        model = self.content_type.model_class()
+        return str(model._meta.verbose_name) if model else ""
+
+
+class SupervisionNote(models.Model):
+    """The council's supervision of a resolution's follow-up (监督管理)."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="notes", verbose_name=_("决议"))
+    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.PROTECT, related_name="notes",
+                                verbose_name=_("理事会"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("记录人"))
+    body = models.TextField(_("监督记录"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="resolution__topic__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("监督记录")
+        verbose_name_plural = _("监督记录")
+        ordering = ["resolution", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+    @property
+    def author_name(self) -> str:
+        return self.author.get_full_name() or self.author.username

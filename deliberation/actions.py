@@ -1,0 +1,515 @@
+"""Writes of 三村议事: keyword-only, validate → check scope inside the transaction → one event + audit."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.audit import audit_record, notify
+from governance.errors import Conflict
+from governance.models import Region, Resident
+from governance.scoping import get_for_update, require_region
+
+from . import links
+from .models import (
+    Attendance,
+    Channel,
+    Comment,
+    Council,
+    CouncilMember,
+    HandTally,
+    Resolution,
+    ResolutionLink,
+    SupervisionNote,
+    Topic,
+    TopicEvent,
+    TopicOption,
+    Vote,
+)
+from .selectors import compute_tally, eligible_residents, is_eligible
+
+MAX_COMMENT = 2000
+
+
+def _event(topic: Topic, actor, action: str, from_state: str = "", to_state: str = "", note: str = "",
+           data: dict | None = None) -> None:
+    TopicEvent.objects.create(topic=topic, actor=actor if getattr(actor, "pk", None) else None, action=action,
+                              from_state=from_state, to_state=to_state, note=note)
+    audit_record(actor=actor, action=f"deliberation.{action}", obj=topic, from_state=from_state, to_state=to_state,
+                 reason=note, data=data)
+
+
+def _resident_of(user) -> Resident | None:
+    try:
+        return user.resident
+    except Resident.DoesNotExist:
+        return None
+
+
+def _require_village(region: Region) -> None:
+    if region.level != Region.Level.VILLAGE:
+        raise ValidationError({"region": _("议事和理事会以村（社区）为单位，请选择村或社区。")})
+
+
+# --- Councils --------------------------------------------------------------------------------------
+
+def council_create(*, actor, region: Region, name: str, kind: str, duties: str = "",
+                   founded_on: dt.date | None = None) -> Council:
+    _require_village(region)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写理事会名称。")})
+    if kind not in Council.Kind.values:
+        raise ValidationError({"kind": _("请选择理事会类型。")})
+    with transaction.atomic():
+        require_region(actor, region, Council.scope_spec.roles_for("add"))
+        if Council.objects.filter(region=region, name=name).exists():
+            raise ValidationError({"name": _("本村已有同名的理事会。")})
+        council = Council.objects.create(region=region, name=name, kind=kind, duties=(duties or "").strip(),
+                                         founded_on=founded_on or timezone.localdate(), created_by=actor)
+        audit_record(actor=actor, action="deliberation.council_create", obj=council)
+    return council
+
+
+def council_member_add(*, actor, council_id: int, resident_id: int, role: str, term_start: dt.date,
+                       term_end: dt.date | None = None) -> CouncilMember:
+    if role not in CouncilMember.Role.values:
+        raise ValidationError({"role": _("请选择职务。")})
+    if term_end is not None and term_end < term_start:
+        raise ValidationError({"term_end": _("任期结束日期不能早于开始日期。")})
+    with transaction.atomic():
+        council = get_for_update(Council, actor, council_id)
+        resident = Resident.objects.restrict(actor, "view").filter(pk=resident_id).select_related("region").first()
+        if resident is None or not resident.region.path.startswith(council.region.path):
+            raise ValidationError({"resident": _("理事会成员须是本村村民（含外出村民）。")})
+        overlapping = CouncilMember.objects.filter(council=council, resident=resident).exclude(term_end__lt=term_start)
+        if term_end is not None:
+            overlapping = overlapping.filter(term_start__lte=term_end)
+        if overlapping.exists():
+            raise ValidationError({"resident": _("该村民在这段任期内已是本理事会成员。")})
+        member = CouncilMember.objects.create(council=council, resident=resident, role=role, term_start=term_start,
+                                              term_end=term_end)
+        audit_record(actor=actor, action="deliberation.council_member_add", obj=council,
+                     data={"member": member.pk, "role": role})
+    return member
+
+
+def council_member_end(*, actor, member_id: int, term_end: dt.date) -> CouncilMember:
+    with transaction.atomic():
+        member = get_for_update(CouncilMember, actor, member_id)
+        if term_end < member.term_start:
+            raise ValidationError({"term_end": _("任期结束日期不能早于开始日期。")})
+        if member.term_end is not None and member.term_end < timezone.localdate():
+            raise Conflict(_("该成员的任期已经结束。"))
+        member.term_end = term_end
+        member.save(update_fields=["term_end"])
+        audit_record(actor=actor, action="deliberation.council_member_end", obj=member.council,
+                     data={"member": member.pk})
+    return member
+
+
+# --- Topics ----------------------------------------------------------------------------------------
+
+PROPOSAL_OPTIONS = [(TopicOption.Meaning.FOR, "同意"), (TopicOption.Meaning.AGAINST, "反对"),
+                    (TopicOption.Meaning.ABSTAIN, "弃权")]
+
+
+def _validate_topic(*, region: Region, title: str, background: str, kind: str, options: list[str],
+                    opens_at, closes_at, quorum_percent, majority_percent, eligible_groups) -> list[str]:
+    errors: dict[str, list[str]] = {}
+
+    def err(field, msg):
+        errors.setdefault(field, []).append(msg)
+
+    if region.level != Region.Level.VILLAGE:
+        err("region", _("议事和理事会以村（社区）为单位，请选择村或社区。"))
+    if not (title or "").strip():
+        err("title", _("请填写议题。"))
+    if not (background or "").strip():
+        err("background", _("请填写背景与材料，村民据此议事。"))
+    if kind not in Topic.Kind.values:
+        err("kind", _("请选择表决方式。"))
+    labels = [o.strip() for o in options or [] if o and o.strip()]
+    if kind == Topic.Kind.CHOICE:
+        if len(labels) < 2:
+            err("options", _("多选一至少需要两个选项。"))
+        elif len(set(labels)) != len(labels):
+            err("options", _("选项不能重复。"))
+        elif any(len(o) > 100 for o in labels):
+            err("options", _("每个选项不超过100个字。"))
+    if opens_at is None:
+        err("opens_at", _("请填写开始时间。"))
+    if closes_at is None:
+        err("closes_at", _("请填写截止时间。"))
+    if opens_at and closes_at and closes_at <= opens_at:
+        err("closes_at", _("截止时间须晚于开始时间。"))
+    if quorum_percent is None or not 1 <= quorum_percent <= 100:
+        err("quorum_percent", _("参与率要求须在1%到100%之间。"))
+    if majority_percent is None or not 50 <= majority_percent <= 99:
+        err("majority_percent", _("通过比例须在50%到99%之间（50即过半数）。"))
+    for g in eligible_groups:
+        if g.parent_id != region.pk:
+            err("eligible_groups", _("参与的村民小组须属于本村。"))
+            break
+    if errors:
+        raise ValidationError(errors)
+    return labels
+
+
+def _set_options(topic: Topic, kind: str, labels: list[str]) -> None:
+    topic.options.all().delete()
+    if kind == Topic.Kind.PROPOSAL:
+        rows = [TopicOption(topic=topic, label=label, meaning=meaning, position=i)
+                for i, (meaning, label) in enumerate(PROPOSAL_OPTIONS)]
+    else:
+        rows = [TopicOption(topic=topic, label=label, meaning=TopicOption.Meaning.CHOICE, position=i)
+                for i, label in enumerate(labels)]
+    TopicOption.objects.bulk_create(rows)
+
+
+def topic_create(*, actor, region: Region, title: str, background: str, kind: str = Topic.Kind.PROPOSAL,
+                 options: list[str] | None = None, opens_at, closes_at, meeting_at=None, meeting_place: str = "",
+                 quorum_percent: int = 50, majority_percent: int = 50,
+                 eligible_groups: Iterable[Region] = ()) -> Topic:
+    eligible_groups = list(eligible_groups)
+    labels = _validate_topic(region=region, title=title, background=background, kind=kind, options=options or [],
+                             opens_at=opens_at, closes_at=closes_at, quorum_percent=quorum_percent,
+                             majority_percent=majority_percent, eligible_groups=eligible_groups)
+    with transaction.atomic():
+        require_region(actor, region, Topic.scope_spec.roles_for("add"))
+        topic = Topic.objects.create(
+            region=region, title=title.strip(), background=background.strip(), kind=kind, opens_at=opens_at,
+            closes_at=closes_at, meeting_at=meeting_at, meeting_place=(meeting_place or "").strip(),
+            quorum_percent=quorum_percent, majority_percent=majority_percent, created_by=actor,
+        )
+        topic.eligible_groups.set(eligible_groups)
+        _set_options(topic, kind, labels)
+        _event(topic, actor, "create", to_state=Topic.Status.DRAFT)
+    return topic
+
+
+def topic_update(*, actor, topic_id: int, title: str, background: str, kind: str, options: list[str] | None,
+                 opens_at, closes_at, meeting_at=None, meeting_place: str = "", quorum_percent: int,
+                 majority_percent: int, eligible_groups: Iterable[Region] = ()) -> Topic:
+    """Only a draft is edited: once villagers are invited, what they vote on stays as published."""
+    eligible_groups = list(eligible_groups)
+    with transaction.atomic():
+        topic = get_for_update(Topic, actor, topic_id)
+        if topic.status != Topic.Status.DRAFT:
+            raise ValidationError(_("议题已发布，不能再修改内容；如需更正，请在会议纪要中说明。"))
+        labels = _validate_topic(region=topic.region, title=title, background=background, kind=kind,
+                                 options=options or [], opens_at=opens_at, closes_at=closes_at,
+                                 quorum_percent=quorum_percent, majority_percent=majority_percent,
+                                 eligible_groups=eligible_groups)
+        Topic.objects.filter(pk=topic.pk).update(
+            title=title.strip(), background=background.strip(), kind=kind, opens_at=opens_at, closes_at=closes_at,
+            meeting_at=meeting_at, meeting_place=(meeting_place or "").strip(), quorum_percent=quorum_percent,
+            majority_percent=majority_percent,
+        )
+        topic.eligible_groups.set(eligible_groups)
+        _set_options(topic, kind, labels)
+        _event(topic, actor, "update")
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_open(*, actor, topic_id: int) -> Topic:
+    """Publish: the villagers with an account are invited — migrants to join remotely (外地村)."""
+    with transaction.atomic():
+        topic = get_for_update(Topic, actor, topic_id)
+        if topic.status != Topic.Status.DRAFT:
+            raise Conflict(_("该议题已发布。"))
+        if topic.closes_at <= timezone.now():
+            raise ValidationError({"closes_at": _("截止时间已过，请先修改议事时间再发布。")})
+        now = timezone.now()
+        Topic.objects.filter(pk=topic.pk, status=Topic.Status.DRAFT).update(status=Topic.Status.OPEN, opened_at=now)
+        _event(topic, actor, "open", Topic.Status.DRAFT, Topic.Status.OPEN)
+        url = reverse("deliberation:topic_detail", args=[topic.pk])
+        invited = eligible_residents(topic).filter(user__isnull=False)
+        away = list(invited.filter(status=Resident.Status.AWAY).values_list("user_id", flat=True))
+        home = list(invited.exclude(status=Resident.Status.AWAY).values_list("user_id", flat=True))
+        window = f"{timezone.localtime(topic.opens_at):%Y-%m-%d %H:%M} — {timezone.localtime(topic.closes_at):%Y-%m-%d %H:%M}"
+        notify(away, title=_("外地村远程议事邀请：%(t)s") % {"t": topic.title}, url=url,
+               body=_("您是外出村民，可在 %(w)s 内在线阅读材料、发言并投票。") % {"w": window})
+        notify(home, title=_("村民议事：%(t)s") % {"t": topic.title}, url=url,
+               body=_("网上村议事时间 %(w)s；也可参加现场会议。") % {"w": window})
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_close(*, actor, topic_id: int) -> Topic:
+    """End the vote and lock the result: counts per channel, total, quorum and majority."""
+    with transaction.atomic():
+        topic = get_for_update(Topic, actor, topic_id, "close")
+        if topic.status == Topic.Status.DRAFT:
+            raise ValidationError(_("草拟中的议题尚未发布，不能结束表决。"))
+        if topic.status != Topic.Status.OPEN:
+            raise Conflict(_("该议题已结束表决，结果已锁定。"))
+        tally = compute_tally(topic)
+        updated = Topic.objects.filter(pk=topic.pk, status=Topic.Status.OPEN).update(
+            status=Topic.Status.CLOSED, closed_at=timezone.now(), result=tally, eligible_count=tally["eligible"],
+            turnout=tally["turnout"], quorum_met=tally["quorum_met"], passed=tally["passed"],
+            winning_option_id=tally["adopted_id"],
+        )
+        if not updated:
+            raise Conflict()
+        _event(topic, actor, "close", Topic.Status.OPEN, Topic.Status.CLOSED,
+               data={"total": tally["total"], "turnout": tally["turnout"], "passed": tally["passed"]})
+        # Those who took part with an account (migrants far away above all) learn the result.
+        voters = Vote.objects.filter(topic=topic, resident__user__isnull=False).values_list("resident__user_id", flat=True)
+        notify(list(voters), title=_("表决结果已公布：%(t)s") % {"t": topic.title},
+               url=reverse("deliberation:topic_detail", args=[topic.pk]),
+               body=_("表决通过。") if tally["passed"] else _("未通过。"))
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_record_minutes(*, actor, topic_id: int, minutes: str) -> Topic:
+    with transaction.atomic():
+        topic = get_for_update(Topic, actor, topic_id)
+        if topic.status == Topic.Status.DRAFT:
+            raise ValidationError({"minutes": _("议题发布后才能记录会议纪要。")})
+        Topic.objects.filter(pk=topic.pk).update(minutes=(minutes or "").strip())
+        _event(topic, actor, "minutes")
+    topic.refresh_from_db()
+    return topic
+
+
+# --- The one tally ---------------------------------------------------------------------------------
+
+def _already_voted_message(vote: Vote) -> str:
+    return _("您已通过%(channel)s参加本议题表决（%(at)s），每位村民只能表决一次，以第一次为准。") % {
+        "channel": vote.get_channel_display(), "at": f"{timezone.localtime(vote.cast_at):%m-%d %H:%M}"}
+
+
+def vote_cast(*, actor, topic_id: int, option_id: int) -> Vote:
+    """A villager's own vote: remote if they are away (外地村), online if at home (网上村)."""
+    resident = _resident_of(actor)
+    with transaction.atomic():
+        # The topic row is locked so that closing and voting never interleave.
+        topic = get_for_update(Topic, actor, topic_id, "vote")
+        if resident is None:
+            raise ValidationError(_("您的账号未关联村民身份，不能投票。"))
+        if topic.status == Topic.Status.DRAFT:
+            raise ValidationError(_("该议题尚未发布。"))
+        if topic.status == Topic.Status.CLOSED:
+            raise ValidationError(_("该议题已结束表决，结果已锁定，不能再投票。"))
+        now = timezone.now()
+        if now < topic.opens_at:
+            raise ValidationError(_("投票尚未开始（%(t)s 开始）。") % {"t": f"{timezone.localtime(topic.opens_at):%Y-%m-%d %H:%M}"})
+        if now > topic.closes_at:
+            raise ValidationError(_("投票已于 %(t)s 截止。") % {"t": f"{timezone.localtime(topic.closes_at):%Y-%m-%d %H:%M}"})
+        if not is_eligible(topic, resident):
+            raise ValidationError(_("您不在本议题的参与范围内（须为参与村民小组年满18周岁的村民）。"))
+        option = TopicOption.objects.filter(pk=option_id, topic=topic).first()
+        if option is None:
+            raise ValidationError({"option": _("请选择本议题的一个选项。")})
+        existing = Vote.objects.filter(topic=topic, resident=resident).first()
+        if existing is not None:
+            raise ValidationError(_already_voted_message(existing))
+        channel = Channel.REMOTE if resident.status == Resident.Status.AWAY else Channel.ONLINE
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.create(topic=topic, resident=resident, channel=channel, option=option,
+                                           cast_at=now, recorded_by=actor)
+        except IntegrityError:  # the database's one-vote rule: another session was first
+            existing = Vote.objects.filter(topic=topic, resident=resident).first()
+            raise ValidationError(_already_voted_message(existing) if existing else _("您已参加过本议题表决。"))
+        Attendance.objects.bulk_create([Attendance(topic=topic, resident=resident, channel=channel, at=now)],
+                                       ignore_conflicts=True)
+        audit_record(actor=actor, action="deliberation.vote", obj=topic, data={"channel": channel})
+    return vote
+
+
+def comment_add(*, actor, topic_id: int, body: str) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("请填写发言内容。")})
+    if len(body) > MAX_COMMENT:
+        raise ValidationError({"body": _("发言不超过%(n)d个字。") % {"n": MAX_COMMENT}})
+    resident = _resident_of(actor)
+    with transaction.atomic():
+        topic = Topic.objects.restrict(actor, "view").filter(pk=topic_id).exclude(status=Topic.Status.DRAFT).first()
+        if topic is None:
+            from django.http import Http404
+
+            raise Http404
+        staff = Topic.objects.restrict(actor, "change").filter(pk=topic.pk).exists()
+        if topic.status != Topic.Status.OPEN:
+            raise ValidationError({"body": _("议事已结束，不能再发言。")})
+        channel = ""
+        if not staff:
+            if resident is None or not is_eligible(topic, resident):
+                raise ValidationError({"body": _("只有本议题范围内的村民可以发言。")})
+            now = timezone.now()
+            if not topic.opens_at <= now <= topic.closes_at:
+                raise ValidationError({"body": _("不在议事时间内，不能发言。")})
+            channel = Channel.REMOTE if resident.status == Resident.Status.AWAY else Channel.ONLINE
+            Attendance.objects.bulk_create([Attendance(topic=topic, resident=resident, channel=channel)],
+                                           ignore_conflicts=True)
+        comment = Comment.objects.create(topic=topic, author=actor, resident=resident if not staff else None,
+                                         channel=channel, body=body)
+    return comment
+
+
+def meeting_sign_in(*, actor, topic_id: int, resident_ids: Iterable[int]) -> dict:
+    """The 本地村 meeting's sign-in sheet, in bulk. A signed-in villager's vote is the show of hands;
+    one who already voted remotely or online is recorded as present but keeps their first vote."""
+    ids = {int(i) for i in resident_ids}
+    if not ids:
+        raise ValidationError({"residents": _("请勾选签到的村民。")})
+    with transaction.atomic():
+        topic = get_for_update(Topic, actor, topic_id)
+        if topic.status != Topic.Status.OPEN:
+            raise ValidationError(_("只有议事中的议题可以签到。"))
+        eligible = set(
+            Resident.objects.restrict(actor, "view").filter(pk__in=ids)
+            .filter(pk__in=eligible_residents(topic).values("pk")).values_list("pk", flat=True)
+        )
+        if eligible != ids:
+            raise ValidationError({"residents": _("有%(n)d人不在本议题的参与范围内，未签到任何人。") % {"n": len(ids - eligible)}})
+        voted_elsewhere = set(Vote.objects.filter(topic=topic, resident_id__in=ids)
+                              .exclude(channel=Channel.IN_PERSON).values_list("resident_id", flat=True))
+        before = Vote.objects.filter(topic=topic, channel=Channel.IN_PERSON).count()
+        now = timezone.now()
+        Attendance.objects.bulk_create(
+            [Attendance(topic=topic, resident_id=i, channel=Channel.IN_PERSON, at=now, recorded_by=actor) for i in ids],
+            ignore_conflicts=True)
+        Vote.objects.bulk_create(
+            [Vote(topic=topic, resident_id=i, channel=Channel.IN_PERSON, cast_at=now, recorded_by=actor)
+             for i in ids - voted_elsewhere], ignore_conflicts=True)
+        after = Vote.objects.filter(topic=topic, channel=Channel.IN_PERSON).count()
+        names = list(Resident.objects.filter(pk__in=voted_elsewhere).order_by("name").values_list("name", flat=True))
+        _event(topic, actor, "sign_in", note=_("%(n)d人") % {"n": after - before})
+    return {"signed_in": after - before, "total_in_person": after, "voted_elsewhere": names}
+
+
+def hand_tally_record(*, actor, topic_id: int, counts: dict[int, int]) -> dict:
+    """The recorder's show-of-hands counts; together they cannot exceed the villagers signed in."""
+    with transaction.atomic():
+        topic = get_for_update(Topic, actor, topic_id)
+        if topic.status != Topic.Status.OPEN:
+            raise ValidationError(_("该议题不在议事中，不能登记现场表决。"))
+        options = {o.pk: o for o in topic.options.all()}
+        clean: dict[int, int] = {}
+        for key, value in counts.items():
+            try:
+                option_id, n = int(key), int(value)
+            except (TypeError, ValueError):
+                raise ValidationError({"counts": _("举手人数须为整数。")})
+            if option_id not in options:
+                raise ValidationError({"counts": _("选项不属于本议题。")})
+            if n < 0:
+                raise ValidationError({"counts": _("举手人数不能为负数。")})
+            clean[option_id] = n
+        signed_in = Vote.objects.filter(topic=topic, channel=Channel.IN_PERSON).count()
+        total = sum(clean.values())
+        if total > signed_in:
+            raise ValidationError({"counts": _("现场举手合计%(sum)d票，超过了现场签到（未在其他渠道投票）的%(n)d人。")
+                                   % {"sum": total, "n": signed_in}})
+        HandTally.objects.filter(topic=topic).delete()
+        now = timezone.now()
+        HandTally.objects.bulk_create([HandTally(topic=topic, option_id=k, count=v, recorded_by=actor, recorded_at=now)
+                                       for k, v in clean.items()])
+        _event(topic, actor, "hand_tally", note="，".join(f"{options[k].label} {v}" for k, v in clean.items()))
+    return {"total": total, "signed_in": signed_in}
+
+
+# --- Outcome and follow-up -------------------------------------------------------------------------
+
+def resolution_record(*, actor, topic_id: int, text: str) -> Resolution:
+    """Record the resolution and publish it to the village (a notification to every villager with an account)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写决议内容。")})
+    with transaction.atomic():
+        topic = get_for_update(Topic, actor, topic_id)
+        if topic.status != Topic.Status.CLOSED:
+            raise ValidationError(_("表决结束后才能记录决议。"))
+        if Resolution.objects.filter(topic=topic).exists():
+            raise Conflict(_("该议题的决议已经记录。"))
+        try:
+            with transaction.atomic():
+                resolution = Resolution.objects.create(topic=topic, text=text, recorded_by=actor)
+        except IntegrityError:
+            raise Conflict(_("该议题的决议已经记录。"))
+        _event(topic, actor, "resolution", to_state=Resolution.Status.IN_PROGRESS)
+        users = Resident.objects.filter(region__path__startswith=topic.region.path, user__isnull=False) \
+            .values_list("user_id", flat=True)
+        notify(list(users), title=_("决议公布：%(t)s") % {"t": topic.title}, body=text[:500],
+               url=reverse("deliberation:topic_detail", args=[topic.pk]))
+    return resolution
+
+
+def resolution_link(*, actor, resolution_id: int, content_type_id: int, object_id: str) -> ResolutionLink:
+    with transaction.atomic():
+        resolution = get_for_update(Resolution, actor, resolution_id)
+        content_type = ContentType.objects.filter(pk=content_type_id).first()
+        target = links.visible_target(actor, content_type, object_id) if content_type else None
+        if target is None:
+            raise ValidationError({"target": _("所选的落实事项不存在，或不在您可查看的范围内。")})
+        if ResolutionLink.objects.filter(resolution=resolution, content_type=content_type,
+                                         object_id=str(target.pk)).exists():
+            raise ValidationError({"target": _("该事项已关联到本决议。")})
+        link = ResolutionLink.objects.create(resolution=resolution, content_type=content_type, object_id=str(target.pk),
+                                             label=str(target)[:200], linked_by=actor)
+        _event(resolution.topic, actor, "link", note=f"{content_type.model_class()._meta.verbose_name}：{link.label}")
+    return link
+
+
+def _supervising_council(actor, resolution: Resolution) -> Council | None:
+    """A council of the village in which the actor currently serves."""
+    resident = _resident_of(actor)
+    if resident is None:
+        return None
+    today = timezone.localdate()
+    member = (CouncilMember.objects.filter(resident=resident, council__region=resolution.topic.region,
+                                           council__active=True, term_start__lte=today)
+              .exclude(term_end__lt=today).select_related("council").order_by("council__kind").first())
+    return member.council if member else None
+
+
+def supervision_note_add(*, actor, resolution_id: int, body: str) -> SupervisionNote:
+    """Council members (and the village office) record how the follow-up goes, until it is done."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("请填写监督记录。")})
+    if len(body) > MAX_COMMENT:
+        raise ValidationError({"body": _("监督记录不超过%(n)d个字。") % {"n": MAX_COMMENT}})
+    with transaction.atomic():
+        resolution = Resolution.objects.restrict(actor, "view").select_for_update(of=("self",)) \
+            .select_related("topic__region").filter(pk=resolution_id).first()
+        if resolution is None:
+            from django.http import Http404
+
+            raise Http404
+        council = _supervising_council(actor, resolution)
+        staff = Resolution.objects.restrict(actor, "change").filter(pk=resolution.pk).exists()
+        if council is None and not staff:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("只有本村理事会成员和村干部可以记录监督情况。"))
+        if resolution.status == Resolution.Status.DONE:
+            raise ValidationError({"body": _("该决议已办结，监督已结束。")})
+        note = SupervisionNote.objects.create(resolution=resolution, council=council, author=actor, body=body)
+        _event(resolution.topic, actor, "supervision", note=body[:200])
+    return note
+
+
+def resolution_complete(*, actor, resolution_id: int, note: str = "") -> Resolution:
+    with transaction.atomic():
+        resolution = get_for_update(Resolution, actor, resolution_id)
+        updated = Resolution.objects.filter(pk=resolution.pk, status=Resolution.Status.IN_PROGRESS).update(
+            status=Resolution.Status.DONE, done_at=timezone.now())
+        if not updated:
+            raise Conflict(_("该决议已办结。"))
+        _event(resolution.topic, actor, "done", Resolution.Status.IN_PROGRESS, Resolution.Status.DONE,
+               note=(note or "").strip())
+    resolution.refresh_from_db()
+    return resolution

@@ -1,0 +1,223 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import (
+    Attendance,
+    Channel,
+    Comment,
+    Council,
+    CouncilMember,
+    Resolution,
+    ResolutionLink,
+    SupervisionNote,
+    Topic,
+    TopicOption,
+    Vote,
+)
+
+
+class TopicOptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TopicOption
+        fields = ["id", "label", "meaning", "position"]
+
+
+class ChannelCountSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    participants = serializers.IntegerField()
+    votes = serializers.IntegerField()
+
+
+class OptionCountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    meaning = serializers.CharField()
+    in_person = serializers.IntegerField()
+    remote = serializers.IntegerField()
+    online = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class ChannelsSerializer(serializers.Serializer):
+    in_person = ChannelCountSerializer()
+    remote = ChannelCountSerializer()
+    online = ChannelCountSerializer()
+
+
+class TallySerializer(serializers.Serializer):
+    options = OptionCountSerializer(many=True)
+    channels = ChannelsSerializer()
+    total = serializers.IntegerField()
+    turnout = serializers.IntegerField()
+    eligible = serializers.IntegerField()
+    quorum_percent = serializers.IntegerField()
+    majority_percent = serializers.IntegerField()
+    quorum_met = serializers.BooleanField()
+    majority_met = serializers.BooleanField()
+    passed = serializers.BooleanField()
+    leader_id = serializers.IntegerField(allow_null=True)
+    adopted_id = serializers.IntegerField(allow_null=True, required=False)
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    options = TopicOptionSerializer(many=True, read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    eligible_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ["id", "region", "region_name", "title", "background", "kind", "options", "eligible_groups",
+                  "opens_at", "closes_at", "meeting_at", "meeting_place", "minutes", "quorum_percent",
+                  "majority_percent", "status", "opened_at", "closed_at", "eligible_count", "turnout", "quorum_met",
+                  "passed", "winning_option"]
+
+
+class TopicWriteSerializer(serializers.Serializer):
+    region = serializers.IntegerField(help_text=_("村/社区的编号"))
+    title = serializers.CharField(max_length=200)
+    background = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Topic.Kind.choices, default=Topic.Kind.PROPOSAL)
+    options = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list,
+                                    help_text=_("多选一的选项；方案表决自动为同意/反对/弃权"))
+    eligible_groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    meeting_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    meeting_place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    quorum_percent = serializers.IntegerField(default=50)
+    majority_percent = serializers.IntegerField(default=50)
+
+
+class TopicUpdateSerializer(TopicWriteSerializer):
+    region = None
+
+
+class VoteRequestSerializer(serializers.Serializer):
+    option = serializers.IntegerField()
+
+
+class CommentRequestSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=2000)
+
+
+class SignInRequestSerializer(serializers.Serializer):
+    residents = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class SignInResultSerializer(serializers.Serializer):
+    signed_in = serializers.IntegerField()
+    total_in_person = serializers.IntegerField()
+    voted_elsewhere = serializers.ListField(child=serializers.CharField())
+
+
+class HandTallyRequestSerializer(serializers.Serializer):
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text=_("选项编号 → 举手人数"))
+    minutes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ResolutionRequestSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    speaker = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "topic", "speaker", "channel", "body", "created_at"]
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = ["id", "topic", "resident", "resident_name", "channel", "option", "cast_at"]
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "topic", "resident", "resident_name", "channel", "at"]
+
+
+class CouncilMemberSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CouncilMember
+        fields = ["id", "resident", "resident_name", "role", "term_start", "term_end", "is_current"]
+
+
+class CouncilSerializer(serializers.ModelSerializer):
+    members = CouncilMemberSerializer(many=True, read_only=True)
+    n_members = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Council
+        fields = ["id", "region", "name", "kind", "duties", "founded_on", "active", "n_members", "members"]
+
+
+class CouncilWriteSerializer(serializers.Serializer):
+    region = serializers.IntegerField()
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=Council.Kind.choices)
+    duties = serializers.CharField(required=False, allow_blank=True, default="")
+    founded_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CouncilMemberRequestSerializer(serializers.Serializer):
+    resident = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=CouncilMember.Role.choices, default=CouncilMember.Role.MEMBER)
+    term_start = serializers.DateField()
+    term_end = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ResolutionLinkSerializer(serializers.ModelSerializer):
+    target_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResolutionLink
+        fields = ["id", "content_type", "target_type", "object_id", "label", "linked_at"]
+
+    def get_target_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+class SupervisionNoteSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author_name", read_only=True)
+
+    class Meta:
+        model = SupervisionNote
+        fields = ["id", "resolution", "council", "author", "body", "created_at"]
+
+
+class ResolutionSerializer(serializers.ModelSerializer):
+    topic_title = serializers.CharField(source="topic.title", read_only=True)
+    region = serializers.IntegerField(source="topic.region_id", read_only=True)
+    links = ResolutionLinkSerializer(many=True, read_only=True)
+    n_notes = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Resolution
+        fields = ["id", "topic", "topic_title", "region", "text", "status", "published_at", "done_at", "links",
+                  "n_notes"]
+
+
+class LinkRequestSerializer(serializers.Serializer):
+    content_type = serializers.IntegerField(help_text=_("落实事项的对象类型编号"))
+    object_id = serializers.CharField(max_length=64)
+
+
+class NoteRequestSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=2000)
+
+
+class CompleteRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+CHANNELS = Channel

@@ -1,0 +1,15 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("topics", views.TopicViewSet)
+router.register("comments", views.CommentViewSet)
+router.register("votes", views.VoteViewSet)
+router.register("attendance", views.AttendanceViewSet)
+router.register("councils", views.CouncilViewSet)
+router.register("resolutions", views.ResolutionViewSet)
+router.register("supervision-notes", views.SupervisionNoteViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,258 @@
+"""三村议事 in the demo county: councils in every village, topics in every state, votes through all
+three channels (a realistic share of migrants voting remotely), resolutions under supervision.
+
+Idempotent (does nothing once councils exist), bulk-inserted, deterministic through ctx.rng.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from governance.models import Region, Resident
+
+from . import links
+from .models import (
+    Attendance,
+    Channel,
+    Comment,
+    Council,
+    CouncilMember,
+    HandTally,
+    Resolution,
+    ResolutionLink,
+    SupervisionNote,
+    Topic,
+    TopicEvent,
+    TopicOption,
+    Vote,
+)
+from .selectors import _adult_cutoff, compute_tally
+
+# (title, background, choices or None for a 同意/反对/弃权 proposal, resolution text)
+TOPICS = [
+    ("村道硬化及太阳能路灯安装方案", "主干道2.3公里尚为砂石路，夜间无照明。拟使用村级党组织服务群众专项经费和驻点联系服务群众专项资金，硬化路面并安装太阳能路灯40盏。", None,
+     "同意实施村道硬化及路灯安装，由村委会按程序招标，村务监督委员会全程监督。"),
+    ("修订村规民约：红白喜事操办标准", "近年红白喜事攀比之风抬头。拟修订村规民约第五条：婚事宴席不超过15桌，丧事从简，不燃放大型烟花。", None,
+     "村规民约第五条按修订稿执行，由红白理事会负责宣传和劝导。"),
+    ("村口文化广场建设选址", "群众反映缺少活动场地，拟建设文化广场一处（约1200平方米），有三个备选地块。",
+     ["村委会东侧空地", "原村小学操场", "河边晒谷场"], "文化广场选址确定，由建设理事会组织施工，明年汛期前完工。"),
+    ("新农村示范片“四不补”实施方案", "按照示范片建设要求，拟实行“拆旧不补、青苗不补、让地不补、误工不补”，党员干部带头，涉及农户43户。", None,
+     "示范片按“四不补”实施，党员干部先行，涉及农户逐户签订承诺书。"),
+    ("村级光伏电站收益分配方案", "村级光伏电站年收益约8.6万元，拟按公益岗位、困难户帮扶、村集体公积金三部分分配。",
+     ["公益岗位40%·帮扶30%·公积金30%", "帮扶50%·公积金50%"], "光伏收益按表决方案分配，每季度在村务公开栏公示。"),
+    ("闲置校舍出租方案", "原村小学校舍闲置三年，有农业合作社申请租用作为仓储，租期5年，年租金1.2万元。", None,
+     "同意出租闲置校舍，租金收入纳入村集体经济账户。"),
+    ("饮水安全工程入户费用分摊", "自来水管网延伸至各村民小组，入户管材及安装每户约600元，拟由村集体补助一半。", None,
+     "入户费用村集体补助50%，其余由农户自愿缴纳，困难户全免。"),
+    ("村集体水塘发包方式", "村集体水塘承包合同年底到期，需确定新的发包方式。", ["公开竞价发包", "村集体自营养殖"],
+     "水塘按表决结果发包，发包过程在村务公开栏公示。"),
+]
+COMMENTS_HOME = ["同意，早该办了。", "建议先把预算公开出来，大家心里有数。", "老人晚上出门不方便，支持。",
+                 "施工期间要注意别影响春耕。", "希望村务监督委员会全程盯着。"]
+COMMENTS_AWAY = ["我在外地打工，通过网上议事参加，支持村里的方案。", "在外地也能投票，这个办法好。",
+                 "建议每月在群里通报一次进度。"]
+NOTES = ["已完成招标公示，无异议。", "施工队已进场，监督员每周巡查一次。", "资金使用台账已核对，与公示一致。",
+         "已完工，组织村民代表验收。"]
+COUNCILS = [
+    (Council.Kind.DELIBERATION, "村民议事会", "对村内重大事项共商共议，组织三村议事。"),
+    (Council.Kind.SUPERVISION, "村务监督委员会", "监督决议落实、村级财务和工程建设。"),
+    (Council.Kind.CUSTOMS, "红白理事会", "倡导婚事新办、丧事简办，劝导移风易俗。"),
+]
+
+
+def seed(ctx) -> None:
+    if Council.objects.exists():
+        return
+    rng = ctx.rng
+    now = timezone.now()
+    today = timezone.localdate()
+    villages = list(ctx.villages())
+    cutoff = _adult_cutoff()
+    adults: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for pk, path, status in Resident.objects.filter(birth_date__lte=cutoff).values_list("pk", "region__path", "status"):
+        adults[path[:12]].append((pk, status))
+    users = ctx.users
+    demo_village = users["village_secretary"].role_assignments.first().region if "village_secretary" in users else None
+    demo_residents = {u.resident.pk for name in ("resident", "resident_away") if (u := users.get(name)) and
+                      hasattr(u, "resident")}
+
+    # Councils and members (migrants among them).
+    councils = []
+    for v in villages:
+        for kind, name, duties in COUNCILS[: 2 + (rng.random() < 0.6)]:
+            councils.append(Council(region=v, name=name, kind=kind, duties=duties,
+                                    founded_on=today - dt.timedelta(days=rng.randint(200, 1500))))
+    Council.objects.bulk_create(councils, batch_size=2000)
+    members = []
+    for c in councils:
+        pool = adults.get(c.region.path, [])
+        chosen = rng.sample(pool, min(len(pool), rng.randint(5, 7)))
+        if demo_village and c.region_id == demo_village.pk and c.kind == Council.Kind.SUPERVISION:
+            away = users.get("resident_away")
+            if away is not None and hasattr(away, "resident") and all(pk != away.resident.pk for pk, _ in chosen):
+                chosen = [(away.resident.pk, "away")] + chosen[:-1]
+        start = today - dt.timedelta(days=rng.randint(100, 900))
+        for i, (pk, _status) in enumerate(chosen):
+            role = CouncilMember.Role.CHAIR if i == 0 else (
+                CouncilMember.Role.SUPERVISOR if c.kind == Council.Kind.SUPERVISION else CouncilMember.Role.MEMBER)
+            members.append(CouncilMember(council=c, resident_id=pk, role=role, term_start=start,
+                                         term_end=None if i == 0 or rng.random() < 0.9 else today - dt.timedelta(days=10)))
+    CouncilMember.objects.bulk_create(members, batch_size=5000)
+
+    # Topics: per village one of each state — draft, open, closed (resolution in progress), closed (done).
+    plans = []  # (topic, state, spec)
+    for v in villages:
+        # The demo village shows a choice topic open, a proposal being carried out and one done.
+        picks = [TOPICS[5], TOPICS[2], TOPICS[0], TOPICS[1]] if v == demo_village else rng.sample(TOPICS, 4)
+        for state, spec in zip(["draft", "open", "in_progress", "done"], picks):
+            if state == "draft":
+                opens = now + dt.timedelta(days=rng.randint(3, 10))
+            elif state == "open":
+                opens = now - dt.timedelta(days=rng.randint(1, 3))
+            elif state == "in_progress":
+                opens = now - dt.timedelta(days=rng.randint(20, 60))
+            else:
+                opens = now - dt.timedelta(days=rng.randint(120, 400))
+            closes = opens + dt.timedelta(days=7)
+            status = {"draft": Topic.Status.DRAFT, "open": Topic.Status.OPEN}.get(state, Topic.Status.CLOSED)
+            t = Topic(region=v, title=spec[0], background=spec[1],
+                      kind=Topic.Kind.CHOICE if spec[2] else Topic.Kind.PROPOSAL, opens_at=opens, closes_at=closes,
+                      meeting_at=timezone.localtime(closes - dt.timedelta(days=1)).replace(hour=19, minute=30, second=0, microsecond=0), meeting_place=f"{v.name}党群服务中心",
+                      quorum_percent=50 if v == demo_village else rng.choice([50, 50, 60]),
+                      majority_percent=50 if v == demo_village else rng.choice([50, 50, 50, 66]),
+                      status=status, created_by=users.get("village_secretary") if v == demo_village else None,
+                      created_at=opens - dt.timedelta(days=3), opened_at=None if state == "draft" else opens,
+                      closed_at=closes if status == Topic.Status.CLOSED else None)
+            plans.append((t, state, spec))
+    Topic.objects.bulk_create([t for t, _, _ in plans], batch_size=2000)
+    options = []
+    for t, _state, spec in plans:
+        if spec[2]:
+            options += [TopicOption(topic=t, label=label, position=i) for i, label in enumerate(spec[2])]
+        else:
+            options += [TopicOption(topic=t, label=label, meaning=m, position=i)
+                        for i, (m, label) in enumerate([("for", "同意"), ("against", "反对"), ("abstain", "弃权")])]
+    TopicOption.objects.bulk_create(options, batch_size=5000)
+    options_by_topic = defaultdict(list)
+    for o in options:
+        options_by_topic[o.topic_id].append(o)
+
+    # Votes through the three channels. At home: some at the meeting, some online; away: remotely.
+    votes, attendance, tallies, events, comments = [], [], [], [], []
+    secretary = users.get("village_secretary")
+    for t, state, _spec in plans:
+        events.append(TopicEvent(topic=t, at=t.created_at, action="create", to_state="draft"))
+        if state == "draft":
+            continue
+        events.append(TopicEvent(topic=t, at=t.opens_at, action="open", from_state="draft", to_state="open"))
+        opts = options_by_topic[t.pk]
+        if opts[0].meaning == "for":
+            weights = [6, 2, 1]
+        else:  # one site or plan is usually the village's clear favourite
+            weights = [rng.randint(1, 3) for _ in opts]
+            weights[rng.randrange(len(opts))] += 6
+        closed = state != "open"
+        in_person = 0
+        for pk, status in adults.get(t.region.path, []):
+            if pk in demo_residents and state == "open":
+                continue  # the demo villagers still have their say on the open topic
+            r = rng.random()
+            if status == Resident.Status.AWAY:
+                channel = Channel.REMOTE if r < (0.55 if closed else 0.3) else None
+            else:
+                channel = Channel.IN_PERSON if closed and r < 0.45 else (
+                    Channel.ONLINE if r < (0.65 if closed else 0.25) else None)
+            if channel is None:
+                continue
+            at = t.opens_at + dt.timedelta(minutes=rng.randint(10, 60 * 24 * (2 if state == "open" else 6)))
+            if channel == Channel.IN_PERSON:
+                at = t.meeting_at
+                in_person += 1
+                votes.append(Vote(topic=t, resident_id=pk, channel=channel, cast_at=at, recorded_by=None))
+            else:
+                votes.append(Vote(topic=t, resident_id=pk, channel=channel, cast_at=at,
+                                  option=rng.choices(opts, weights=weights)[0]))
+            attendance.append(Attendance(topic=t, resident_id=pk, channel=channel, at=at))
+        if closed and in_person:
+            hands = [0] * len(opts)
+            for _ in range(in_person - rng.randint(0, max(1, in_person // 10))):  # a few did not raise a hand
+                hands[rng.choices(range(len(opts)), weights=weights)[0]] += 1
+            tallies += [HandTally(topic=t, option=o, count=n, recorded_at=t.meeting_at) for o, n in zip(opts, hands)]
+            events.append(TopicEvent(topic=t, at=t.meeting_at, action="sign_in", note=f"{in_person}人"))
+            events.append(TopicEvent(topic=t, at=t.meeting_at, action="hand_tally"))
+        if t.region == demo_village and secretary is not None:
+            for name, text in (("resident", rng.choice(COMMENTS_HOME)), ("resident_away", rng.choice(COMMENTS_AWAY))):
+                u = users.get(name)
+                if u is not None and hasattr(u, "resident") and not (state == "open" and name == "resident_away"):
+                    comments.append(Comment(topic=t, author=u, resident=u.resident, body=text,
+                                            channel=Channel.REMOTE if name == "resident_away" else Channel.ONLINE,
+                                            created_at=t.opens_at + dt.timedelta(hours=rng.randint(2, 40))))
+            comments.append(Comment(topic=t, author=secretary, body="欢迎大家发表意见，现场会议按时召开。",
+                                    created_at=t.opens_at + dt.timedelta(hours=1)))
+    Vote.objects.bulk_create(votes, batch_size=5000)
+    Attendance.objects.bulk_create(attendance, batch_size=5000)
+    HandTally.objects.bulk_create(tallies, batch_size=5000)
+    Comment.objects.bulk_create(comments, batch_size=2000)
+
+    # Close: the locked result, as topic_close computes it.
+    resolutions = []
+    for t, state, spec in plans:
+        if state not in ("in_progress", "done"):
+            continue
+        tally = compute_tally(t)
+        t.result, t.eligible_count, t.turnout = tally, tally["eligible"], tally["turnout"]
+        t.quorum_met, t.passed, t.winning_option_id = tally["quorum_met"], tally["passed"], tally["adopted_id"]
+        t.window_end_notified_at = t.closes_at
+        events.append(TopicEvent(topic=t, at=t.closed_at, action="close", from_state="open", to_state="closed"))
+        if not t.passed:
+            continue
+        done = state == "done"
+        resolutions.append(Resolution(topic=t, text=spec[3], published_at=t.closed_at + dt.timedelta(days=1),
+                                      status=Resolution.Status.DONE if done else Resolution.Status.IN_PROGRESS,
+                                      done_at=t.closed_at + dt.timedelta(days=rng.randint(30, 90)) if done else None,
+                                      recorded_by=secretary if t.region == demo_village else None))
+        events.append(TopicEvent(topic=t, at=t.closed_at + dt.timedelta(days=1), action="resolution",
+                                 to_state="in_progress"))
+        if done:
+            events.append(TopicEvent(topic=t, at=resolutions[-1].done_at, action="done", from_state="in_progress",
+                                     to_state="done"))
+    Topic.objects.bulk_update([t for t, s, _ in plans if s in ("in_progress", "done")],
+                              ["result", "eligible_count", "turnout", "quorum_met", "passed", "winning_option",
+                               "window_end_notified_at"], batch_size=1000)
+    Resolution.objects.bulk_create(resolutions, batch_size=2000)
+    for e in events:  # the demo village's secretary convened and ran its topics
+        if e.topic.region == demo_village:
+            e.actor = users.get("village_assistant") if e.action in ("sign_in", "hand_tally") else secretary
+    TopicEvent.objects.bulk_create(events, batch_size=5000)
+
+    # Supervision notes where an account can sign them (the demo villages), and links to what carries a
+    # resolution out where such objects exist in the township (micro-works, orders, center work items).
+    supervision = {c.region_id: c for c in councils if c.kind == Council.Kind.SUPERVISION}
+    notes = []
+    for res in resolutions:
+        region_id = res.topic.region_id
+        if res.topic.region != demo_village or region_id not in supervision:
+            continue
+        away = users.get("resident_away")
+        for i, body in enumerate(NOTES[: 4 if res.status == Resolution.Status.DONE else 2]):
+            notes.append(SupervisionNote(resolution=res, council=supervision[region_id],
+                                         author=away if away is not None and i % 2 else secretary, body=body,
+                                         created_at=res.published_at + dt.timedelta(days=7 * (i + 1))))
+    SupervisionNote.objects.bulk_create([n for n in notes if n.author_id], batch_size=2000)
+    link_rows = []
+    township_staff = users.get("township_staff")
+    if township_staff is not None:
+        targets = []
+        for model in links.target_models():
+            ct = ContentType.objects.get_for_model(model)
+            targets += [(ct, obj) for obj in model.objects.restrict(township_staff, "view").order_by("pk")[:20]]
+        township = Region.objects.filter(level=Region.Level.TOWNSHIP, role_assignments__user=township_staff).first()
+        ours = [r for r in resolutions if township and r.topic.region.path.startswith(township.path)]
+        for res, (ct, obj) in zip(ours, targets):
+            link_rows.append(ResolutionLink(resolution=res, content_type=ct, object_id=str(obj.pk), label=str(obj)[:200],
+                                            linked_by=township_staff, linked_at=res.published_at))
+    ResolutionLink.objects.bulk_create(link_rows)
+    ctx.log(f"  理事会 {len(councils)} 个，议题 {len(plans)} 个，表决 {len(votes)} 人次，决议 {len(resolutions)} 项")

@@ -1,0 +1,77 @@
+"""One FilterSet per model, serving both the HTML lists and the API."""
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.filtersets import RegionSubtreeFilter
+
+from .models import Attendance, Channel, Comment, Council, Resolution, SupervisionNote, Topic, Vote
+
+
+class TopicFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("议题"))
+    region = RegionSubtreeFilter(label=_("村/社区"))
+    status = django_filters.ChoiceFilter(choices=Topic.Status.choices, label=_("状态"))
+
+    class Meta:
+        model = Topic
+        fields = ["status", "region"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(background__icontains=value))
+
+
+class ResolutionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("议题/决议"))
+    region = RegionSubtreeFilter(region_field="topic__region", label=_("村/社区"))
+    status = django_filters.ChoiceFilter(choices=Resolution.Status.choices, label=_("状态"))
+
+    class Meta:
+        model = Resolution
+        fields = ["status", "region"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(topic__title__icontains=value) | Q(text__icontains=value))
+
+
+class CouncilFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter(label=_("村/社区"))
+    kind = django_filters.ChoiceFilter(choices=Council.Kind.choices, label=_("类型"))
+
+    class Meta:
+        model = Council
+        fields = ["kind", "region"]
+
+
+class CommentFilterSet(django_filters.FilterSet):
+    topic = django_filters.NumberFilter(field_name="topic_id", label=_("议题"))
+
+    class Meta:
+        model = Comment
+        fields = ["topic"]
+
+
+class VoteFilterSet(django_filters.FilterSet):
+    topic = django_filters.NumberFilter(field_name="topic_id", label=_("议题"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("渠道"))
+
+    class Meta:
+        model = Vote
+        fields = ["topic", "channel"]
+
+
+class AttendanceFilterSet(VoteFilterSet):
+    class Meta:
+        model = Attendance
+        fields = ["topic", "channel"]
+
+
+class SupervisionNoteFilterSet(django_filters.FilterSet):
+    resolution = django_filters.NumberFilter(field_name="resolution_id", label=_("决议"))
+    council = django_filters.NumberFilter(field_name="council_id", label=_("理事会"))
+
+    class Meta:
+        model = SupervisionNote
+        fields = ["resolution", "council"]

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import RegionChoiceField, scoped_regions
+from governance.models import Region
+
+from . import links
+from .models import Council, CouncilMember, Topic
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+def _dt_field(label, required=True):
+    return forms.DateTimeField(label=label, required=required, widget=DateTimeInput(),
+                               input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name if obj.parent_id else ''} {obj.name}"
+
+
+class TopicForm(forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"))
+    title = forms.CharField(label=_("议题"), max_length=200)
+    background = forms.CharField(label=_("背景与材料"), widget=forms.Textarea(attrs={"rows": 6}))
+    kind = forms.ChoiceField(label=_("表决方式"), choices=Topic.Kind.choices)
+    options = forms.CharField(label=_("选项（多选一时填写，每行一个）"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    eligible_groups = GroupChoiceField(queryset=Region.objects.none(), required=False, label=_("参与的村民小组"),
+                                       help_text=_("不选则全村年满18周岁的村民均可参与。"),
+                                       widget=forms.SelectMultiple(attrs={"size": 6}))
+    opens_at = _dt_field(_("线上/远程议事开始"))
+    closes_at = _dt_field(_("线上/远程议事截止"))
+    meeting_at = _dt_field(_("现场会议时间"), required=False)
+    meeting_place = forms.CharField(label=_("现场会议地点"), max_length=200, required=False)
+    quorum_percent = forms.IntegerField(label=_("参与率要求（%）"), initial=50,
+                                        help_text=_("参与表决的村民占有表决权村民的最低比例，1–100。"))
+    majority_percent = forms.IntegerField(label=_("通过比例（%）"), initial=50,
+                                          help_text=_("得票须超过参与表决人数的该比例，50即过半数，最高99。"))
+
+    def __init__(self, *args, user, instance: Topic | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = scoped_regions(user, [Region.Level.VILLAGE], "add", Topic)
+        self.fields["region"].queryset = villages
+        self.fields["eligible_groups"].queryset = Region.objects.filter(
+            parent__in=villages, level=Region.Level.GROUP).select_related("parent").order_by("path")
+        if instance is not None:
+            self.fields["region"].disabled = True
+            self.initial.update(
+                region=instance.region_id, title=instance.title, background=instance.background, kind=instance.kind,
+                options="\n".join(o.label for o in instance.options.all()) if instance.kind == Topic.Kind.CHOICE else "",
+                eligible_groups=list(instance.eligible_groups.values_list("pk", flat=True)),
+                opens_at=instance.opens_at, closes_at=instance.closes_at, meeting_at=instance.meeting_at,
+                meeting_place=instance.meeting_place, quorum_percent=instance.quorum_percent,
+                majority_percent=instance.majority_percent)
+        elif villages.count() == 1:
+            self.initial.setdefault("region", villages.first().pk)
+
+    def option_labels(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("我要发言"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SignInForm(forms.Form):
+    residents = forms.TypedMultipleChoiceField(label=_("签到村民"), coerce=int, choices=(),
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, sheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residents"].choices = [(r.pk, r.name) for r in sheet]
+
+
+class HandTallyForm(forms.Form):
+    minutes = forms.CharField(label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, topic: Topic, current: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_fields = []
+        for o in topic.options.all():
+            name = f"option_{o.pk}"
+            self.fields[name] = forms.IntegerField(label=_("“%(o)s”举手人数") % {"o": o.label}, min_value=0,
+                                                   initial=current.get(o.pk, 0))
+            self.option_fields.append((o.pk, name))
+        self.fields["minutes"].initial = topic.minutes
+        self.order_fields([n for _, n in self.option_fields] + ["minutes"])
+
+    def counts(self) -> dict[int, int]:
+        return {pk: self.cleaned_data[name] for pk, name in self.option_fields}
+
+
+class ResolutionForm(forms.Form):
+    text = forms.CharField(label=_("决议内容"), widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("记录后即向全村公布。"))
+
+
+class ResolutionLinkForm(forms.Form):
+    target = forms.ChoiceField(label=_("落实事项"), help_text=_("可关联您可查看的微实事、服务订单、中心事项。"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "—")] + links.target_choices(user)
+
+    def parsed(self) -> tuple[int, str]:
+        ct, _sep, obj = self.cleaned_data["target"].partition(":")
+        return int(ct), obj
+
+
+class SupervisionNoteForm(forms.Form):
+    body = forms.CharField(label=_("监督记录"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CouncilForm(forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"))
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=Council.Kind.choices)
+    duties = forms.CharField(label=_("职责"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    founded_on = forms.DateField(label=_("成立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = scoped_regions(user, [Region.Level.VILLAGE], "add", Council)
+        self.fields["region"].queryset = villages
+        if villages.count() == 1:
+            self.initial.setdefault("region", villages.first().pk)
+
+
+class ResidentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        away = _("（外出：%(p)s）") % {"p": obj.away_location} if obj.away_location else ""
+        return f"{obj.name} {obj.id_masked} · {obj.region.name}{away}"
+
+
+class CouncilMemberForm(forms.Form):
+    resident = ResidentChoiceField(queryset=None, label=_("村民"))
+    role = forms.ChoiceField(label=_("职务"), choices=CouncilMember.Role.choices)
+    term_start = forms.DateField(label=_("任期开始"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(label=_("任期结束"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents
+        self.initial.setdefault("term_start", timezone.localdate())

@@ -1,0 +1,212 @@
+"""Reads of 三村议事: every one starts from the restricted queryset and preloads what is shown."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from governance.models import Region, Resident
+
+from .models import (
+    Attendance,
+    Channel,
+    Comment,
+    Council,
+    CouncilMember,
+    HandTally,
+    Resolution,
+    ResolutionLink,
+    SupervisionNote,
+    Topic,
+    TopicEvent,
+    TopicOption,
+    Vote,
+)
+
+ADULT_YEARS = 18
+
+
+def topic_list(*, user) -> QuerySet[Topic]:
+    """Drafts are seen only by those who may edit them; everyone in the village sees the rest."""
+    qs = Topic.objects.restrict(user, "view")
+    editable = Topic.objects.restrict(user, "change").values("pk")
+    return (
+        qs.filter(~Q(status=Topic.Status.DRAFT) | Q(pk__in=editable))
+        .select_related("region", "created_by", "winning_option", "resolution")
+        .annotate(n_votes=Count("votes", distinct=True), n_comments=Count("comments", distinct=True))
+        .order_by("-opens_at", "-id")
+    )
+
+
+def topic_detail_queryset(*, user) -> QuerySet[Topic]:
+    qs = Topic.objects.restrict(user, "view")
+    editable = Topic.objects.restrict(user, "change").values("pk")
+    return qs.filter(~Q(status=Topic.Status.DRAFT) | Q(pk__in=editable)).select_related(
+        "region", "created_by", "winning_option"
+    ).prefetch_related(Prefetch("options", queryset=TopicOption.objects.order_by("position", "id")), "eligible_groups")
+
+
+def comment_list(*, user) -> QuerySet[Comment]:
+    return Comment.objects.restrict(user, "view").select_related("author", "resident", "topic").order_by("created_at", "id")
+
+
+def vote_list(*, user) -> QuerySet[Vote]:
+    return Vote.objects.restrict(user, "view").select_related("resident", "option", "topic").order_by("-cast_at", "-id")
+
+
+def attendance_list(*, user) -> QuerySet[Attendance]:
+    return Attendance.objects.restrict(user, "view").select_related("resident", "topic")
+
+
+def council_list(*, user) -> QuerySet[Council]:
+    today = timezone.localdate()
+    current = Q(members__term_start__lte=today) & (Q(members__term_end__isnull=True) | Q(members__term_end__gte=today))
+    return (
+        Council.objects.restrict(user, "view")
+        .select_related("region")
+        .annotate(n_members=Count("members", filter=current, distinct=True))
+        .order_by("region__path", "kind", "id")
+    )
+
+
+def council_member_list(*, user) -> QuerySet[CouncilMember]:
+    return CouncilMember.objects.restrict(user, "view").select_related("resident", "council")
+
+
+def resolution_list(*, user) -> QuerySet[Resolution]:
+    return (
+        Resolution.objects.restrict(user, "view")
+        .select_related("topic", "topic__region", "topic__winning_option", "recorded_by")
+        .annotate(n_links=Count("links", distinct=True), n_notes=Count("notes", distinct=True))
+        .order_by("-published_at", "-id")
+    )
+
+
+def supervision_note_list(*, user) -> QuerySet[SupervisionNote]:
+    return SupervisionNote.objects.restrict(user, "view").select_related("author", "council", "resolution__topic")
+
+
+def resolution_link_list(*, user) -> QuerySet[ResolutionLink]:
+    return ResolutionLink.objects.restrict(user, "view").select_related("content_type", "linked_by")
+
+
+def topic_events(*, user, topic: Topic) -> QuerySet[TopicEvent]:
+    return TopicEvent.objects.restrict(user, "view").filter(topic=topic).select_related("actor").order_by("at", "id")
+
+
+# --- Eligibility -----------------------------------------------------------------------------------
+
+def _adult_cutoff(today: dt.date | None = None) -> dt.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - ADULT_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - ADULT_YEARS, day=28)
+
+
+def eligible_region_q(topic: Topic, prefix: str = "region__") -> Q:
+    """Residents of the topic's village, or of its chosen groups (and the buildings below them)."""
+    groups = list(topic.eligible_groups.values_list("path", flat=True)) if topic.pk else []
+    paths = groups or [topic.region.path]
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{prefix}path__startswith": p})
+    return q
+
+
+def eligible_residents(topic: Topic) -> QuerySet[Resident]:
+    """Villagers with a say: registered inside the topic's area and at least 18 years old.
+
+    Used for counts and eligibility checks inside actions; pages list residents through the
+    restricted resident queryset (see sign_in_sheet)."""
+    return Resident.objects.filter(eligible_region_q(topic), birth_date__lte=_adult_cutoff())
+
+
+def is_eligible(topic: Topic, resident: Resident) -> bool:
+    return eligible_residents(topic).filter(pk=resident.pk).exists()
+
+
+def sign_in_sheet(*, user, topic: Topic) -> QuerySet[Resident]:
+    """The meeting's sign-in sheet: eligible villagers the user may see, with how each took part."""
+    votes = Vote.objects.filter(topic=topic, resident=OuterRef("pk"))
+    return (
+        Resident.objects.restrict(user, "view")
+        .filter(eligible_region_q(topic), birth_date__lte=_adult_cutoff())
+        .select_related("region")
+        .annotate(
+            signed_in=Exists(votes.filter(channel=Channel.IN_PERSON)),
+            voted_elsewhere=Exists(votes.exclude(channel=Channel.IN_PERSON)),
+        )
+        .order_by("region__path", "name", "id")
+    )
+
+
+# --- The one tally ---------------------------------------------------------------------------------
+
+CHANNELS = [Channel.IN_PERSON, Channel.REMOTE, Channel.ONLINE]
+
+
+def compute_tally(topic: Topic) -> dict:
+    """Counts per option and channel, the totals, quorum and majority. Four queries, any size.
+
+    In person: the recorder's show-of-hands counts (at most the villagers signed in there).
+    Remote and online: each villager's own vote. Turnout: villagers holding a place in the tally.
+    """
+    options = list(topic.options.order_by("position", "id"))
+    per_option = {o.pk: {c.value: 0 for c in CHANNELS} for o in options}
+    for option_id, channel, n in (
+        Vote.objects.filter(topic=topic, option__isnull=False).values_list("option_id", "channel").annotate(n=Count("id"))
+    ):
+        per_option[option_id][channel] = n
+    for option_id, n in HandTally.objects.filter(topic=topic).values_list("option_id", "count"):
+        per_option[option_id][Channel.IN_PERSON.value] = n
+    participants = dict(Vote.objects.filter(topic=topic).values_list("channel").annotate(n=Count("id")))
+    eligible = topic.eligible_count if topic.status == Topic.Status.CLOSED and topic.eligible_count is not None \
+        else eligible_residents(topic).count()
+
+    rows = []
+    for o in options:
+        counts = per_option[o.pk]
+        rows.append({"id": o.pk, "label": o.label, "meaning": o.meaning, **counts, "total": sum(counts.values())})
+    channels = {
+        c.value: {"label": str(c.label), "participants": participants.get(c.value, 0),
+                  "votes": sum(r[c.value] for r in rows)}
+        for c in CHANNELS
+    }
+    total = sum(r["total"] for r in rows)
+    turnout = sum(participants.values())
+    quorum_met = eligible > 0 and turnout * 100 >= topic.quorum_percent * eligible
+    # The leading option: for a proposal, "同意" must carry it; for a choice, the most votes, unshared.
+    if topic.kind == Topic.Kind.PROPOSAL:
+        leader = next((r for r in rows if r["meaning"] == "for"), None)
+    else:
+        ranked = sorted(rows, key=lambda r: r["total"], reverse=True)
+        leader = ranked[0] if ranked and (len(ranked) == 1 or ranked[0]["total"] > ranked[1]["total"]) else None
+    majority_met = bool(leader) and turnout > 0 and leader["total"] * 100 > topic.majority_percent * turnout
+    return {
+        "options": rows,
+        "channels": channels,
+        "total": total,
+        "turnout": turnout,
+        "eligible": eligible,
+        "quorum_percent": topic.quorum_percent,
+        "majority_percent": topic.majority_percent,
+        "quorum_met": quorum_met,
+        "majority_met": majority_met,
+        "passed": quorum_met and majority_met,
+        "leader_id": leader["id"] if leader else None,
+        # The option the village adopted: the leader, when the vote passed.
+        "adopted_id": leader["id"] if leader and quorum_met and majority_met else None,
+    }
+
+
+def topic_tally(*, user, topic: Topic) -> dict:
+    """The locked result once closed; the live count while open (the caller decides who sees it)."""
+    if topic.status == Topic.Status.CLOSED and topic.result:
+        return topic.result
+    return compute_tally(topic)
+
+
+def village_of(region: Region) -> Region | None:
+    return region.ancestor_at(Region.Level.VILLAGE)
