@@ -29,9 +29,10 @@ class RegionSubtreeFilter(django_filters.NumberFilter):
         return qs.filter(**{f"{self.region_field}__in": Region.objects.filter(path__startswith=path).values("pk")})
 
 
-def region_choices(user, max_depth: int = 2) -> list[tuple[int, str]]:
-    """Regions a person can pick from: their scope's roots and up to `max_depth` levels below
-    (never below the grid level), indented by level — e.g. a county sees townships and villages."""
+def region_choices(user, selected=None) -> list[tuple[int, str]]:
+    """Regions a person can pick from, kept short: their scope's roots and the level below, plus the
+    children of the region currently chosen (choose a township, then narrow to one of its villages).
+    Indented by level; never below the grid level."""
     from .scoping import role_paths, subtree_q, user_roles
 
     if user is None or not user.is_authenticated:
@@ -44,8 +45,12 @@ def region_choices(user, max_depth: int = 2) -> list[tuple[int, str]]:
         return []
     top = min(len(p) for p in paths)
     top_level = next(level for level, n in Region.PATH_LENGTH.items() if n == top)
-    deepest = min(top_level + max_depth, Region.Level.GROUP)
-    rows = Region.objects.filter(subtree_q(paths), level__lte=deepest).order_by("path").values_list("pk", "name", "level")
+    wanted = Q(level__lte=min(top_level + 1, Region.Level.GROUP))
+    chosen = Region.objects.filter(pk=selected).values_list("path", "level").first() if str(selected or "").isdigit() else None
+    if chosen and chosen[1] < Region.Level.GROUP:
+        ancestors = [chosen[0][:n] for lvl, n in Region.PATH_LENGTH.items() if lvl <= chosen[1]]
+        wanted |= Q(path__in=ancestors) | Q(path__startswith=chosen[0], level=chosen[1] + 1)
+    rows = Region.objects.filter(subtree_q(paths)).filter(wanted).order_by("path").values_list("pk", "name", "level")
     return [(pk, "\u3000" * (level - top_level) + name) for pk, name, level in rows]
 
 
@@ -59,7 +64,8 @@ class ScopedFilterSet(django_filters.FilterSet):
         user = getattr(request, "user", None)
         for name, flt in self.filters.items():
             if isinstance(flt, RegionSubtreeFilter) and name not in self.hidden_filters:
-                flt.extra["widget"] = forms.Select(choices=[("", _("全部"))] + region_choices(user))
+                selected = (self.data or {}).get(name)
+                flt.extra["widget"] = forms.Select(choices=[("", _("全部"))] + region_choices(user, selected))
             elif name in self.hidden_filters:
                 flt.extra["widget"] = forms.HiddenInput()
             elif isinstance(flt, django_filters.DateFilter):

@@ -124,3 +124,11 @@ def test_a_township_cannot_move_a_resident_into_another_township(tree, personas,
     assert resp.status_code == 404
     r.refresh_from_db()
     assert r.region == tree.A1g
+
+
+def test_the_region_filter_offers_townships_then_the_chosen_townships_villages(tree, personas, web):
+    client = web(personas.county_admin)
+    first = client.get("/residents/").content.decode()
+    assert ">　甲镇</option>" in first and "甲一村</option>" not in first
+    narrowed = client.get("/residents/", {"region": tree.A.pk}).content.decode()
+    assert "　　甲一村</option>" in narrowed and "乙一社区</option>" not in narrowed
