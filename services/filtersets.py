@@ -86,11 +86,16 @@ class MicroWorkFilterSet(django_filters.FilterSet):
     region = RegionSubtreeFilter()
     status = django_filters.ChoiceFilter(choices=MicroWork.Status.choices, label=_("状态"))
     kind = django_filters.ChoiceFilter(choices=MicroWork.Kind.choices, label=_("类型"))
-    year = django_filters.NumberFilter(field_name="proposed_at__year", label=_("年度"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("年度"))
 
     class Meta:
         model = MicroWork
         fields = ["region", "status", "kind", "year", "is_public"]
+
+    def filter_year(self, qs, name, value):
+        if not 1900 <= value <= 2999:
+            return qs.none()
+        return qs.filter(proposed_at__year=int(value))
 
 
 class FacilityFilterSet(django_filters.FilterSet):

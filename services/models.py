@@ -113,6 +113,8 @@ class Order(models.Model):
     long = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLACED)
     stage_deadline = models.DateTimeField(_("本环节时限"), null=True, blank=True)
+    # The deadline whose overdue reminder was sent (the reminder job runs twice, reminds once).
+    reminded_deadline = models.DateTimeField(null=True, blank=True, editable=False)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="service_orders",
                              verbose_name=_("承接单位"))
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

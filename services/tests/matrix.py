@@ -91,3 +91,25 @@ register(Errand, lambda region, side, tree, p: Errand.objects.create(
     assistant=p.village_assistant_a1))
 register(VolunteerTeam, _team)
 register(VolunteerActivity, _activity)
+
+# Pages: lists and forms scoped by their selectors, and object pages named by <pk>.
+register_pages("services_home", "menu_list", "menu_add", "order_list", "order_mine", "order_dispatch_queue",
+               "order_inbox", "micro_work_list", "micro_work_add", "fund_list", "facility_list", "micro_wish_list",
+               "micro_wish_add", "errand_list", "errand_add", "volunteer_team_list", "volunteer_team_add", "reporting",
+               "unit_report_add", "member_report_add")
+for _name in ("menu_withdraw", "order_place"):
+    register_kwarg(f"{_name}:pk", MenuItem)
+for _name in ("order_dispatch", "order_accept", "order_hand_back", "order_complete", "order_confirm", "order_reopen",
+              "order_cancel"):
+    register_kwarg(f"{_name}:pk", Order)
+for _name in ("micro_work_decide", "micro_work_allocate", "micro_work_start", "micro_work_accept"):
+    register_kwarg(f"{_name}:pk", MicroWork)
+register_kwarg("allocation_spend:pk", Allocation)
+for _name in ("micro_wish_claim", "micro_wish_fulfil", "micro_wish_confirm"):
+    register_kwarg(f"{_name}:pk", MicroWish)
+register_kwarg("errand_advance:pk", Errand)
+register_kwarg("volunteer_activity_add:pk", VolunteerTeam)
+register_kwarg("joint_activity_add:pk", UnitReport)
+register_kwarg("service_hour_add:pk", MemberReport)
+# Open311 GeoReport v2 (mounted at /open311/v2/ by the root urlconf): public reads, POST needs an api_key.
+PUBLIC_URL_NAMES.update({"open311_services", "open311_service_definition", "open311_requests", "open311_request"})
