@@ -487,9 +487,8 @@ def expenditure_record(*, actor, allocation_id: int, amount_fen: int, payee: str
 def micro_wish_post(*, actor, resident: Resident, title: str) -> MicroWish:
     require_region(actor, resident.region, MANAGERS | {Role.VILLAGE_ASSISTANT})
     title = _clean_text(title, "title", _("心愿"), 120)
-    village = resident.region.ancestor_at(Region.Level.VILLAGE) or resident.region
-    with transaction.atomic():
-        wish = MicroWish.objects.create(region=village, resident=resident, title=title, posted_by=actor)
+    with transaction.atomic():  # in the resident's own grid: their grid leader sees it too
+        wish = MicroWish.objects.create(region=resident.region, resident=resident, title=title, posted_by=actor)
         audit_record(actor=actor, action="micro_wish.posted", obj=wish, to_state=wish.status)
     return wish
 
@@ -539,9 +538,8 @@ def errand_create(*, actor, resident: Resident, kind: str, title: str, detail: s
     if kind not in Errand.Kind.values:
         raise ValidationError({"kind": _("请选择事项类型。")})
     title = _clean_text(title, "title", _("代办事项"), 120)
-    village = resident.region.ancestor_at(Region.Level.VILLAGE) or resident.region
     with transaction.atomic():
-        errand = Errand.objects.create(resident=resident, region=village, kind=kind, title=title, detail=detail,
+        errand = Errand.objects.create(resident=resident, region=resident.region, kind=kind, title=title, detail=detail,
                                        assistant=actor)
         ErrandEvent.objects.create(errand=errand, to_status=E.RECEIVED, actor=actor)
         audit_record(actor=actor, action="errand.received", obj=errand, to_state=E.RECEIVED)

@@ -12,6 +12,7 @@ from governance.models import Region, Resident
 from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, role_paths, subtree_q
 
 from .models import Errand, Fund, LinkageHeading, MicroWork, Order
+from .selectors import unit_list
 
 
 class YuanField(forms.DecimalField):
@@ -48,7 +49,7 @@ class MenuItemForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = regions_where(user, COUNTY | TOWNSHIP, [Region.Level.TOWNSHIP])
-        self.fields["units"].queryset = Unit.objects.restrict(user, "view").filter(active=True).order_by("name")
+        self.fields["units"].queryset = unit_list(user=user).filter(active=True).order_by("name")
 
 
 class OrderPlaceForm(forms.Form):
@@ -210,7 +211,7 @@ class UnitReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.restrict(user, "view").filter(active=True).order_by("name")
+        self.fields["unit"].queryset = unit_list(user=user).filter(active=True).order_by("name")
 
 
 class JointActivityForm(forms.Form):

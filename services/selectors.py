@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centers.models import Unit
-from governance.models import Region
+from governance.models import Region, RoleAssignment
 
 from .models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork, Open311Key,
@@ -84,13 +84,18 @@ def order_stats(*, user):
 
 # --- 双报到 --------------------------------------------------------------------------------------
 
+def _distinct(model, user, action="view"):
+    """Restrict through a subquery: an owner lookup across the units' staff (M2M) would repeat rows."""
+    return model.objects.filter(pk__in=model.objects.restrict(user, action).values("pk"))
+
+
 def unit_report_list(*, user):
-    return (UnitReport.objects.restrict(user, "view").select_related("unit", "community")
+    return (_distinct(UnitReport, user).select_related("unit", "community")
             .annotate(activity_count=Count("activities")).order_by("-reported_at", "id"))
 
 
 def joint_activity_list(*, user):
-    return JointActivity.objects.restrict(user, "view").select_related("report__unit", "report__community")
+    return _distinct(JointActivity, user).select_related("report__unit", "report__community")
 
 
 def member_report_list(*, user, year: int | None = None):
@@ -107,21 +112,45 @@ def service_hour_list(*, user):
 
 
 def unit_list(*, user):
-    return Unit.objects.restrict(user, "view").select_related("region")
+    return _distinct(Unit, user).select_related("region")
 
 
 # --- Micro-works and funds -----------------------------------------------------------------------
 
-def micro_work_list(*, user):
+def _with_money(qs):
     alloc = (Allocation.objects.filter(work=OuterRef("pk")).values("work")
              .annotate(a=Sum("amount_fen"), s=Sum("spent_fen")))
-    return (MicroWork.objects.restrict(user, "view").select_related("region", "category", "facility")
+    return (qs.select_related("region", "category", "facility")
             .annotate(allocated_fen=Coalesce(Subquery(alloc.values("a")), 0),
                       spent_fen=Coalesce(Subquery(alloc.values("s")), 0)))
 
 
+def micro_work_list(*, user):
+    return _with_money(MicroWork.objects.restrict(user, "view"))
+
+
+def micro_work_list_base(user):
+    return _with_money(MicroWork.objects.all())
+
+
+def _own_village_paths(user) -> set[str]:
+    paths = set(RoleAssignment.objects.filter(user=user, active=True).values_list("region__path", flat=True))
+    resident = getattr(user, "resident", None) if user.is_authenticated else None
+    if resident is not None:
+        paths.add(resident.region.path)
+    return {p[:12] for p in paths if len(p) >= 12}
+
+
+def micro_work_board(*, user):
+    """What the user's scope shows, plus the accepted works publicly shown (公示) in the villages the user
+    lives or works in — a grid leader or villager sees their own village's finished works."""
+    scoped = MicroWork.objects.restrict(user, "view").values("pk")
+    villages = _own_village_paths(user) if user.is_authenticated else set()
+    return micro_work_list_base(user).filter(Q(pk__in=scoped) | Q(is_public=True, region__path__in=villages))
+
+
 def micro_work_public(*, user):
-    return micro_work_list(user=user).filter(is_public=True)
+    return micro_work_board(user=user).filter(is_public=True)
 
 
 def facility_list(*, user):

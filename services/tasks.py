@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from governance.audit import notify
@@ -46,7 +47,7 @@ def orders_remind_overdue(*, now=None, batch: int = 500) -> int:
 
 @shared_task(name="services.tasks.remind_overdue_orders")
 def remind_overdue_orders() -> int:
-    with job_run("services-remind-overdue") as progress:
+    with job_run("services-remind-overdue") as progress, translation.override(settings.LANGUAGE_CODE):
         sent = orders_remind_overdue()
         progress.result["notified"] = sent
     return sent

@@ -205,7 +205,7 @@ class OrderActionView(ActionFormView):
 class MicroWorkBoardView(ObjectListView):
     """微实事 board with the balances of the funds that pay for them."""
 
-    selector = selectors.micro_work_list
+    selector = selectors.micro_work_board
     filterset_class = f.MicroWorkFilterSet
     template_name = "services/micro_work_list.html"
     title = _("微实事")
@@ -219,7 +219,7 @@ class MicroWorkBoardView(ObjectListView):
 
 
 class MicroWorkDetailView(ObjectDetailView):
-    selector = selectors.micro_work_list
+    selector = selectors.micro_work_board
     template_name = "services/micro_work_detail.html"
     context_object_name = "work"
 
