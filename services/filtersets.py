@@ -27,6 +27,19 @@ class MenuItemFilterSet(django_filters.FilterSet):
         return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
 
+class MenuSearchFilterSet(django_filters.FilterSet):
+    """The resident's "order a service" page: search and category only."""
+
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+
+    class Meta:
+        model = MenuItem
+        fields = ["category"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+
 class OrderFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("订单号/服务"))
     status = django_filters.ChoiceFilter(choices=Order.Status.choices, label=_("状态"))

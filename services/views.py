@@ -42,7 +42,7 @@ class ServicesHomeView(LoginRequiredMixin, TemplateView):
 class MenuListView(ObjectListView):
     """The resident's "order a service" page: the menu of their township."""
 
-    filterset_class = f.MenuItemFilterSet
+    filterset_class = f.MenuSearchFilterSet
     template_name = "services/menu_list.html"
     title = _("服务清单")
 
