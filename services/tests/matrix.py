@@ -113,3 +113,29 @@ register_kwarg("joint_activity_add:pk", UnitReport)
 register_kwarg("service_hour_add:pk", MemberReport)
 # Open311 GeoReport v2 (mounted at /open311/v2/ by the root urlconf): public reads, POST needs an api_key.
 PUBLIC_URL_NAMES.update({"open311_services", "open311_service_definition", "open311_requests", "open311_request"})
+
+
+def _n_fund(tree, p, i):
+    return make_fund(tree.A1, year=1900 + i)
+
+
+# Bulk makers for the query-count tests (tree, personas, i) -> object.
+FACTORIES_BY_ENDPOINT = {
+    "orders": lambda tree, p, i: _order(tree.A1g, "a", tree, p),
+    "micro-works": lambda tree, p, i: make_work(tree.A1),
+    "volunteer-teams": lambda tree, p, i: _activity(tree.A1g, f"a{i}", tree, p).team,
+    "member-reports": lambda tree, p, i: MemberReport.objects.create(
+        member=make_user_for(i), name="党员", workplace="县财政局", community=tree.A1),
+    "unit-reports": lambda tree, p, i: _unit_report(tree.A1g, "a", tree, p),
+    "funds": _n_fund,
+    "allocations": lambda tree, p, i: make_allocation(_n_fund(tree, p, i), make_work(tree.A1), 100),
+    "errands": lambda tree, p, i: Errand.objects.create(
+        resident=make_resident(tree.A1g), region=tree.A1, kind=Errand.Kind.OTHER, title="代办",
+        assistant=p.village_assistant_a1),
+}
+
+
+def make_user_for(i):
+    from governance.tests.fixtures import make_user
+
+    return make_user(f"member_{i}")

@@ -105,3 +105,12 @@ def test_it_filters_requests_by_code_and_dates_and_rejects_bad_dates(client, tre
     assert client.get("/open311/v2/requests.json?start_date=2001-01-01T00:00:00Z&end_date=2001-02-01T00:00:00Z").json() == []
     assert client.get("/open311/v2/requests.json?start_date=yesterday").status_code == 400
     assert client.get("/open311/v2/requests/999999.json").status_code == 404
+
+
+def test_the_authorization_matrix_still_classifies_every_route_once_open311_is_mounted():
+    from governance.tests import test_matrix
+
+    api, pages, problems = test_matrix.classify()
+    assert not problems, problems
+    routes = [route for route, _ in test_matrix.walk()]
+    assert "open311/v2/requests.json" in routes  # mounted here, and public by name in services/tests/matrix.py
