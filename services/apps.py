@@ -30,6 +30,12 @@ class ServicesConfig(AppConfig):
         nav.register(_("全程代办"), "services:errand_list", roles=STAFF_ROLES | {Role.RESIDENT}, group=g3, order=40)
         nav.register(_("志愿服务"), "services:volunteer_team_list", roles=STAFF_ROLES | {Role.UNIT_STAFF}, group=g3, order=41)
 
+        from governance.panels import register_region_panel
+
+        from .selectors import region_panel
+
+        register_region_panel(_("订单式服务与微实事"), "services/panels/region.html", region_panel, order=40)
+
         settings.CELERY_BEAT_SCHEDULE["services-remind-overdue"] = {
             "task": "services.tasks.remind_overdue_orders", "schedule": 15 * 60.0,
         }

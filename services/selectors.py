@@ -223,3 +223,20 @@ def volunteer_totals_by_region(*, user, level: int):
 def open311_key_list(*, user):
     return Open311Key.objects.restrict(user, "view").select_related("region")
 
+
+
+def region_panel(*, user, region):
+    """Orders, micro-works and volunteer teams inside a region's subtree, for the region page (3 queries)."""
+    now = timezone.now()
+    inside = Region.objects.filter(path__startswith=region.path).values("pk")
+    orders = Order.objects.restrict(user, "view").filter(region__in=inside).aggregate(
+        total=Count("id"), open=Count("id", filter=Q(status__in=Order.OPEN)),
+        overdue=Count("id", filter=Q(status__in=Order.OPEN, stage_deadline__lt=now)))
+    works = MicroWork.objects.restrict(user, "view").filter(region__in=inside).aggregate(
+        total=Count("id"), accepted=Count("id", filter=Q(status=MicroWork.Status.ACCEPTED)))
+    works["spent"] = (Allocation.objects.restrict(user, "view").filter(work__region__in=inside)
+                      .aggregate(s=Sum("spent_fen"))["s"] or 0)
+    teams = VolunteerTeam.objects.restrict(user, "view").filter(region__in=inside).count()
+    if not (orders["total"] or works["total"] or teams):
+        return None
+    return {"region": region, "orders": orders, "works": works, "teams": teams}

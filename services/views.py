@@ -143,7 +143,8 @@ class OrderDetailView(ObjectDetailView):
         ctx["events"] = selectors.order_events(user=user, order=order)
         ctx["attachments"] = attachments_of(order)
         is_unit = order.unit_id is not None and order.unit.staff.filter(pk=user.pk).exists()
-        is_placer = order.placed_by_id == user.pk
+        # An Open311 order has no portal user: the village office confirms it after calling back.
+        is_placer = order.placed_by_id == user.pk or (order.placed_by_id is None and can(user, order, "dispatch"))
         S = Order.Status
         ctx["verbs"] = [v for v, ok in [
             ("dispatch", order.status == S.PLACED and can(user, order, "dispatch")),

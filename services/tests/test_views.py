@@ -124,3 +124,20 @@ def test_the_micro_work_board_shows_fund_balances_and_a_work_page_traces_money(w
     alloc.refresh_from_db()
     assert alloc.spent_fen == 10_050
     assert "灯具厂" in client.get(reverse("services:fund_detail", args=[fund.pk])).content.decode()
+
+
+def test_the_region_page_shows_orders_and_micro_works_of_that_region(web, tree, personas, item):
+    make_order(tree.A1g, item, placed_by=personas.resident_a1)
+    make_work(tree.A1, status=MicroWork.Status.ACCEPTED)
+    page = web(personas.township_head_a).get(f"/regions/{tree.A1.pk}/").content.decode()
+    assert 'id="services-panel"' in page and "订单：1" in page
+    assert 'id="services-panel"' not in web(personas.township_head_b).get(f"/regions/{tree.B1.pk}/").content.decode()
+
+
+def test_the_village_office_confirms_an_open311_order_for_the_caller(web, tree, personas, item):
+    order = make_order(tree.A1g, item, status=Order.Status.COMPLETED, unit=item.units.first())
+    client = web(personas.village_secretary_a1)
+    assert "确认并评价" in client.get(order.get_absolute_url()).content.decode()
+    client.post(reverse("services:order_confirm", args=[order.pk]), {"rating": 4, "comment": "电话回访满意"})
+    order.refresh_from_db()
+    assert (order.status, order.rating) == (Order.Status.CONFIRMED, 4)
