@@ -1,0 +1,176 @@
+"""One FilterSet per model, for the HTML lists and the API."""
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.filtersets import RegionSubtreeFilter
+
+from .models import (
+    Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish,
+    MicroWork, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, VolunteerActivity, VolunteerTeam,
+)
+
+
+class MenuItemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    township = django_filters.NumberFilter(field_name="township_id", label=_("乡镇（街道）"))
+    status = django_filters.ChoiceFilter(choices=MenuItem.Status.choices, label=_("状态"))
+
+    class Meta:
+        model = MenuItem
+        fields = ["township", "status", "category"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+
+class MenuSearchFilterSet(django_filters.FilterSet):
+    """The resident's "order a service" page: search and category only."""
+
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+
+    class Meta:
+        model = MenuItem
+        fields = ["category"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+
+class OrderFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("订单号/服务"))
+    status = django_filters.ChoiceFilter(choices=Order.Status.choices, label=_("状态"))
+    region = RegionSubtreeFilter()
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超时"))
+
+    class Meta:
+        model = Order
+        fields = ["status", "region", "unit", "item"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(number__startswith=value) | Q(item_title__icontains=value))
+
+    def filter_overdue(self, qs, name, value):
+        late = Q(status__in=Order.OPEN, stage_deadline__lt=timezone.now())
+        return qs.filter(late) if value else qs.exclude(late)
+
+
+class OrderEventFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = OrderEvent
+        fields = ["order", "to_status"]
+
+
+class UnitReportFilterSet(django_filters.FilterSet):
+    community = RegionSubtreeFilter(region_field="community", label=_("村（社区）"))
+
+    class Meta:
+        model = UnitReport
+        fields = ["community", "unit"]
+
+
+class JointActivityFilterSet(django_filters.FilterSet):
+    heading = django_filters.ChoiceFilter(choices=LinkageHeading.choices, label=_("六联动"))
+
+    class Meta:
+        model = JointActivity
+        fields = ["heading", "report"]
+
+
+class MemberReportFilterSet(django_filters.FilterSet):
+    community = RegionSubtreeFilter(region_field="community", label=_("村（社区）"))
+
+    class Meta:
+        model = MemberReport
+        fields = ["community"]
+
+
+class ServiceHourFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ServiceHour
+        fields = ["report"]
+
+
+class MicroWorkFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("名称"))
+    region = RegionSubtreeFilter()
+    status = django_filters.ChoiceFilter(choices=MicroWork.Status.choices, label=_("状态"))
+    kind = django_filters.ChoiceFilter(choices=MicroWork.Kind.choices, label=_("类型"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("年度"))
+
+    class Meta:
+        model = MicroWork
+        fields = ["region", "status", "kind", "year", "is_public"]
+
+    def filter_year(self, qs, name, value):
+        if not 1900 <= value <= 2999:
+            return qs.none()
+        return qs.filter(proposed_at__year=int(value))
+
+
+class FacilityFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter(region_field="village")
+
+    class Meta:
+        model = ServiceCenterFacility
+        fields = ["region"]
+
+
+class FundFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter()
+    source = django_filters.ChoiceFilter(choices=Fund.Source.choices, label=_("来源"))
+
+    class Meta:
+        model = Fund
+        fields = ["region", "source", "year"]
+
+
+class AllocationFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Allocation
+        fields = ["fund", "work"]
+
+
+class ExpenditureFilterSet(django_filters.FilterSet):
+    fund = django_filters.NumberFilter(field_name="allocation__fund_id", label=_("资金"))
+
+    class Meta:
+        model = Expenditure
+        fields = ["allocation", "fund"]
+
+
+class MicroWishFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter()
+    status = django_filters.ChoiceFilter(choices=MicroWish.Status.choices, label=_("状态"))
+
+    class Meta:
+        model = MicroWish
+        fields = ["region", "status"]
+
+
+class ErrandFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter()
+    status = django_filters.ChoiceFilter(choices=Errand.Status.choices, label=_("状态"))
+    kind = django_filters.ChoiceFilter(choices=Errand.Kind.choices, label=_("事项类型"))
+
+    class Meta:
+        model = Errand
+        fields = ["region", "status", "kind"]
+
+
+class VolunteerTeamFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("队名"))
+    region = RegionSubtreeFilter()
+
+    class Meta:
+        model = VolunteerTeam
+        fields = ["region"]
+
+
+class VolunteerActivityFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = VolunteerActivity
+        fields = ["team"]

@@ -1,0 +1,253 @@
+"""Forms of services/: they collect input; the actions validate the rules and write."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Unit, WorkCategory
+from governance.forms import RegionChoiceField
+from governance.models import Region, Resident
+from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, role_paths, subtree_q
+
+from .models import Errand, Fund, LinkageHeading, MicroWork, Order
+from .selectors import unit_list
+
+
+class YuanField(forms.DecimalField):
+    """Money typed in yuan (two decimals), handed to actions as integer fen — never a float."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value is None else int((value * 100).to_integral_value())
+
+
+def regions_where(user, roles, levels):
+    qs = Region.objects.filter(level__in=levels).order_by("path")
+    if user.is_superuser:
+        return qs
+    paths = role_paths(user, roles)
+    return qs.filter(subtree_q(paths)) if paths else qs.none()
+
+
+class MenuItemForm(forms.Form):
+    township = RegionChoiceField(queryset=Region.objects.none(), label=_("发布乡镇（街道）"))
+    category = forms.ModelChoiceField(queryset=WorkCategory.objects.filter(active=True), label=_("类别"))
+    code = forms.SlugField(label=_("服务代码"), max_length=40, help_text=_("英文字母、数字和连字符，例如 water-repair"))
+    title = forms.CharField(label=_("服务名称"), max_length=100)
+    description = forms.CharField(label=_("服务内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), label=_("可承接单位"))
+    dispatch_hours = forms.IntegerField(label=_("派单时限（小时）"), min_value=1, max_value=2160, initial=24)
+    accept_hours = forms.IntegerField(label=_("接单时限（小时）"), min_value=1, max_value=2160, initial=24)
+    work_hours = forms.IntegerField(label=_("办理时限（小时）"), min_value=1, max_value=2160, initial=120)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = regions_where(user, COUNTY | TOWNSHIP, [Region.Level.TOWNSHIP])
+        self.fields["units"].queryset = unit_list(user=user).filter(active=True).order_by("name")
+
+
+class OrderPlaceForm(forms.Form):
+    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), required=False, label=_("为哪位群众下单"),
+                                      help_text=_("网格员、村干部代群众下单时选择；群众本人下单不填"))
+    note = forms.CharField(label=_("需求说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    attachment = forms.FileField(label=_("照片或材料（可选）"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(user, "resident", None) is not None and not (set(Role.values) - {Role.RESIDENT}) & _roles(user):
+            del self.fields["resident"]
+        else:
+            self.fields["resident"].queryset = Resident.objects.restrict(user, "view").order_by("region__path", "name")
+
+
+def _roles(user) -> set[str]:
+    from governance.scoping import user_roles
+
+    return user_roles(user)
+
+
+class DispatchForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("派给单位"))
+    note = forms.CharField(label=_("派单说明"), required=False, max_length=500)
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = order.item.units.filter(active=True).order_by("name")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因（可选）"), required=False, max_length=500)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ConfirmForm(forms.Form):
+    rating = forms.IntegerField(label=_("评价（1–5 星）"), widget=forms.NumberInput(attrs={"min": 1, "max": 5}))
+    comment = forms.CharField(label=_("评价意见"), required=False, max_length=500)
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class MicroWorkForm(forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村（社区）"))
+    kind = forms.ChoiceField(choices=MicroWork.Kind.choices, label=_("类型"))
+    category = forms.ModelChoiceField(queryset=WorkCategory.objects.filter(active=True), required=False, label=_("类别"))
+    title = forms.CharField(label=_("名称"), max_length=120)
+    description = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    budget = YuanField(label=_("预算（元）"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_where(user, MANAGERS | {Role.VILLAGE_ASSISTANT}, [Region.Level.VILLAGE])
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("审批结果"), coerce=lambda v: v == "1",
+                                     choices=[("1", _("同意")), ("0", _("不同意"))])
+    note = forms.CharField(label=_("审批意见"), required=False, max_length=300)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class AcceptanceForm(forms.Form):
+    note = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    photos = MultipleFileField(label=_("现场照片"), required=False)
+
+
+class AllocationForm(forms.Form):
+    fund = forms.ModelChoiceField(queryset=Fund.objects.none(), label=_("资金"))
+    amount = YuanField(label=_("安排金额（元）"))
+
+    def __init__(self, *args, user, work: MicroWork, **kwargs):
+        super().__init__(*args, **kwargs)
+        paths = [work.region.path[:n] for n in (6, 9, 12)]
+        self.fields["fund"].queryset = Fund.objects.restrict(user, "allocate").filter(region__path__in=paths)
+
+
+class ExpenditureForm(forms.Form):
+    amount = YuanField(label=_("支出金额（元）"))
+    payee = forms.CharField(label=_("收款方"), max_length=100)
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+    receipt_number = forms.CharField(label=_("票据号"), max_length=40)
+    spent_on = forms.DateField(label=_("支出日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    receipt = forms.FileField(label=_("票据照片或 PDF"), required=False)
+
+
+class ErrandForm(forms.Form):
+    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), label=_("委托人"))
+    kind = forms.ChoiceField(choices=Errand.Kind.choices, label=_("事项类型"))
+    title = forms.CharField(label=_("代办事项"), max_length=120)
+    detail = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = Resident.objects.restrict(user, "view").order_by("region__path", "name")
+
+
+class ErrandAdvanceForm(forms.Form):
+    to_status = forms.ChoiceField(choices=[(s, l) for s, l in Errand.Status.choices if s != "received"], label=_("进度"))
+    note = forms.CharField(label=_("办理情况"), required=False, max_length=300)
+
+
+class VolunteerTeamForm(forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域"))
+    name = forms.CharField(label=_("队名"), max_length=100)
+    leader_name = forms.CharField(label=_("队长"), max_length=50, required=False)
+    members = forms.CharField(label=_("队员名单"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text=_("每行一人"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_where(user, MANAGERS | {Role.VILLAGE_ASSISTANT},
+                                                       [Region.Level.TOWNSHIP, Region.Level.VILLAGE])
+
+
+class VolunteerActivityForm(forms.Form):
+    title = forms.CharField(label=_("活动名称"), max_length=120)
+    held_on = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("地点"), max_length=100, required=False)
+    participants = forms.ModelMultipleChoiceField(queryset=None, label=_("参加队员"),
+                                                  widget=forms.CheckboxSelectMultiple)
+    hours = forms.DecimalField(label=_("每人服务时长（小时）"), max_digits=4, decimal_places=1, min_value=Decimal("0.1"),
+                               max_value=Decimal("24"))
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = team.members.all()
+
+
+class UnitReportForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("共建单位"))
+    community = RegionChoiceField(queryset=Region.objects.filter(level=Region.Level.VILLAGE).order_by("path"),
+                                  label=_("报到村（社区）"))
+    commitments = forms.CharField(label=_("共建承诺"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_list(user=user).filter(active=True).order_by("name")
+
+
+class JointActivityForm(forms.Form):
+    heading = forms.ChoiceField(choices=LinkageHeading.choices, label=_("六联动"))
+    title = forms.CharField(label=_("活动名称"), max_length=100)
+    held_on = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.IntegerField(label=_("参与人数"), min_value=0, initial=0)
+    description = forms.CharField(label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class MemberReportForm(forms.Form):
+    community = RegionChoiceField(queryset=Region.objects.filter(level=Region.Level.VILLAGE).order_by("path"),
+                                  label=_("居住地村（社区）"))
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    workplace = forms.CharField(label=_("工作单位"), max_length=100)
+
+
+class ServiceHourForm(forms.Form):
+    served_on = forms.DateField(label=_("服务日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label=_("时长（小时）"), max_digits=4, decimal_places=1)
+    activity = forms.CharField(label=_("服务内容"), max_length=200)
+
+
+class MicroWishForm(forms.Form):
+    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), label=_("心愿人"))
+    title = forms.CharField(label=_("心愿"), max_length=120)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = Resident.objects.restrict(user, "view").order_by("region__path", "name")
+
+
+class WishClaimForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("以单位名义认领（可选）"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(staff=user)
+

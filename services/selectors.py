@@ -1,0 +1,242 @@
+"""Reads of services/: every one starts from `restrict(user, action)` and preloads what is shown."""
+from __future__ import annotations
+
+from django.db.models import (
+    Case, Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from centers.models import Unit
+from governance.models import Region, RoleAssignment
+
+from .models import (
+    Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork, Open311Key,
+    Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer, VolunteerActivity, VolunteerHour, VolunteerTeam,
+)
+
+
+def menu_item_list(*, user, active_only: bool = False):
+    qs = MenuItem.objects.restrict(user, "view").select_related("township", "category").prefetch_related("units")
+    return qs.filter(status=MenuItem.Status.ACTIVE) if active_only else qs
+
+
+def menu_for_user(*, user):
+    """The active items of the menus of the townships the user lives or works in."""
+    paths = {p[:9] for p in Region.objects.filter(role_assignments__user=user, role_assignments__active=True)
+             .values_list("path", flat=True)}
+    resident = getattr(user, "resident", None) if user.is_authenticated else None
+    if resident is not None:
+        paths.add(resident.region.path[:9])
+    qs = menu_item_list(user=user, active_only=True)
+    if user.is_superuser or any(len(p) < 9 for p in paths):
+        return qs
+    return qs.filter(township__path__in=paths)
+
+
+def _with_overdue(qs):
+    now = timezone.now()
+    return qs.annotate(overdue_rank=Case(
+        When(status__in=Order.OPEN, stage_deadline__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField(),
+    ))
+
+
+def order_list(*, user, action: str = "view"):
+    """Overdue orders first, then the nearest deadline, then the newest."""
+    qs = Order.objects.restrict(user, action).select_related("region", "unit", "item", "resident", "placed_by")
+    return _with_overdue(qs).order_by("overdue_rank", "stage_deadline", "-created_at", "-id")
+
+
+def order_dispatch_queue(*, user):
+    return order_list(user=user, action="dispatch").filter(status=Order.Status.PLACED)
+
+
+def order_unit_inbox(*, user):
+    return order_list(user=user).filter(unit__staff=user, status__in=[Order.Status.DISPATCHED, Order.Status.ACCEPTED,
+                                                                       Order.Status.COMPLETED])
+
+
+def order_mine(*, user):
+    return order_list(user=user).filter(placed_by=user)
+
+
+def order_events(*, user, order):
+    return OrderEvent.objects.restrict(user, "view").filter(order=order).select_related("actor", "unit")
+
+
+def order_event_list(*, user):
+    return OrderEvent.objects.restrict(user, "view").select_related("actor", "unit", "order")
+
+
+def order_stats(*, user):
+    """Per township (of the menu): total, open, overdue, done, average rating — one grouped query."""
+    now = timezone.now()
+    data = list(Order.objects.restrict(user, "view").values("item__township")
+                .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=Order.OPEN)),
+                          overdue=Count("id", filter=Q(status__in=Order.OPEN, stage_deadline__lt=now)),
+                          done=Count("id", filter=Q(status=Order.Status.CONFIRMED)),
+                          rating_sum=Coalesce(Sum("rating"), 0), rated=Count("rating"))
+                .order_by("item__township"))
+    names = dict(Region.objects.filter(pk__in=[d["item__township"] for d in data]).values_list("pk", "name"))
+    return [{**d, "township": names.get(d["item__township"], ""),
+             "avg_rating": round(d["rating_sum"] / d["rated"], 2) if d["rated"] else None} for d in data]
+
+
+# --- 双报到 --------------------------------------------------------------------------------------
+
+def _distinct(model, user, action="view"):
+    """Restrict through a subquery: an owner lookup across the units' staff (M2M) would repeat rows."""
+    return model.objects.filter(pk__in=model.objects.restrict(user, action).values("pk"))
+
+
+def unit_report_list(*, user):
+    return (_distinct(UnitReport, user).select_related("unit", "community")
+            .annotate(activity_count=Count("activities")).order_by("-reported_at", "id"))
+
+
+def joint_activity_list(*, user):
+    return _distinct(JointActivity, user).select_related("report__unit", "report__community")
+
+
+def member_report_list(*, user, year: int | None = None):
+    """Who has reported, with each member's hours this year (a subquery per row, not a query per row)."""
+    year = year or timezone.localdate().year
+    hours = (ServiceHour.objects.filter(report=OuterRef("pk"), served_on__year=year).values("report")
+             .annotate(s=Sum("hours")).values("s"))
+    return (MemberReport.objects.restrict(user, "view").select_related("community", "member")
+            .annotate(hours_this_year=Coalesce(Subquery(hours), Value(0), output_field=DecimalField())))
+
+
+def service_hour_list(*, user):
+    return ServiceHour.objects.restrict(user, "view").select_related("report__community")
+
+
+def unit_list(*, user):
+    return _distinct(Unit, user).select_related("region")
+
+
+# --- Micro-works and funds -----------------------------------------------------------------------
+
+def _with_money(qs):
+    alloc = (Allocation.objects.filter(work=OuterRef("pk")).values("work")
+             .annotate(a=Sum("amount_fen"), s=Sum("spent_fen")))
+    return (qs.select_related("region", "category", "facility")
+            .annotate(allocated_fen=Coalesce(Subquery(alloc.values("a")), 0),
+                      spent_fen=Coalesce(Subquery(alloc.values("s")), 0)))
+
+
+def micro_work_list(*, user):
+    return _with_money(MicroWork.objects.restrict(user, "view"))
+
+
+def micro_work_list_base(user):
+    return _with_money(MicroWork.objects.all())
+
+
+def _own_village_paths(user) -> set[str]:
+    paths = set(RoleAssignment.objects.filter(user=user, active=True).values_list("region__path", flat=True))
+    resident = getattr(user, "resident", None) if user.is_authenticated else None
+    if resident is not None:
+        paths.add(resident.region.path)
+    return {p[:12] for p in paths if len(p) >= 12}
+
+
+def micro_work_board(*, user):
+    """What the user's scope shows, plus the accepted works publicly shown (公示) in the villages the user
+    lives or works in — a grid leader or villager sees their own village's finished works."""
+    scoped = MicroWork.objects.restrict(user, "view").values("pk")
+    villages = _own_village_paths(user) if user.is_authenticated else set()
+    return micro_work_list_base(user).filter(Q(pk__in=scoped) | Q(is_public=True, region__path__in=villages))
+
+
+def micro_work_public(*, user):
+    return micro_work_board(user=user).filter(is_public=True)
+
+
+def facility_list(*, user):
+    invest = (Allocation.objects.filter(work__facility=OuterRef("pk")).values("work__facility")
+              .annotate(s=Sum("amount_fen")).values("s"))
+    return (ServiceCenterFacility.objects.restrict(user, "view").select_related("village")
+            .annotate(invested_fen=Coalesce(Subquery(invest), 0), project_count=Count("projects"))
+            .order_by("village__path"))
+
+
+def fund_list(*, user):
+    return Fund.objects.restrict(user, "view").select_related("region")
+
+
+def allocation_list(*, user):
+    return Allocation.objects.restrict(user, "view").select_related("fund", "work__region", "approved_by")
+
+
+def expenditure_list(*, user):
+    return Expenditure.objects.restrict(user, "view").select_related("allocation__fund", "allocation__work__region")
+
+
+def micro_wish_list(*, user):
+    return MicroWish.objects.restrict(user, "view").select_related("region", "resident", "claimed_unit", "claimed_by")
+
+
+# --- Errands, volunteers -------------------------------------------------------------------------
+
+def errand_list(*, user):
+    return Errand.objects.restrict(user, "view").select_related("resident", "region", "assistant")
+
+
+def volunteer_team_list(*, user, year: int | None = None):
+    year = year or timezone.localdate().year
+    total = (VolunteerHour.objects.filter(activity__team=OuterRef("pk")).values("activity__team")
+             .annotate(s=Sum("hours")).values("s"))
+    this_year = (VolunteerHour.objects.filter(activity__team=OuterRef("pk"), activity__held_on__year=year)
+                 .values("activity__team").annotate(s=Sum("hours")).values("s"))
+    members = Volunteer.objects.filter(team=OuterRef("pk")).values("team").annotate(
+        n=Count("id")).values("n")
+    return (VolunteerTeam.objects.restrict(user, "view").select_related("region")
+            .annotate(member_count=Coalesce(Subquery(members), 0),
+                      total_hours=Coalesce(Subquery(total), Value(0), output_field=DecimalField()),
+                      hours_this_year=Coalesce(Subquery(this_year), Value(0), output_field=DecimalField())))
+
+
+def volunteer_activity_list(*, user):
+    hours = (VolunteerHour.objects.filter(activity=OuterRef("pk")).values("activity")
+             .annotate(s=Sum("hours"), n=Count("id")))
+    return (VolunteerActivity.objects.restrict(user, "view").select_related("team__region")
+            .annotate(total_hours=Coalesce(Subquery(hours.values("s")), Value(0), output_field=DecimalField()),
+                      participant_count=Coalesce(Subquery(hours.values("n")), 0)))
+
+
+def volunteer_totals_by_region(*, user, level: int):
+    """Hours per village or township (level), over the teams the user may see: one grouped query."""
+    teams = VolunteerTeam.objects.restrict(user, "view")
+    length = Region.PATH_LENGTH[level]
+    from django.db.models.functions import Substr
+
+    rows = (VolunteerHour.objects.filter(activity__team__in=teams.values("pk"))
+            .annotate(prefix=Substr("activity__team__region__path", 1, length))
+            .values("prefix").annotate(hours=Sum("hours"), teams=Count("activity__team", distinct=True))
+            .order_by("prefix"))
+    names = dict(Region.objects.filter(level=level, path__in=[r["prefix"] for r in rows]).values_list("path", "name"))
+    return [{"region": names.get(r["prefix"], r["prefix"]), "hours": r["hours"], "teams": r["teams"]} for r in rows
+            if r["prefix"] in names]
+
+
+def open311_key_list(*, user):
+    return Open311Key.objects.restrict(user, "view").select_related("region")
+
+
+
+def region_panel(*, user, region):
+    """Orders, micro-works and volunteer teams inside a region's subtree, for the region page (3 queries)."""
+    now = timezone.now()
+    inside = Region.objects.filter(path__startswith=region.path).values("pk")
+    orders = Order.objects.restrict(user, "view").filter(region__in=inside).aggregate(
+        total=Count("id"), open=Count("id", filter=Q(status__in=Order.OPEN)),
+        overdue=Count("id", filter=Q(status__in=Order.OPEN, stage_deadline__lt=now)))
+    works = MicroWork.objects.restrict(user, "view").filter(region__in=inside).aggregate(
+        total=Count("id"), accepted=Count("id", filter=Q(status=MicroWork.Status.ACCEPTED)))
+    works["spent"] = (Allocation.objects.restrict(user, "view").filter(work__region__in=inside)
+                      .aggregate(s=Sum("spent_fen"))["s"] or 0)
+    teams = VolunteerTeam.objects.restrict(user, "view").filter(region__in=inside).count()
+    if not (orders["total"] or works["total"] or teams):
+        return None
+    return {"region": region, "orders": orders, "works": works, "teams": teams}
