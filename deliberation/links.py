@@ -15,7 +15,6 @@ from django.contrib.contenttypes.models import ContentType
 
 DEFAULT_TARGETS = (
     "services.MicroWork",
-    "services.ServiceOrder",
     "services.Order",
     "centers.WorkItem",
 )

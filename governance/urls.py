@@ -56,5 +56,8 @@ for app in DOMAIN_APPS:
         urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
     if find_spec(f"{app}.api") and find_spec(f"{app}.api.urls"):
         urlpatterns.append(path(f"api/v1/{app}/", include(f"{app}.api.urls")))
+    # Interoperability endpoints an app serves at a fixed, standard path (Open311 GeoReport v2).
+    if find_spec(f"{app}.open311_urls"):
+        urlpatterns.append(path("open311/v2/", include(f"{app}.open311_urls")))
 
 handler404 = "governance.views.not_found"
