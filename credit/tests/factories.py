@@ -57,3 +57,11 @@ def make_review(resident, *, status="draft", grade="A", previous="", village=Non
 
 
 __all__ = ["make_resident", "make_record", "bulk_residents", "make_review", "record_type", "v1"]
+
+
+def resident_with_id(region, number: str, **kw) -> Resident:
+    # governance's make_resident passes id_number on to the model constructor, so set it here.
+    resident = make_resident(region, **kw)
+    resident.set_id_number(number)
+    resident.save()
+    return resident
