@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance import pii
+from governance.attachments import attachment_add
 from governance.audit import audit_record, notify
 from governance.errors import Conflict
 from governance.models import AuditEntry, Region, Resident
@@ -118,11 +119,21 @@ def standard_copy_payload(standard: Standard) -> dict:
     }
 
 
+def resident_by_id_number(*, actor, id_number: str, action: str, model, field: str = "id_number") -> Resident:
+    """Find a resident by full ID number inside the actor's scope for `action` on `model`. The same
+    message whether the number is unknown or out of scope: a lookup reveals nothing."""
+    resident = (Resident.objects.filter(id_hash=pii.keyed_hash(id_number.strip().upper()))
+                .select_related("region").first())
+    if resident is None or not region_allows(actor, resident.region, model.scope_spec.roles_for(action)):
+        raise ValidationError({field: _("未找到该身份证号的居民，或该居民不在您的管辖范围内。")})
+    return resident
+
+
 # --- records --------------------------------------------------------------------------------------
 
 
 def record_create(*, actor, resident: Resident, record_type: RecordType, fact_date: dt.date, evidence: str,
-                  source: str, points: int | None = None) -> CreditRecord:
+                  source: str, points: int | None = None, attachment=None) -> CreditRecord:
     criterion = record_type.criterion
     points = record_type.points if points in (None, "") else int(points)
     errors = {}
@@ -146,6 +157,8 @@ def record_create(*, actor, resident: Resident, record_type: RecordType, fact_da
         record = CreditRecord.objects.create(
             resident=resident, criterion=criterion.code, record_type=record_type, points=points, fact_date=fact_date,
             evidence=evidence.strip(), source=source, entered_by=actor)
+        if attachment is not None:
+            attachment_add(actor=actor, target=record, upload=attachment)
         audit_record(actor=actor, action="credit.record.create", obj=record, to_state=record.status,
                      region=resident.region, data={"points": points, "criterion": criterion.code})
     return record

@@ -14,3 +14,6 @@ class CreditConfig(AppConfig):
             "task": "credit.recompute_grades",
             "schedule": crontab(hour=2, minute=30),
         }
+        from .panels import register
+
+        register()
