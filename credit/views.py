@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -133,7 +133,7 @@ def record_verify(request, pk):
     record = get_object_or_404(selectors.record_list(user=request.user), pk=pk)
     try:
         actions.record_verify(actor=request.user, record_id=record.pk)
-        messages.success(request, _t("已核实，该记录开始计分。"))
+        messages.success(request, gettext("已核实，该记录开始计分。"))
     except (ValidationError, Conflict) as exc:
         _errors(request, exc)
     return HttpResponseRedirect(record.get_absolute_url())
@@ -145,7 +145,7 @@ def record_reject(request, pk):
     record = get_object_or_404(selectors.record_list(user=request.user), pk=pk)
     try:
         actions.record_reject(actor=request.user, record_id=record.pk, reason=request.POST.get("reason", ""))
-        messages.success(request, _t("已驳回，理由已保存。"))
+        messages.success(request, gettext("已驳回，理由已保存。"))
     except (ValidationError, Conflict) as exc:
         _errors(request, exc)
     return HttpResponseRedirect(record.get_absolute_url())
@@ -181,17 +181,17 @@ def review_bulk(request):
     try:
         if action == "approve":
             n = actions.reviews_approve(actor=request.user, review_ids=ids)
-            messages.success(request, _t("已审批 %(n)d 条评议，进入公示。") % {"n": n})
+            messages.success(request, gettext("已审批 %(n)d 条评议，进入公示。") % {"n": n})
         elif action == "agree":
             n = actions.reviews_agree_computed(actor=request.user, review_ids=ids,
-                                               opinion=request.POST.get("opinion") or _t("村评议会同意系统计算等级"))
-            messages.success(request, _t("已为 %(n)d 条评议记录评议意见。") % {"n": n})
+                                               opinion=request.POST.get("opinion") or gettext("村评议会同意系统计算等级"))
+            messages.success(request, gettext("已为 %(n)d 条评议记录评议意见。") % {"n": n})
         else:
-            messages.error(request, _t("请选择要执行的操作。"))
+            messages.error(request, gettext("请选择要执行的操作。"))
     except (ValidationError, Conflict) as exc:
         _errors(request, exc)
     except ValueError:
-        messages.error(request, _t("所选评议无效。"))
+        messages.error(request, gettext("所选评议无效。"))
     return HttpResponseRedirect(back)
 
 
@@ -234,7 +234,7 @@ def review_approve(request, pk):
     review = get_object_or_404(selectors.review_list(user=request.user), pk=pk)
     try:
         actions.reviews_approve(actor=request.user, review_ids=[review.pk])
-        messages.success(request, _t("已审批，进入公示。"))
+        messages.success(request, gettext("已审批，进入公示。"))
     except (ValidationError, Conflict) as exc:
         _errors(request, exc)
     return HttpResponseRedirect(review.get_absolute_url())
@@ -348,7 +348,7 @@ def consent_revoke(request, pk):
     consent = get_object_or_404(selectors.consent_list(user=request.user), pk=pk)
     try:
         actions.consent_revoke(actor=request.user, consent_id=consent.pk)
-        messages.success(request, _t("授权已撤回。"))
+        messages.success(request, gettext("授权已撤回。"))
     except Conflict as exc:
         _errors(request, exc)
     return HttpResponseRedirect(reverse("credit:my_credit") if consent.resident.user_id == request.user.pk
