@@ -336,7 +336,15 @@ class ReviewEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status}→{self.to_status}"
+        return f"{self.from_label}→{self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return Review.Status(self.from_status).label if self.from_status in Review.Status.values else "—"
+
+    @property
+    def to_label(self) -> str:
+        return Review.Status(self.to_status).label if self.to_status in Review.Status.values else self.to_status
 
 
 class Objection(models.Model):

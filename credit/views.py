@@ -1,6 +1,8 @@
 """Pages of credit/: configuration on the generic bases; every write goes through an action."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -76,7 +78,9 @@ class StandardCreateView(ActionFormView):
         from .actions import standard_copy_payload
 
         latest = selectors.standard_list(user=self.request.user).order_by("-version").first()
-        return forms.StandardForm.initial_from(standard_copy_payload(self.current), (latest.version if latest else 0) + 1)
+        initial = forms.StandardForm.initial_from(standard_copy_payload(self.current), (latest.version if latest else 0) + 1)
+        initial["effective_from"] = timezone.localdate() + dt.timedelta(days=1)
+        return initial
 
     def perform(self, form):
         # a malformed record-type line is a ValidationError too: it lands on the form
@@ -161,6 +165,11 @@ class ReviewListView(ObjectListView):
     template_name = "credit/review_list.html"
     title = _("等级评议")
     paginate_by = 300
+
+    def get_base_queryset(self):
+        qs = super().get_base_queryset()
+        # By default what still needs someone's action; 已生效 ones through the status filter.
+        return qs if self.request.GET.get("status") else qs.filter(status__in=Review.OPEN)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
