@@ -54,3 +54,22 @@ CHECK_PURPOSES = [
     ("loan", "贷款", "A"),
     ("jiasao", "家嫂推荐", "B"),
 ]
+
+
+def ensure_defaults() -> None:
+    """Load version 1 and the check purposes if missing (as the data migration does). Tests call it:
+    a transactional test's flush empties tables that migrations filled."""
+    from .models import CheckPurpose, Criterion, RecordType, Standard
+
+    if not Standard.objects.filter(version=1).exists():
+        t = V1["thresholds"]
+        std = Standard.objects.create(
+            version=1, name=V1["name"], effective_from=V1["effective_from"], record_valid_days=V1["record_valid_days"],
+            notice_days=V1["notice_days"], household_rule=V1["household_rule"],
+            aaa_min=t["aaa"], aa_min=t["aa"], a_min=t["a"], b_min=t["b"])
+        for c in V1["criteria"]:
+            crit = Criterion.objects.create(standard=std, code=c["code"], name=c["name"], base=c["base"],
+                                            floor=c["floor"], ceiling=c["ceiling"])
+            RecordType.objects.bulk_create([RecordType(criterion=crit, **rt) for rt in c["record_types"]])
+    for code, name, grade in CHECK_PURPOSES:
+        CheckPurpose.objects.get_or_create(code=code, defaults={"name": name, "min_grade": grade})

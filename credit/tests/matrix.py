@@ -16,10 +16,19 @@ def _side(p, side, a, b):
     return getattr(p, a if side == "a" else b)
 
 
-register(Standard, lambda region, side, tree, p: Standard.objects.get(version=1))
-register(CheckPurpose, lambda region, side, tree, p: CheckPurpose.objects.get(code="loan"))
-register(CreditRecord, lambda region, side, tree, p: make_record(
-    make_resident(region), status="pending", author=_side(p, side, "grid_leader_a1", "grid_leader_b1")))
+def _defaults(factory):
+    def make(region, side, tree, p):
+        from credit.defaults import ensure_defaults
+
+        ensure_defaults()  # a transactional test's flush may have emptied the migrated defaults
+        return factory(region, side, tree, p)
+    return make
+
+
+register(Standard, _defaults(lambda region, side, tree, p: Standard.objects.get(version=1)))
+register(CheckPurpose, _defaults(lambda region, side, tree, p: CheckPurpose.objects.get(code="loan")))
+register(CreditRecord, _defaults(lambda region, side, tree, p: make_record(
+    make_resident(region), status="pending", author=_side(p, side, "grid_leader_a1", "grid_leader_b1"))))
 register(ResidentCredit, lambda region, side, tree, p: ResidentCredit.objects.get(
     resident=make_review(make_resident(region)).resident))
 register(Review, lambda region, side, tree, p: make_review(make_resident(region), status="opinion"))
