@@ -1,11 +1,14 @@
 """A browser journey: the secretary approves the village's reviews at once; the villager sees the
 notice with masked ID numbers and objects to their own grade."""
+import pytest
+
 from credit.models import Objection, Review
 
 from .factories import make_review
 from governance.tests.fixtures import make_resident
 
 
+@pytest.mark.browser
 def test_the_secretary_approves_in_bulk_and_the_villager_objects_in_the_browser(page, tree, personas):
     mine = make_review(personas.resident_a1.resident, status="opinion", grade="B", previous="A")
     others = [make_review(make_resident(tree.A1g, name=f"村民{i}"), status="opinion", previous="A") for i in range(5)]
