@@ -151,8 +151,32 @@ def recompute_all(*, today: dt.date | None = None, batch: int = BATCH) -> dict:
             totals["residents"] += Resident.objects.filter(pk__gte=lo, pk__lte=hi).count()
             progress.set(totals["residents"], total)
             lo = ids.filter(pk__gt=hi).first()
+        totals["notified"] = _notify_secretaries(opened_at=now)
         progress.result.update(totals)
     return totals
+
+
+def _notify_secretaries(*, opened_at) -> int:
+    """One notification per village secretary whose village got new drafts in this run."""
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from governance.audit import notify
+    from governance.models import RoleAssignment
+    from governance.scoping import Role
+
+    counts = dict(Review.objects.filter(status=Review.Status.DRAFT, opened_at=opened_at)
+                  .values_list("village_id").annotate(n=Count("pk")))
+    if not counts:
+        return 0
+    sent = 0
+    for user_id, village_id in RoleAssignment.objects.filter(
+            role=Role.VILLAGE_SECRETARY, active=True, region_id__in=counts).values_list("user_id", "region_id"):
+        sent += notify([user_id], title=_("有 %(n)d 位村民的信用等级需要评议") % {"n": counts[village_id]},
+                       body=_("系统计算的等级与生效等级不同，已自动发起评议，请组织村评议会评议。"),
+                       url=reverse("credit:review_list") + "?status=draft")
+    return sent
 
 
 def open_review_count() -> int:

@@ -70,6 +70,7 @@ def test_it_opens_a_draft_review_only_where_the_grade_differs_from_the_effective
     for _ in range(2):
         make_record(differs, code="law", sign=-1, points=-10)
     make_record(differs, code="contract", sign=-1, points=-10)
+    heard = {u: u.notifications.count() for u in (personas.village_secretary_a1, personas.village_secretary_b1)}
     result = recompute_all()
     assert result["opened"] == 1
     review = Review.objects.get()
@@ -78,6 +79,12 @@ def test_it_opens_a_draft_review_only_where_the_grade_differs_from_the_effective
     assert review.village == tree.A1
     # the effective grade itself is untouched by the job
     assert ResidentCredit.objects.get(resident=differs).effective_grade == "A"
+    # the village's secretary hears of it, once; the other village's does not
+    a1, b1 = personas.village_secretary_a1, personas.village_secretary_b1
+    assert a1.notifications.count() == heard[a1] + 1 and b1.notifications.count() == heard[b1]
+    assert a1.notifications.latest("id").title == "有 1 位村民的信用等级需要评议"
+    recompute_all()
+    assert a1.notifications.count() == heard[a1] + 1
 
 
 def test_an_open_draft_follows_the_latest_computation(tree, personas):
