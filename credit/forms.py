@@ -81,6 +81,7 @@ class CheckForm(forms.Form):
 
 class UnitCheckForm(CheckForm):
     unit = forms.ModelChoiceField(queryset=None, label=_("查询单位"))
+    field_order = ["unit", "purpose", "id_number"]
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -441,6 +441,11 @@ class UnitCheckView(ActionFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "units": self.units}
 
+    def get_initial(self):
+        units = list(self.units[:2])
+        return {"unit": units[0] if len(units) == 1 else None,
+                "purpose": selectors.check_purpose_list(user=self.request.user).filter(code="loan").first()}
+
     def perform(self, form):
         d = form.cleaned_data
         return actions.grade_check_by_unit(actor=self.request.user, unit=d["unit"], id_number=d["id_number"],
