@@ -155,20 +155,22 @@ class CreditRecord(models.Model):
         VERIFIED = "verified", _("已核实")
         REJECTED = "rejected", _("已驳回")
 
+    # (no index of its own: `credit_record_scoring` leads with resident)
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="credit_records",
-                                 verbose_name=_("居民"))
+                                 verbose_name=_("居民"), db_index=False)
     criterion = models.CharField(_("条目"), max_length=16, choices=CriterionCode.choices)
-    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录类型"))
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录类型"),
+                                    db_index=False)
     points = models.IntegerField(_("分值"))
     fact_date = models.DateField(_("事实发生日期"))
     evidence = models.TextField(_("证据说明"))
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("录入人"))
+                                   verbose_name=_("录入人"), db_index=False)
     entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("核实人"))
+                                    related_name="+", verbose_name=_("核实人"), db_index=False)
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     reject_reason = models.TextField(_("驳回理由"), blank=True)
 
@@ -221,14 +223,15 @@ class ResidentCredit(models.Model):
     score_public = models.SmallIntegerField(_("热心公益"), default=0)
     total = models.IntegerField(_("总分"))
     grade = models.CharField(_("计算等级"), max_length=3, choices=Grade.choices)
-    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+", verbose_name=_("计算所用标准"))
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+", verbose_name=_("计算所用标准"),
+                                 db_index=False)
     computed_at = models.DateTimeField(_("计算结果变化时间"))
     effective_grade = models.CharField(_("生效等级"), max_length=3, choices=Grade.choices, blank=True)
     effective_standard = models.ForeignKey(Standard, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                           verbose_name=_("生效等级所用标准"))
+                                           verbose_name=_("生效等级所用标准"), db_index=False)
     effective_since = models.DateField(_("生效日期"), null=True, blank=True)
     effective_review = models.ForeignKey("Review", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                         verbose_name=_("生效依据"))
+                                         verbose_name=_("生效依据"), db_index=False)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(region="resident__region", roles={"view": STAFF_ROLES}, owner="resident__user",
@@ -261,10 +264,12 @@ class Review(models.Model):
 
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="credit_reviews",
                                  verbose_name=_("居民"))
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"),
+                                db_index=False)
     period = models.CharField(_("评议期"), max_length=7)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+", verbose_name=_("标准"))
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+", verbose_name=_("标准"),
+                                 db_index=False)
     computed_total = models.IntegerField(_("计算总分"))
     computed_grade = models.CharField(_("计算等级"), max_length=3, choices=Grade.choices)
     previous_grade = models.CharField(_("上次等级"), max_length=3, choices=Grade.choices, blank=True)
@@ -272,7 +277,7 @@ class Review(models.Model):
     opinion = models.TextField(_("评议意见"), blank=True)
     adjust_reason = models.TextField(_("调整理由"), blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("审批人"))
+                                    related_name="+", verbose_name=_("审批人"), db_index=False)
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     notice_until = models.DateField(_("公示截止"), null=True, blank=True)
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
@@ -325,7 +330,7 @@ class ReviewEvent(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events", verbose_name=_("评议"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("操作人"))
+                              related_name="+", verbose_name=_("操作人"), db_index=False)
     from_status = models.CharField(_("原状态"), max_length=10, blank=True)
     to_status = models.CharField(_("新状态"), max_length=10)
     note = models.TextField(_("说明"), blank=True)

@@ -120,11 +120,18 @@ def recompute_range(rules: Rules, *, lo: int, hi: int, today: dt.date, now: dt.d
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(upsert_sql(rules), params)
         changed = cur.rowcount
-        cur.execute(OPEN_DRAFTS_SQL, params)
-        opened = cur.rowcount
+        if connection.vendor == "postgresql":
+            # Open the drafts and write their first history row in one statement.
+            cur.execute(f"WITH opened AS ({OPEN_DRAFTS_SQL} RETURNING id) "
+                        "INSERT INTO credit_reviewevent (review_id, at, from_status, to_status, note) "
+                        "SELECT id, %(now)s, '', 'draft', %(note)s FROM opened", params)
+            opened = cur.rowcount
+        else:
+            cur.execute(OPEN_DRAFTS_SQL, params)
+            opened = cur.rowcount
+            cur.execute(DRAFT_EVENTS_SQL, params)
         cur.execute(REFRESH_DRAFTS_SQL, params)
         refreshed = cur.rowcount
-        cur.execute(DRAFT_EVENTS_SQL, params)
     return {"changed": changed, "opened": opened, "refreshed": refreshed}
 
 
