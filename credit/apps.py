@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = _("村级信用")
+
+    def ready(self):
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        settings.CELERY_BEAT_SCHEDULE["credit-recompute"] = {
+            "task": "credit.recompute_grades",
+            "schedule": crontab(hour=2, minute=30),
+        }
+        from .panels import register
+
+        register()

@@ -1,0 +1,100 @@
+"""One FilterSet per model, serving both the HTML list and the API."""
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from governance.filtersets import RegionSubtreeFilter
+
+from .models import (CheckPurpose, Consent, CreditRecord, CriterionCode, DomesticWorker, Grade, GradeCheck, Objection,
+                     ResidentCredit, Review, Standard, WorkerRequest)
+
+
+class StandardFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Standard
+        fields = ["version"]
+
+
+class CheckPurposeFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = CheckPurpose
+        fields = ["active"]
+
+
+class CreditRecordFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="resident__name", lookup_expr="contains", label=_("居民姓名"))
+    region = RegionSubtreeFilter(region_field="resident__region")
+    status = django_filters.ChoiceFilter(choices=CreditRecord.Status.choices, label=_("状态"))
+    criterion = django_filters.ChoiceFilter(choices=CriterionCode.choices, label=_("条目"))
+    resident = django_filters.NumberFilter(field_name="resident_id", label=_("居民"))
+
+    class Meta:
+        model = CreditRecord
+        fields = ["q", "region", "status", "criterion", "resident"]
+
+
+class ResidentCreditFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter(region_field="resident__region")
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("计算等级"))
+    effective_grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("生效等级"))
+
+    class Meta:
+        model = ResidentCredit
+        fields = ["region", "grade", "effective_grade"]
+
+
+class ReviewFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="resident__name", lookup_expr="contains", label=_("居民姓名"))
+    region = RegionSubtreeFilter(region_field="village")
+    status = django_filters.ChoiceFilter(choices=Review.Status.choices, label=_("状态"))
+    changed = django_filters.BooleanFilter(field_name="same_as_before", method="only_changed", label=_("仅看等级变化"))
+
+    class Meta:
+        model = Review
+        fields = ["q", "region", "status", "changed"]
+
+    def only_changed(self, qs, name, value):
+        return qs.filter(same_as_before=0 if value else 1)
+
+
+class ObjectionFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Objection.Status.choices, label=_("状态"))
+    region = RegionSubtreeFilter(region_field="review__village")
+
+    class Meta:
+        model = Objection
+        fields = ["status", "region"]
+
+
+class ConsentFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Consent
+        fields = ["unit", "purpose"]
+
+
+class GradeCheckFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter(region_field="resident__region")
+    result = django_filters.ChoiceFilter(choices=GradeCheck.Result.choices, label=_("结果"))
+
+    class Meta:
+        model = GradeCheck
+        fields = ["purpose", "result", "region"]
+
+
+class DomesticWorkerFilterSet(django_filters.FilterSet):
+    skill = django_filters.CharFilter(field_name="skills", lookup_expr="contains", label=_("技能"))
+    region = RegionSubtreeFilter(region_field="resident__region")
+    min_stars = django_filters.NumberFilter(field_name="stars", lookup_expr="gte", label=_("最低星级"))
+
+    class Meta:
+        model = DomesticWorker
+        fields = ["skill", "region", "min_stars", "available"]
+
+
+class WorkerRequestFilterSet(django_filters.FilterSet):
+    region = RegionSubtreeFilter()
+
+    class Meta:
+        model = WorkerRequest
+        fields = ["region"]
