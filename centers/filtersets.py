@@ -106,7 +106,7 @@ class ReserveCadreFilterSet(django_filters.FilterSet):
 class TrainingSessionFilterSet(django_filters.FilterSet):
     region = RegionSubtreeFilter()
     level = django_filters.ChoiceFilter(field_name="course__level", choices=TrainingLevel.choices, label=_("培训层级"))
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年度"))
+    year = django_filters.NumberFilter(field_name="date__year", label=_("年度"), min_value=1900, max_value=2100)
 
     class Meta:
         model = TrainingSession
@@ -115,7 +115,7 @@ class TrainingSessionFilterSet(django_filters.FilterSet):
 
 class AttendanceFilterSet(django_filters.FilterSet):
     region = RegionSubtreeFilter()
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = django_filters.NumberFilter(label=_("年度"), min_value=1900, max_value=2100)
     session = django_filters.NumberFilter(field_name="session_id", label=_("班次"))
 
     class Meta:
@@ -134,7 +134,7 @@ class CommitteePostFilterSet(django_filters.FilterSet):
 
 class SecretaryRatingFilterSet(django_filters.FilterSet):
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = django_filters.NumberFilter(label=_("年度"), min_value=1900, max_value=2100)
     stars = django_filters.NumberFilter(label=_("星级"))
 
     class Meta:

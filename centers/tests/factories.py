@@ -42,7 +42,9 @@ def staff(township: Region, kind: str = CenterKind.CONSTRUCTION_DEVELOPMENT, rol
 def work_item(township: Region, code: str = "road_repair", **kw) -> WorkItem:
     from centers.actions import work_item_create
 
-    category = WorkCategory.objects.get(code=code)
+    # Transactional tests (live server, worker) flush the migration's rows: restore the one needed.
+    category, _ = WorkCategory.objects.get_or_create(
+        code=code, defaults={"name": "道路维修", "center_kind": CenterKind.CONSTRUCTION_DEVELOPMENT})
     return work_item_create(actor=None, township=township, category=category, title=kw.pop("title", "修补村道坑洼"), **kw)
 
 
