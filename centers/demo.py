@@ -244,7 +244,7 @@ def _party(rng, townships, villages, people, units):
     members = []
     for v in villages:
         adults = people.get(v.pk, [])
-        for i, (pk, _name, _path, birth) in enumerate(adults[:30]):
+        for i, (pk, _name, _path, birth) in enumerate(adults[:min(30, len(adults) * 3 // 5)]):  # leave room for reserves
             in_service = v.kind == Region.Kind.COMMUNITY and i % 3 == 0
             joined = max(birth + dt.timedelta(days=365 * 22 + rng.randrange(3000)), dt.date(1960, 1, 1))
             members.append(PartyMember(

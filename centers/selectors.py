@@ -234,8 +234,14 @@ def village_committee_summary(*, user, village: Region) -> dict:
     secretary = heads.get(CommitteePost.Body.PARTY)
     cross = {pid for pid, bodies in by_person.items()
              if {CommitteePost.Body.PARTY, CommitteePost.Body.VILLAGERS} <= bodies}
+    bodies = []
+    for body in CommitteePost.Body:
+        held = [p for p in posts if p.body == body]
+        bodies.append({"label": body.label, **{post: [p.resident.name for p in held if p.post == post]
+                                              for post in CommitteePost.Post.values}})
     return {
         "posts": posts,
+        "bodies": bodies,
         "secretary_is_director": secretary is not None and heads.get(CommitteePost.Body.VILLAGERS) == secretary,
         "secretary_is_economic_head": secretary is not None and heads.get(CommitteePost.Body.ECONOMIC) == secretary,
         "cross_members": sorted({p.resident.name for p in posts if p.resident_id in cross}),

@@ -115,3 +115,26 @@ def test_bulk_attendance_records_everyone_ticked(tree, personas, web):
                                                {"residents": [r.pk for r in people]})
     assert resp.status_code == 302
     assert Attendance.objects.filter(session=session).count() == 3
+
+
+def test_the_pipeline_and_member_lists_cost_the_same_at_10_and_100_rows(tree, personas, web, api,
+                                                                       django_assert_max_num_queries):
+    mentor = f.member(tree.A1g)
+
+    def grow(n):
+        for _ in range(n):
+            f.candidate(tree.A1g, mentor=mentor)
+            f.member(tree.A1g)
+
+    grow(10)
+    client, rest = web(personas.township_head_a), api(personas.township_head_a)
+    client.get(reverse("centers:candidate_list"))
+    with django_assert_max_num_queries(40) as page_small:
+        client.get(reverse("centers:candidate_list"))
+    with django_assert_max_num_queries(40) as api_small:
+        rest.get("/api/v1/centers/party-members/")
+    grow(90)
+    with django_assert_max_num_queries(len(page_small.captured_queries)):
+        assert client.get(reverse("centers:candidate_list")).status_code == 200
+    with django_assert_max_num_queries(len(api_small.captured_queries)):
+        assert len(rest.get("/api/v1/centers/party-members/").json()["results"]) >= 50
