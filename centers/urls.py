@@ -16,6 +16,7 @@ urlpatterns = [
     path("clusters/", views.ClusterListView.as_view(), name="cluster_list"),
     path("clusters/add/", views.ClusterCreateView.as_view(), name="cluster_add"),
     path("contacts/add/", views.ContactCreateView.as_view(), name="contact_add"),
+    path("contacts/<int:pk>/remove/", views.ContactRemoveView.as_view(), name="contact_remove"),
     path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("members/", views.MemberListView.as_view(), name="member_list"),

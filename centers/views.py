@@ -234,6 +234,23 @@ class ContactCreateView(ActionFormView):
         return contact.village.parent.get_absolute_url()
 
 
+class ContactRemoveView(ActionFormView):
+    template_name = FORM
+    form_class = forms.ReasonForm
+    success_message = _("已解除联系。")
+
+    def load(self, pk):
+        self.contact = get_object_or_404(selectors.village_contact_list(user=self.request.user), pk=pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("解除包村联系：%(c)s") % {"c": self.contact}}
+
+    def perform(self, form):
+        actions.village_contact_remove(actor=self.request.user, contact_id=self.contact.pk,
+                                       reason=form.cleaned_data["reason"])
+        return reverse("centers:cluster_list")
+
+
 # --- Party organisations and members ---------------------------------------------------------------
 
 class OrganizationListView(ListPage):

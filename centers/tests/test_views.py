@@ -138,3 +138,26 @@ def test_the_pipeline_and_member_lists_cost_the_same_at_10_and_100_rows(tree, pe
         assert client.get(reverse("centers:candidate_list")).status_code == 200
     with django_assert_max_num_queries(len(api_small.captured_queries)):
         assert len(rest.get("/api/v1/centers/party-members/").json()["results"]) >= 50
+
+
+def test_a_contact_cadre_is_released_with_a_reason_and_the_village_is_flagged_again(tree, personas, web):
+    from centers.models import VillageContact
+
+    cadre = f.staff(tree.A)
+    contact = actions.village_contact_set(actor=personas.township_head_a, village=tree.A1, cadre=cadre)
+    client = web(personas.township_staff_a)
+    assert "解除" in client.get(reverse("centers:cluster_list")).content.decode()
+    url = reverse("centers:contact_remove", args=[contact.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200 and VillageContact.objects.filter(pk=contact.pk).exists()
+    assert client.post(url, {"reason": "干部调整到县直单位"}).status_code == 302
+    assert not VillageContact.objects.filter(village=tree.A1).exists()
+    assert "甲一村" in client.get(tree.A.get_absolute_url()).content.decode()
+
+
+def test_a_village_secretary_takes_a_reserve_out_from_the_list(tree, personas, web):
+    entries = f.reserves(tree.A1, 3)
+    client = web(personas.village_secretary_a1)
+    page = client.get(reverse("centers:reserve_list")).content.decode()
+    assert reverse("centers:reserve_remove", args=[entries[0].pk]) in page and "全部达标" in page
+    assert client.post(reverse("centers:reserve_remove", args=[entries[0].pk]), {"reason": "考取公务员"}).status_code == 302
+    assert "甲一村（2）" in client.get(reverse("centers:reserve_list")).content.decode()
