@@ -815,3 +815,72 @@ def lead_goose_mark(*, actor, village: Region, measure: LeadGooseMeasure, year: 
             defaults={"done": done, "note": note, "marked_by": actor, "marked_at": timezone.now()})
         audit_record(actor=actor, action="lead_goose.mark", obj=mark, region=village, to_state="done" if done else "open")
     return mark
+
+
+# --- The county's rule tables -------------------------------------------------------------------
+
+def _require_county(actor) -> None:
+    from governance.scoping import is_unrestricted, user_roles
+
+    if not (is_unrestricted(actor) or user_roles(actor) & COUNTY):
+        raise PermissionDenied(_("规则由县委组织部设置。"))
+
+
+def stage_rule_set(*, actor, rule_id: int, min_days: int, basis: str = "") -> StageRule:
+    _require_county(actor)
+    if min_days < 0 or min_days > 3650:
+        raise ValidationError({"min_days": _("间隔须在0到3650天之间。")})
+    with transaction.atomic():
+        rule = StageRule.objects.select_for_update().get(pk=rule_id)
+        old = rule.min_days
+        StageRule.objects.filter(pk=rule.pk).update(min_days=min_days, basis=basis.strip())
+        rule.refresh_from_db()
+        audit_record(actor=actor, action="stage_rule.set", obj=rule, from_state=str(old), to_state=str(min_days))
+    return rule
+
+
+def star_rule_set(*, actor, rule_id: int, min_exam_average: Decimal, min_evaluation: Decimal) -> StarRule:
+    _require_county(actor)
+    errors = {f: _("分数须在0到100之间。") for f, v in (("min_exam_average", min_exam_average),
+                                                  ("min_evaluation", min_evaluation)) if not (0 <= Decimal(v) <= 100)}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rule = StarRule.objects.select_for_update().get(pk=rule_id)
+        lower = StarRule.objects.filter(stars__lt=rule.stars).order_by("-stars").first()
+        higher = StarRule.objects.filter(stars__gt=rule.stars).order_by("stars").first()
+        if (lower and (min_exam_average < lower.min_exam_average or min_evaluation < lower.min_evaluation)) or (
+                higher and (min_exam_average > higher.min_exam_average or min_evaluation > higher.min_evaluation)):
+            raise ValidationError(_("星级越高门槛越高：%(s)d星的分数线须介于相邻星级之间。") % {"s": rule.stars})
+        old = f"{rule.min_exam_average}/{rule.min_evaluation}"
+        StarRule.objects.filter(pk=rule.pk).update(min_exam_average=min_exam_average, min_evaluation=min_evaluation)
+        rule.refresh_from_db()
+        audit_record(actor=actor, action="star_rule.set", obj=rule, from_state=old,
+                     to_state=f"{min_exam_average}/{min_evaluation}")
+    return rule
+
+
+def training_requirement_set(*, actor, year: int, hours: Decimal):
+    from .models import TrainingRequirement
+
+    _require_county(actor)
+    if not (Decimal("0") < Decimal(hours) <= Decimal("500")):
+        raise ValidationError({"hours": _("学时须在0到500之间。")})
+    with transaction.atomic():
+        req, _created = TrainingRequirement.objects.update_or_create(year=year, defaults={"hours": hours})
+        audit_record(actor=actor, action="training_requirement.set", obj=req, to_state=str(hours))
+    return req
+
+
+def lead_goose_measure_add(*, actor, name: str) -> LeadGooseMeasure:
+    _require_county(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写措施名称。")})
+    with transaction.atomic():
+        if LeadGooseMeasure.objects.filter(name=name).exists():
+            raise ValidationError({"name": _("已有同名措施。")})
+        last = LeadGooseMeasure.objects.order_by("-order").values_list("order", flat=True).first() or 0
+        measure = LeadGooseMeasure.objects.create(name=name, order=last + 1)
+        audit_record(actor=actor, action="lead_goose_measure.add", obj=measure)
+    return measure

@@ -32,6 +32,7 @@ class CentersConfig(AppConfig):
         nav.register(_("四级培训"), "centers:session_list", roles=COUNTY | TOWNSHIP | VILLAGE_OFFICE, group=g, order=28)
         nav.register(_("两委班子"), "centers:committee_post_list", roles=MANAGERS, group=g, order=29)
         nav.register(_("两考一评"), "centers:rating_list", roles=MANAGERS, group=g, order=30)
+        nav.register(_("党建规则设置"), "centers:rules", roles=COUNTY | TOWNSHIP, group=g, order=31)
 
         panels.register_region_panel(_("四大中心与运行模式"), "centers/panel_township.html", ours.township_panel, order=20)
         panels.register_region_panel(_("村级党建"), "centers/panel_village.html", ours.village_panel, order=20)

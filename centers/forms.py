@@ -249,3 +249,22 @@ class LeadGooseForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages(self.user)
         self.fields["measure"].queryset = selectors.lead_goose_measure_list(user=self.user).filter(active=True)
+
+
+class StageRuleForm(forms.Form):
+    min_days = forms.IntegerField(label=_("最短间隔（天）"), min_value=0, max_value=3650)
+    basis = forms.CharField(label=_("依据"), max_length=200, required=False)
+
+
+class StarRuleForm(forms.Form):
+    min_exam_average = forms.DecimalField(label=_("两考平均分不低于"), max_digits=5, decimal_places=1)
+    min_evaluation = forms.DecimalField(label=_("一评得分不低于"), max_digits=5, decimal_places=1)
+
+
+class TrainingRequirementForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year)
+    hours = forms.DecimalField(label=_("年度应完成学时"), max_digits=5, decimal_places=1)
+
+
+class MeasureForm(forms.Form):
+    name = forms.CharField(label=_("措施"), max_length=120)

@@ -42,4 +42,9 @@ urlpatterns = [
     path("ratings/", views.RatingListView.as_view(), name="rating_list"),
     path("ratings/add/", views.RatingCreateView.as_view(), name="rating_add"),
     path("ratings/lead-goose/", views.LeadGooseCreateView.as_view(), name="lead_goose_add"),
+    path("rules/", views.RulesView.as_view(), name="rules"),
+    path("rules/stages/<int:pk>/", views.StageRuleEditView.as_view(), name="stage_rule_edit"),
+    path("rules/stars/<int:pk>/", views.StarRuleEditView.as_view(), name="star_rule_edit"),
+    path("rules/training/", views.TrainingRequirementView.as_view(), name="training_requirement_set"),
+    path("rules/lead-goose/add/", views.MeasureAddView.as_view(), name="measure_add"),
 ]

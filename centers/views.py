@@ -614,3 +614,82 @@ class LeadGooseCreateView(ActionFormView):
     def perform(self, form):
         mark = actions.lead_goose_mark(actor=self.request.user, **form.cleaned_data)
         return mark.village.get_absolute_url()
+
+
+# --- The county's rule tables -------------------------------------------------------------------
+
+class RulesView(LoginRequiredMixin, TemplateView):
+    template_name = "centers/rules.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["stage_rules"] = selectors.stage_rule_list(user=user)
+        ctx["star_rules"] = selectors.star_rule_list(user=user)
+        ctx["requirements"] = selectors.training_requirement_list(user=user)[:10]
+        ctx["measures"] = selectors.lead_goose_measure_list(user=user)
+        from governance.scoping import is_unrestricted, user_roles
+
+        ctx["can_edit"] = is_unrestricted(user) or bool(user_roles(user) & COUNTY)
+        return ctx
+
+
+class StageRuleEditView(ActionFormView):
+    template_name = FORM
+    form_class = forms.StageRuleForm
+    success_message = _("已保存规则。")
+
+    def load(self, pk):
+        self.rule = get_object_or_404(selectors.stage_rule_list(user=self.request.user), pk=pk)
+
+    def get_initial(self):
+        return {"min_days": self.rule.min_days, "basis": self.rule.basis}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("发展阶段间隔：进入“%(s)s”") % {
+            "s": self.rule.get_to_stage_display()}}
+
+    def perform(self, form):
+        actions.stage_rule_set(actor=self.request.user, rule_id=self.rule.pk, **form.cleaned_data)
+        return reverse("centers:rules")
+
+
+class StarRuleEditView(ActionFormView):
+    template_name = FORM
+    form_class = forms.StarRuleForm
+    success_message = _("已保存规则。")
+
+    def load(self, pk):
+        self.rule = get_object_or_404(selectors.star_rule_list(user=self.request.user), pk=pk)
+
+    def get_initial(self):
+        return {"min_exam_average": self.rule.min_exam_average, "min_evaluation": self.rule.min_evaluation}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("星级规则：%(s)d星") % {"s": self.rule.stars}}
+
+    def perform(self, form):
+        actions.star_rule_set(actor=self.request.user, rule_id=self.rule.pk, **form.cleaned_data)
+        return reverse("centers:rules")
+
+
+class TrainingRequirementView(ActionFormView):
+    template_name = FORM
+    form_class = forms.TrainingRequirementForm
+    success_message = _("已保存规则。")
+    extra_context = {"title": _("年度学时要求")}
+
+    def perform(self, form):
+        actions.training_requirement_set(actor=self.request.user, **form.cleaned_data)
+        return reverse("centers:rules")
+
+
+class MeasureAddView(ActionFormView):
+    template_name = FORM
+    form_class = forms.MeasureForm
+    success_message = _("已新增措施。")
+    extra_context = {"title": _("新增头雁工程措施")}
+
+    def perform(self, form):
+        actions.lead_goose_measure_add(actor=self.request.user, name=form.cleaned_data["name"])
+        return reverse("centers:rules")

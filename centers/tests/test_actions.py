@@ -351,3 +351,31 @@ def test_it_shows_a_community_its_buildings_and_compounds_without_a_pioneer(tree
     with pytest.raises(ValidationError, match="楼栋"):
         actions.pioneer_post_assign(actor=personas.village_secretary_b1, region=tree.B1g,
                                     kind=PioneerPost.Kind.BUILDING_HEAD, member=m)
+
+
+def test_only_the_county_changes_the_waiting_time_and_a_step_then_follows_it(tree, personas):
+    from centers.models import StageRule
+
+    rule = StageRule.objects.get(to_stage=Stage.ACTIVIST)
+    with pytest.raises(PermissionDenied):
+        actions.stage_rule_set(actor=personas.township_head_a, rule_id=rule.pk, min_days=0)
+    actions.stage_rule_set(actor=personas.county_admin, rule_id=rule.pk, min_days=90, basis="县委组织部2026年规定")
+    cand = f.candidate(tree.A1g, stage=Stage.APPLICANT, since=dt.date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="须满90天"):
+        actions.step_propose(actor=personas.village_secretary_a1, candidate_id=cand.pk, step_date=dt.date(2026, 3, 1))
+    assert AuditEntry.objects.filter(action="stage_rule.set", from_state="30", to_state="90").exists()
+
+
+def test_a_star_threshold_must_stay_between_its_neighbours(tree, personas):
+    from decimal import Decimal
+
+    from centers.models import StarRule
+
+    four = StarRule.objects.get(stars=4)
+    with pytest.raises(ValidationError, match="星级越高门槛越高"):
+        actions.star_rule_set(actor=personas.county_admin, rule_id=four.pk, min_exam_average=Decimal("95"),
+                              min_evaluation=Decimal("80"))
+    actions.star_rule_set(actor=personas.county_admin, rule_id=four.pk, min_exam_average=Decimal("85"),
+                          min_evaluation=Decimal("85"))
+    four.refresh_from_db()
+    assert four.min_exam_average == Decimal("85")
