@@ -15,6 +15,8 @@ from .models import (
     CommitteePost,
     LeadGooseMeasure,
     OperatingMode,
+    PartyMember,
+    PioneerPost,
     ReserveCadre,
     StaffAssignment,
     TrainingLevel,
@@ -268,3 +270,31 @@ class TrainingRequirementForm(forms.Form):
 
 class MeasureForm(forms.Form):
     name = forms.CharField(label=_("措施"), max_length=120)
+
+
+class PartyMemberForm(ResidentByNameMixin, ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    resident_name = forms.CharField(label=_("姓名"), max_length=50)
+    organization = forms.ModelChoiceField(label=_("所在支部"), queryset=None)
+    membership = forms.ChoiceField(label=_("党员类别"), choices=PartyMember.Membership.choices)
+    joined_on = forms.DateField(label=_("入党日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    in_service = forms.BooleanField(label=_("在职党员"), required=False)
+    work_unit = forms.CharField(label=_("工作单位"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+        self.fields["organization"].queryset = selectors.party_organization_list(user=self.user)
+
+
+class PioneerPostForm(ScopedForm):
+    region = forms.ModelChoiceField(label=_("节点"), queryset=None,
+                                    help_text=_("网格长设在小区（网格），楼栋长设在楼栋。"))
+    kind = forms.ChoiceField(label=_("岗位"), choices=PioneerPost.Kind.choices)
+    member = MemberChoiceField(label=_("党员"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = core.region_list(user=self.user).filter(
+            kind__in=[Region.Kind.SUBDISTRICT, Region.Kind.COMMUNITY, Region.Kind.COMPOUND, Region.Kind.BUILDING])
+        self.fields["member"].queryset = selectors.party_member_list(user=self.user).filter(active=True)

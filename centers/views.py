@@ -280,9 +280,41 @@ class MemberListView(ListPage):
     selector = selectors.party_member_list
     filterset_class = fs.PartyMemberFilterSet
     title = _("党员")
+    add_actions = [(_("登记党员"), "centers:member_add")]
     columns = [(_("姓名"), "resident.name"), (_("身份证号"), "resident.id_masked"), (_("所在支部"), "organization.name"),
                (_("党员类别"), "get_membership_display"), (_("入党日期"), "joined_on"), (_("在职党员"), "in_service"),
                (_("工作单位"), "work_unit")]
+
+
+class MemberCreateView(ActionFormView):
+    template_name = FORM
+    form_class = forms.PartyMemberForm
+    success_message = _("已登记党员。")
+    extra_context = {"title": _("登记党员")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        actions.party_member_create(actor=self.request.user, resident=d["resident"], organization=d["organization"],
+                                    joined_on=d["joined_on"], membership=d["membership"], in_service=d["in_service"],
+                                    work_unit=d["work_unit"])
+        return reverse("centers:member_list")
+
+
+class PioneerCreateView(ActionFormView):
+    template_name = FORM
+    form_class = forms.PioneerPostForm
+    success_message = _("已设置先锋岗。")
+    extra_context = {"title": _("设置邻里先锋岗")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        actions.pioneer_post_assign(actor=self.request.user, **form.cleaned_data)
+        return reverse("centers:pioneer_list")
 
 
 class PioneerListView(ListPage):
@@ -290,6 +322,20 @@ class PioneerListView(ListPage):
     filterset_class = fs.PioneerPostFilterSet
     title = _("邻里先锋梯队")
     intro = _("县—街道—社区—小区（网格）—楼栋五级，每个节点都有党员先锋岗。")
+    add_actions = [(_("设置先锋岗"), "centers:pioneer_add")]
+    template_name = "centers/pioneer_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        communities = core.region_list(user=self.request.user).filter(kind=Region.Kind.COMMUNITY)
+        gaps = []
+        for community in communities[:30]:
+            compounds, buildings = selectors.nodes_without_pioneer(user=self.request.user, community=community)
+            compounds, buildings = list(compounds[:50]), list(buildings[:100])
+            if compounds or buildings:
+                gaps.append({"community": community, "compounds": compounds, "buildings": buildings})
+        ctx["gaps"] = gaps
+        return ctx
     columns = [(_("节点"), "region.name"), (_("岗位"), "get_kind_display"), (_("党员"), "member.resident.name"),
                (_("起始日期"), "since")]
 

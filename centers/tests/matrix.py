@@ -100,7 +100,7 @@ register_pages("work_item_list", "assignment_list", "assignment_add", "cluster_l
                "organization_list", "member_list", "pioneer_list", "candidate_list", "candidate_add", "reserve_list",
                "reserve_add", "session_list", "course_add", "session_add", "training_behind", "committee_post_list",
                "committee_post_add", "rating_list", "rating_add", "lead_goose_add", "rules",
-               "training_requirement_set", "measure_add")
+               "training_requirement_set", "measure_add", "member_add", "pioneer_add")
 register_kwarg("work_item_take:pk", WorkItem)
 register_kwarg("work_item_assign:pk", WorkItem)
 register_kwarg("work_item_complete:pk", WorkItem)

@@ -161,3 +161,31 @@ def test_a_village_secretary_takes_a_reserve_out_from_the_list(tree, personas, w
     assert reverse("centers:reserve_remove", args=[entries[0].pk]) in page and "全部达标" in page
     assert client.post(reverse("centers:reserve_remove", args=[entries[0].pk]), {"reason": "考取公务员"}).status_code == 302
     assert "甲一村（2）" in client.get(reverse("centers:reserve_list")).content.decode()
+
+
+def test_a_community_sees_its_buildings_without_a_pioneer_and_fills_one(tree, personas, web):
+    from centers.models import PioneerPost
+
+    member = f.member(tree.B1)
+    client = web(personas.village_secretary_b1)
+    page = client.get(reverse("centers:pioneer_list")).content.decode()
+    assert "无楼栋长的楼栋" in page and "1号楼" in page
+    resp = client.post(reverse("centers:pioneer_add"), {"region": tree.B1b.pk, "kind": "building_head",
+                                                        "member": member.pk})
+    assert resp.status_code == 302 and PioneerPost.objects.filter(region=tree.B1b).exists()
+    assert "无楼栋长的楼栋" not in client.get(reverse("centers:pioneer_list")).content.decode()
+
+
+def test_a_village_secretary_registers_a_member_by_name(tree, personas, web):
+    from centers.models import PartyMember
+    from governance.tests.fixtures import make_resident
+
+    make_resident(tree.A1g, name="周建华")
+    resp = web(personas.village_secretary_a1).post(reverse("centers:member_add"), {
+        "village": tree.A1.pk, "resident_name": "周建华", "organization": f.village_branch(tree.A1).pk,
+        "membership": "full", "joined_on": "2001-07-01", "in_service": "on", "work_unit": ""})
+    assert resp.status_code == 200 and "在职党员须填写工作单位" in resp.content.decode()
+    resp = web(personas.village_secretary_a1).post(reverse("centers:member_add"), {
+        "village": tree.A1.pk, "resident_name": "周建华", "organization": f.village_branch(tree.A1).pk,
+        "membership": "full", "joined_on": "2001-07-01", "in_service": "on", "work_unit": "县供电公司"})
+    assert resp.status_code == 302 and PartyMember.objects.get(resident__name="周建华").work_unit == "县供电公司"
