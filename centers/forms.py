@@ -1,0 +1,300 @@
+"""Browser forms; choice lists come from the user's scoped selectors."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance import selectors as core
+from governance.models import Region
+from governance.scoping import TOWNSHIP
+
+from . import selectors
+from .models import (
+    CommitteePost,
+    LeadGooseMeasure,
+    OperatingMode,
+    PartyMember,
+    PioneerPost,
+    ReserveCadre,
+    StaffAssignment,
+    TrainingLevel,
+)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+def staff_users(user):
+    ids = selectors.staff_assignment_list(user=user).filter(end_date__isnull=True).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
+
+
+def villages(user):
+    return core.region_list(user=user).filter(level=Region.Level.VILLAGE).order_by("path")
+
+
+def townships(user):
+    return core.region_list(user=user).filter(level=Region.Level.TOWNSHIP).order_by("path")
+
+
+class ScopedForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class AssignForm(ScopedForm):
+    assignee = UserChoiceField(label=_("承办干部"), queryset=None)
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_users(self.user).filter(
+            center_assignments__township=item.township, center_assignments__end_date__isnull=True)
+
+
+class ModeSwitchForm(forms.Form):
+    to_mode = forms.ChoiceField(label=_("切换为"), choices=OperatingMode.choices)
+    reason = forms.CharField(label=_("切换原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StaffAssignForm(ScopedForm):
+    user_choice = UserChoiceField(label=_("干部"), queryset=None)
+    center = forms.ModelChoiceField(label=_("派驻中心"), queryset=None)
+    start_date = forms.DateField(label=_("起始日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    original_unit = forms.CharField(label=_("原单位"), max_length=100, required=False,
+                                    help_text=_("首次派驻时填写；调整中心时沿用首次登记，不会改写。"))
+    original_post = forms.CharField(label=_("原职务"), max_length=100, required=False)
+    establishment = forms.ChoiceField(label=_("编制性质"), choices=[("", "—")] + StaffAssignment.Establishment.choices,
+                                      required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = core.role_assignment_list(user=self.user).filter(role__in=TOWNSHIP, active=True).values("user_id")
+        self.fields["user_choice"].queryset = get_user_model().objects.filter(pk__in=ids).order_by("first_name")
+        self.fields["center"].queryset = selectors.center_list(user=self.user)
+
+
+class ClusterForm(ScopedForm):
+    township = forms.ModelChoiceField(label=_("乡镇/街道"), queryset=None)
+    name = forms.CharField(label=_("片区名称"), max_length=60)
+    leader = UserChoiceField(label=_("片长"), queryset=None, required=False)
+    cadres = UserMultipleChoiceField(label=_("片区干部"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships(self.user)
+        self.fields["leader"].queryset = self.fields["cadres"].queryset = staff_users(self.user)
+
+
+class ContactForm(ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    cadre = UserChoiceField(label=_("联系干部"), queryset=None)
+    cluster = forms.ModelChoiceField(label=_("片区"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+        self.fields["cadre"].queryset = staff_users(self.user)
+        self.fields["cluster"].queryset = selectors.cluster_list(user=self.user)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.resident.name}（{obj.get_membership_display()}·{obj.region.name}）"
+
+
+class ResidentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.id_masked}）"
+
+
+class ResidentMultipleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.region.name}）"
+
+
+class ResidentByNameMixin:
+    """Find the resident named in `resident_name` inside the chosen village (scoped)."""
+
+    def clean(self):
+        data = super().clean()
+        village, name = data.get("village"), data.get("resident_name")
+        if village and name:
+            matches = list(core.resident_list(user=self.user).filter(
+                region__path__startswith=village.path, name=name.strip()).select_related("region")[:2])
+            if not matches:
+                self.add_error("resident_name", _("在%(v)s找不到名为“%(n)s”的居民。") % {"v": village.name, "n": name})
+            elif len(matches) > 1:
+                self.add_error("resident_name", _("%(v)s有多名“%(n)s”，请在居民页面核对后再登记。") % {"v": village.name, "n": name})
+            else:
+                data["resident"] = matches[0]
+        return data
+
+
+class CandidateForm(ResidentByNameMixin, ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    resident_name = forms.CharField(label=_("申请人姓名"), max_length=50)
+    organization = forms.ModelChoiceField(label=_("培养支部"), queryset=None)
+    applied_on = forms.DateField(label=_("递交申请日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    mentor = MemberChoiceField(label=_("培养联系人（导师）"), queryset=None, help_text=_("须是正式党员"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+        self.fields["organization"].queryset = selectors.party_organization_list(user=self.user)
+        self.fields["mentor"].queryset = selectors.party_member_list(user=self.user).filter(active=True)
+
+class ProposeForm(forms.Form):
+    step_date = forms.DateField(label=_("拟进入日期"), initial=timezone.localdate,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("培养考察情况"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReserveForm(ResidentByNameMixin, ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    resident_name = forms.CharField(label=_("姓名"), max_length=50)
+    kind = forms.ChoiceField(label=_("类别"), choices=ReserveCadre.Kind.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+
+
+
+class AttendanceForm(ScopedForm):
+    residents = ResidentMultipleField(label=_("参训人员"), queryset=None, widget=forms.CheckboxSelectMultiple,
+                                      help_text=_("勾选本次到课的两委干部和后备干部；已登记的会自动跳过。"))
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.db.models import Exists, OuterRef, Q
+
+        from .models import CommitteePost, ReserveCadre
+
+        self.fields["residents"].queryset = core.resident_list(user=self.user).filter(
+            region__path__startswith=session.region.path).filter(
+            Q(Exists(CommitteePost.objects.filter(resident=OuterRef("pk"))))
+            | Q(Exists(ReserveCadre.objects.filter(resident=OuterRef("pk"), left_on__isnull=True)))
+        ).select_related("region").order_by("region__path", "name")
+
+
+class SessionForm(ScopedForm):
+    course = forms.ModelChoiceField(label=_("课程"), queryset=None)
+    region = forms.ModelChoiceField(label=_("举办区域"), queryset=None)
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, min_value=0.5, max_value=24)
+    location = forms.CharField(label=_("地点"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = selectors.course_list(user=self.user)
+        self.fields["region"].queryset = core.region_list(user=self.user).filter(level__lte=Region.Level.VILLAGE)
+
+
+class CourseForm(ScopedForm):
+    title = forms.CharField(label=_("课程名称"), max_length=120)
+    level = forms.ChoiceField(label=_("培训层级"), choices=TrainingLevel.choices)
+    region = forms.ModelChoiceField(label=_("主办区域"), queryset=None)
+    description = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = core.region_list(user=self.user).filter(level__lte=Region.Level.TOWNSHIP)
+
+
+class CommitteePostForm(ResidentByNameMixin, ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    resident_name = forms.CharField(label=_("姓名"), max_length=50)
+    body = forms.ChoiceField(label=_("组织"), choices=CommitteePost.Body.choices)
+    post = forms.ChoiceField(label=_("职务"), choices=CommitteePost.Post.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+
+
+
+class RatingForm(ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year)
+    exam_theory = forms.DecimalField(label=_("理论考试"), max_digits=5, decimal_places=1)
+    exam_practice = forms.DecimalField(label=_("实务考试"), max_digits=5, decimal_places=1)
+    evaluation = forms.DecimalField(label=_("综合评议"), max_digits=5, decimal_places=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+
+
+class LeadGooseForm(ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year)
+    measure = forms.ModelChoiceField(label=_("措施"), queryset=LeadGooseMeasure.objects.none())
+    done = forms.BooleanField(label=_("已落实"), required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+        self.fields["measure"].queryset = selectors.lead_goose_measure_list(user=self.user).filter(active=True)
+
+
+class StageRuleForm(forms.Form):
+    min_days = forms.IntegerField(label=_("最短间隔（天）"), min_value=0, max_value=3650)
+    basis = forms.CharField(label=_("依据"), max_length=200, required=False)
+
+
+class StarRuleForm(forms.Form):
+    min_exam_average = forms.DecimalField(label=_("两考平均分不低于"), max_digits=5, decimal_places=1)
+    min_evaluation = forms.DecimalField(label=_("一评得分不低于"), max_digits=5, decimal_places=1)
+
+
+class TrainingRequirementForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year)
+    hours = forms.DecimalField(label=_("年度应完成学时"), max_digits=5, decimal_places=1)
+
+
+class MeasureForm(forms.Form):
+    name = forms.CharField(label=_("措施"), max_length=120)
+
+
+class PartyMemberForm(ResidentByNameMixin, ScopedForm):
+    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    resident_name = forms.CharField(label=_("姓名"), max_length=50)
+    organization = forms.ModelChoiceField(label=_("所在支部"), queryset=None)
+    membership = forms.ChoiceField(label=_("党员类别"), choices=PartyMember.Membership.choices)
+    joined_on = forms.DateField(label=_("入党日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    in_service = forms.BooleanField(label=_("在职党员"), required=False)
+    work_unit = forms.CharField(label=_("工作单位"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(self.user)
+        self.fields["organization"].queryset = selectors.party_organization_list(user=self.user)
+
+
+class PioneerPostForm(ScopedForm):
+    region = forms.ModelChoiceField(label=_("节点"), queryset=None,
+                                    help_text=_("网格长设在小区（网格），楼栋长设在楼栋。"))
+    kind = forms.ChoiceField(label=_("岗位"), choices=PioneerPost.Kind.choices)
+    member = MemberChoiceField(label=_("党员"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = core.region_list(user=self.user).filter(
+            kind__in=[Region.Kind.SUBDISTRICT, Region.Kind.COMMUNITY, Region.Kind.COMPOUND, Region.Kind.BUILDING])
+        self.fields["member"].queryset = selectors.party_member_list(user=self.user).filter(active=True)

@@ -1,0 +1,248 @@
+"""Reads of centers/: every queryset starts from `restrict(user, "view")` and preloads what is shown."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from governance.models import Region, Resident
+
+from .models import (
+    RESERVE_MINIMUM,
+    Attendance,
+    Candidate,
+    Center,
+    Cluster,
+    CommitteePost,
+    CommitteeSeat,
+    Course,
+    LeadGooseMark,
+    LeadGooseMeasure,
+    ModeSwitch,
+    PartyMember,
+    PartyOrganization,
+    PioneerPost,
+    PipelineStep,
+    ReserveCadre,
+    ReserveShortfall,
+    SecretaryRating,
+    Stage,
+    StageRule,
+    StaffAssignment,
+    StarRule,
+    TownshipMode,
+    TrainingRequirement,
+    TrainingSession,
+    Unit,
+    VillageContact,
+    WorkCategory,
+    WorkItem,
+)
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery, 0 when empty (works on PostgreSQL and SQLite)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def center_list(*, user):
+    return Center.objects.restrict(user, "view").select_related("township", "party_branch")
+
+
+def work_category_list(*, user):
+    return WorkCategory.objects.restrict(user, "view")
+
+
+def work_item_list(*, user):
+    return WorkItem.objects.restrict(user, "view").select_related("township", "center", "category", "assignee")
+
+
+def staff_assignment_list(*, user):
+    return StaffAssignment.objects.restrict(user, "view").select_related("user", "township", "center")
+
+
+def mode_switch_list(*, user):
+    return ModeSwitch.objects.restrict(user, "view").select_related("township", "actor")
+
+
+def township_mode_list(*, user):
+    return TownshipMode.objects.restrict(user, "view").select_related("township").order_by("township__path")
+
+
+def cluster_list(*, user):
+    return (Cluster.objects.restrict(user, "view").select_related("township", "leader")
+            .prefetch_related("cadres").annotate(village_count=Count("contacts", distinct=True))
+            .order_by("township__path", "name"))
+
+
+def village_contact_list(*, user):
+    return VillageContact.objects.restrict(user, "view").select_related("village", "cadre", "cluster")
+
+
+def party_organization_list(*, user):
+    return (PartyOrganization.objects.restrict(user, "view")
+            .select_related("region", "center", "parent", "secretary__resident")
+            .annotate(member_count=Count("members", filter=Q(members__active=True), distinct=True))
+            .order_by("region__path", "kind", "name"))
+
+
+def committee_seat_list(*, user):
+    return CommitteeSeat.objects.restrict(user, "view").select_related("organization", "unit")
+
+
+def unit_list(*, user):
+    return Unit.objects.restrict(user, "view").select_related("region")
+
+
+def party_member_list(*, user):
+    return PartyMember.objects.restrict(user, "view").select_related("resident", "organization", "region")
+
+
+def pioneer_post_list(*, user):
+    return PioneerPost.objects.restrict(user, "view").select_related("region", "member__resident")
+
+
+def candidate_list(*, user):
+    return Candidate.objects.restrict(user, "view").select_related("resident", "village", "organization",
+                                                                   "mentor__resident")
+
+
+def pipeline_step_list(*, user):
+    return PipelineStep.objects.restrict(user, "view").select_related(
+        "candidate__resident", "candidate__village", "proposed_by", "approved_by", "filed_by")
+
+
+def stage_rule_list(*, user):
+    return StageRule.objects.restrict(user, "view")
+
+
+def reserve_list(*, user):
+    return ReserveCadre.objects.restrict(user, "view").select_related("village", "resident")
+
+
+def reserve_shortfall_list(*, user):
+    return ReserveShortfall.objects.restrict(user, "view").select_related("village__parent")
+
+
+def course_list(*, user):
+    return Course.objects.restrict(user, "view").select_related("region").annotate(session_count=Count("sessions")).order_by("level", "title")
+
+
+def session_list(*, user):
+    return (TrainingSession.objects.restrict(user, "view").select_related("course", "region")
+            .annotate(attendee_count=Count("attendance")).order_by("-date", "-id"))
+
+
+def attendance_list(*, user):
+    return Attendance.objects.restrict(user, "view").select_related("session__course", "resident", "region")
+
+
+def training_requirement_list(*, user):
+    return TrainingRequirement.objects.restrict(user, "view")
+
+
+def committee_post_list(*, user):
+    return CommitteePost.objects.restrict(user, "view").select_related("village", "resident")
+
+
+def star_rule_list(*, user):
+    return StarRule.objects.restrict(user, "view")
+
+
+def secretary_rating_list(*, user):
+    return SecretaryRating.objects.restrict(user, "view").select_related("village__parent", "secretary", "rated_by")
+
+
+def lead_goose_measure_list(*, user):
+    return LeadGooseMeasure.objects.restrict(user, "view")
+
+
+def lead_goose_mark_list(*, user):
+    return LeadGooseMark.objects.restrict(user, "view").select_related("measure", "village", "marked_by")
+
+
+# --- Computed views ------------------------------------------------------------------------------
+
+def reserve_pool_count():
+    """Distinct people of a village who count towards the ≥3 rule: active reserve cadres and activists
+    in the register, and pipeline candidates at the 入党积极分子 stage."""
+    pool = Resident.objects.filter(
+        Q(reserve_entries__village=OuterRef("pk"), reserve_entries__left_on__isnull=True)
+        | Q(party_candidacy__village=OuterRef("pk"), party_candidacy__stage=Stage.ACTIVIST)
+    ).values("pk").distinct()
+    return SubqueryCount(pool)
+
+
+def villages_with_reserve_counts(villages):
+    return villages.annotate(reserve_count=reserve_pool_count())
+
+
+def villages_short_of_reserves(*, user, within: Region | None = None):
+    qs = Region.objects.restrict(user, "view").filter(level=Region.Level.VILLAGE)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    return (villages_with_reserve_counts(qs).filter(reserve_count__lt=RESERVE_MINIMUM)
+            .select_related("parent").order_by("path"))
+
+
+def villages_without_contact(*, user, township: Region):
+    return (Region.objects.restrict(user, "view").filter(parent=township, level=Region.Level.VILLAGE)
+            .filter(~Exists(VillageContact.objects.filter(village=OuterRef("pk")))).order_by("path"))
+
+
+def nodes_without_pioneer(*, user, community: Region):
+    """A community's compounds without a 网格长 and buildings without a 楼栋长."""
+    qs = Region.objects.restrict(user, "view").filter(path__startswith=community.path)
+    compounds = qs.filter(level=Region.Level.GROUP).filter(
+        ~Exists(PioneerPost.objects.filter(region=OuterRef("pk"), kind=PioneerPost.Kind.GRID_HEAD)))
+    buildings = qs.filter(level=Region.Level.BUILDING).filter(
+        ~Exists(PioneerPost.objects.filter(region=OuterRef("pk"), kind=PioneerPost.Kind.BUILDING_HEAD)))
+    return compounds.select_related("parent"), buildings.select_related("parent")
+
+
+def required_hours(year: int) -> Decimal | None:
+    return (TrainingRequirement.objects.filter(year__lte=year).order_by("-year")
+            .values_list("hours", flat=True).first())
+
+
+def cadres_behind_training(*, user, within: Region, year: int | None = None):
+    """Village cadres (两委 post holders) inside `within` whose hours this year are below the requirement.
+    -> (required hours or None, queryset of Residents annotated with `hours`)."""
+    year = year or timezone.localdate().year
+    required = required_hours(year)
+    cadres = Resident.objects.restrict(user, "view").filter(
+        Exists(CommitteePost.objects.filter(resident=OuterRef("pk"), village__path__startswith=within.path)))
+    cadres = cadres.annotate(hours=Coalesce(
+        Sum("training_attendance__hours", filter=Q(training_attendance__year=year)), Decimal("0"))
+    ).select_related("region").order_by("hours", "name")
+    if required is None:
+        return None, cadres.none()
+    return required, cadres.filter(hours__lt=required)
+
+
+def village_committee_summary(*, user, village: Region) -> dict:
+    """两委: posts by body, whether the secretary is also 村委会主任 and economic head (一肩挑), cross members."""
+    posts = list(committee_post_list(user=user).filter(village=village))
+    by_person: dict[int, set] = {}
+    for p in posts:
+        by_person.setdefault(p.resident_id, set()).add(p.body)
+    heads = {p.body: p.resident_id for p in posts if p.post == CommitteePost.Post.HEAD}
+    secretary = heads.get(CommitteePost.Body.PARTY)
+    cross = {pid for pid, bodies in by_person.items()
+             if {CommitteePost.Body.PARTY, CommitteePost.Body.VILLAGERS} <= bodies}
+    bodies = []
+    for body in CommitteePost.Body:
+        held = [p for p in posts if p.body == body]
+        bodies.append({"label": body.label, **{post: [p.resident.name for p in held if p.post == post]
+                                              for post in CommitteePost.Post.values}})
+    return {
+        "posts": posts,
+        "bodies": bodies,
+        "secretary_is_director": secretary is not None and heads.get(CommitteePost.Body.VILLAGERS) == secretary,
+        "secretary_is_economic_head": secretary is not None and heads.get(CommitteePost.Body.ECONOMIC) == secretary,
+        "cross_members": sorted({p.resident.name for p in posts if p.resident_id in cross}),
+    }

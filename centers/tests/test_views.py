@@ -1,0 +1,191 @@
+"""The pages township staff, village secretaries and the county use."""
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from centers import actions
+from centers.models import CenterKind, OperatingMode, Stage, WorkItem
+
+from . import factories as f
+
+
+def test_it_shows_the_township_page_with_its_mode_centers_and_flags(tree, personas, web):
+    f.staff(tree.A, CenterKind.SOCIAL_AFFAIRS)
+    actions.township_mode_switch(actor=personas.township_head_a, township=tree.A, to_mode=OperatingMode.COORDINATED,
+                                 reason="防汛抢险全员统筹")
+    f.reserves(tree.A2, 3)
+    page = web(personas.township_head_a).get(tree.A.get_absolute_url()).content.decode()
+    assert "紧时有统筹" in page and "防汛抢险全员统筹" in page
+    assert "依法治理中心党支部" in page
+    assert "无联系干部的村" in page and "甲一村" in page  # no contact cadre, and short of reserves
+    assert reverse("centers:mode_switch", args=[tree.A.pk]) in page
+    staff_page = web(personas.township_staff_a).get(tree.A.get_absolute_url()).content.decode()
+    assert reverse("centers:mode_switch", args=[tree.A.pk]) not in staff_page
+
+
+def test_it_switches_the_mode_through_the_form_and_refuses_without_a_reason(tree, personas, web):
+    client = web(personas.township_head_a)
+    url = reverse("centers:mode_switch", args=[tree.A.pk])
+    resp = client.post(url, {"to_mode": "coordinated", "reason": ""})
+    assert resp.status_code == 200 and actions.township_mode(tree.A) == OperatingMode.NORMAL
+    resp = client.post(url, {"to_mode": "coordinated", "reason": "秋收秋种集中攻坚"})
+    assert resp.status_code == 302 and actions.township_mode(tree.A) == OperatingMode.COORDINATED
+    assert web(personas.township_staff_a).post(url, {"to_mode": "normal", "reason": "我想切回去"}).status_code == 403
+    assert web(personas.township_head_b).get(url).status_code == 404
+
+
+def test_it_lets_the_owning_centers_staff_take_an_item_from_its_page(tree, personas, web):
+    builder = f.staff(tree.A, CenterKind.CONSTRUCTION_DEVELOPMENT)
+    social = f.staff(tree.A, CenterKind.SOCIAL_AFFAIRS)
+    item = f.work_item(tree.A)
+    assert "我来承办" not in web(social).get(item.get_absolute_url()).content.decode()
+    assert web(social).post(reverse("centers:work_item_take", args=[item.pk])).status_code == 403
+    assert "我来承办" in web(builder).get(item.get_absolute_url()).content.decode()
+    resp = web(builder).post(reverse("centers:work_item_take", args=[item.pk]))
+    assert resp.status_code == 302
+    item.refresh_from_db()
+    assert item.status == WorkItem.Status.IN_PROGRESS and item.assignee == builder
+
+
+def test_the_queue_costs_the_same_queries_at_10_and_100_items(tree, personas, web, django_assert_max_num_queries):
+    client = web(personas.township_head_a)
+    for _ in range(10):
+        f.work_item(tree.A)
+    client.get(reverse("centers:work_item_list"))
+    with django_assert_max_num_queries(16) as small:
+        assert client.get(reverse("centers:work_item_list")).status_code == 200
+    for _ in range(90):
+        f.work_item(tree.A)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        resp = client.get(reverse("centers:work_item_list"))
+    assert resp.content.decode().count("修补村道坑洼") == 50  # one page
+
+
+@pytest.mark.parametrize("name", ["candidate_list", "member_list", "reserve_list", "session_list", "organization_list",
+                                  "assignment_list", "cluster_list", "committee_post_list", "rating_list",
+                                  "pioneer_list", "training_behind"])
+def test_every_list_page_opens_for_the_county_and_a_village_secretary(name, tree, personas, web):
+    f.candidate(tree.A1g)
+    for user in (personas.county_admin, personas.village_secretary_a1):
+        assert web(user).get(reverse(f"centers:{name}")).status_code == 200
+
+
+def test_a_village_secretary_proposes_and_the_township_approves_through_the_pages(tree, personas, web):
+    cand = f.candidate(tree.A1g, stage=Stage.APPLICANT, since=dt.date(2025, 1, 1))
+    page = web(personas.village_secretary_a1).get(cand.get_absolute_url()).content.decode()
+    assert "提出下一步" in page
+    early = web(personas.village_secretary_a1).post(reverse("centers:step_propose", args=[cand.pk]),
+                                                    {"step_date": "2025-01-10"})
+    assert early.status_code == 200 and "须满30天" in early.content.decode()
+    ok = web(personas.village_secretary_a1).post(reverse("centers:step_propose", args=[cand.pk]),
+                                                 {"step_date": "2025-03-01", "note": "表现良好"})
+    assert ok.status_code == 302
+    step = cand.steps.get()
+    assert web(personas.village_secretary_a1).post(reverse("centers:step_approve", args=[step.pk])).status_code == 403
+    assert web(personas.township_staff_a).post(reverse("centers:step_approve", args=[step.pk])).status_code == 302
+    cand.refresh_from_db()
+    assert cand.stage == Stage.ACTIVIST
+    assert "备案（县备案）" in web(personas.county_admin).get(cand.get_absolute_url()).content.decode()
+
+
+def test_the_village_page_shows_reserves_pipeline_and_the_two_committees(tree, personas, web):
+    f.reserves(tree.A1, 2)
+    f.candidate(tree.A1g, stage=Stage.TARGET)
+    page = web(personas.village_secretary_a1).get(tree.A1.get_absolute_url()).content.decode()
+    assert "不足3人" in page and "发展对象" in page and "书记兼村委会主任" in page
+    assert "未设置" in page  # no contact cadre yet
+
+
+def test_bulk_attendance_records_everyone_ticked(tree, personas, web):
+    from decimal import Decimal
+
+    from centers.models import Attendance, CommitteePost, TrainingLevel
+    from governance.tests.fixtures import make_resident
+
+    people = [make_resident(tree.A1g) for _ in range(3)]
+    for i, r in enumerate(people):
+        actions.committee_post_set(actor=personas.township_head_a, village=tree.A1, resident=r,
+                                   body=CommitteePost.Body.PARTY, post="head" if i == 0 else "member")
+    course = actions.course_create(actor=personas.township_head_a, title="农民夜校：电商", level=TrainingLevel.NIGHT_SCHOOL,
+                                   region=tree.A)
+    session = actions.session_create(actor=personas.township_head_a, course=course, region=tree.A,
+                                     date=dt.date(2026, 4, 1), hours=Decimal("3"))
+    resp = web(personas.township_staff_a).post(reverse("centers:attendance_add", args=[session.pk]),
+                                               {"residents": [r.pk for r in people]})
+    assert resp.status_code == 302
+    assert Attendance.objects.filter(session=session).count() == 3
+
+
+def test_the_pipeline_and_member_lists_cost_the_same_at_10_and_100_rows(tree, personas, web, api,
+                                                                       django_assert_max_num_queries):
+    mentor = f.member(tree.A1g)
+
+    def grow(n):
+        for _ in range(n):
+            f.candidate(tree.A1g, mentor=mentor)
+            f.member(tree.A1g)
+
+    grow(10)
+    client, rest = web(personas.township_head_a), api(personas.township_head_a)
+    client.get(reverse("centers:candidate_list"))
+    with django_assert_max_num_queries(40) as page_small:
+        client.get(reverse("centers:candidate_list"))
+    with django_assert_max_num_queries(40) as api_small:
+        rest.get("/api/v1/centers/party-members/")
+    grow(90)
+    with django_assert_max_num_queries(len(page_small.captured_queries)):
+        assert client.get(reverse("centers:candidate_list")).status_code == 200
+    with django_assert_max_num_queries(len(api_small.captured_queries)):
+        assert len(rest.get("/api/v1/centers/party-members/").json()["results"]) >= 50
+
+
+def test_a_contact_cadre_is_released_with_a_reason_and_the_village_is_flagged_again(tree, personas, web):
+    from centers.models import VillageContact
+
+    cadre = f.staff(tree.A)
+    contact = actions.village_contact_set(actor=personas.township_head_a, village=tree.A1, cadre=cadre)
+    client = web(personas.township_staff_a)
+    assert "解除" in client.get(reverse("centers:cluster_list")).content.decode()
+    url = reverse("centers:contact_remove", args=[contact.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200 and VillageContact.objects.filter(pk=contact.pk).exists()
+    assert client.post(url, {"reason": "干部调整到县直单位"}).status_code == 302
+    assert not VillageContact.objects.filter(village=tree.A1).exists()
+    assert "甲一村" in client.get(tree.A.get_absolute_url()).content.decode()
+
+
+def test_a_village_secretary_takes_a_reserve_out_from_the_list(tree, personas, web):
+    entries = f.reserves(tree.A1, 3)
+    client = web(personas.village_secretary_a1)
+    page = client.get(reverse("centers:reserve_list")).content.decode()
+    assert reverse("centers:reserve_remove", args=[entries[0].pk]) in page and "全部达标" in page
+    assert client.post(reverse("centers:reserve_remove", args=[entries[0].pk]), {"reason": "考取公务员"}).status_code == 302
+    assert "甲一村（2）" in client.get(reverse("centers:reserve_list")).content.decode()
+
+
+def test_a_community_sees_its_buildings_without_a_pioneer_and_fills_one(tree, personas, web):
+    from centers.models import PioneerPost
+
+    member = f.member(tree.B1)
+    client = web(personas.village_secretary_b1)
+    page = client.get(reverse("centers:pioneer_list")).content.decode()
+    assert "无楼栋长的楼栋" in page and "1号楼" in page
+    resp = client.post(reverse("centers:pioneer_add"), {"region": tree.B1b.pk, "kind": "building_head",
+                                                        "member": member.pk})
+    assert resp.status_code == 302 and PioneerPost.objects.filter(region=tree.B1b).exists()
+    assert "无楼栋长的楼栋" not in client.get(reverse("centers:pioneer_list")).content.decode()
+
+
+def test_a_village_secretary_registers_a_member_by_name(tree, personas, web):
+    from centers.models import PartyMember
+    from governance.tests.fixtures import make_resident
+
+    make_resident(tree.A1g, name="周建华")
+    resp = web(personas.village_secretary_a1).post(reverse("centers:member_add"), {
+        "village": tree.A1.pk, "resident_name": "周建华", "organization": f.village_branch(tree.A1).pk,
+        "membership": "full", "joined_on": "2001-07-01", "in_service": "on", "work_unit": ""})
+    assert resp.status_code == 200 and "在职党员须填写工作单位" in resp.content.decode()
+    resp = web(personas.village_secretary_a1).post(reverse("centers:member_add"), {
+        "village": tree.A1.pk, "resident_name": "周建华", "organization": f.village_branch(tree.A1).pk,
+        "membership": "full", "joined_on": "2001-07-01", "in_service": "on", "work_unit": "县供电公司"})
+    assert resp.status_code == 302 and PartyMember.objects.get(resident__name="周建华").work_unit == "县供电公司"
