@@ -99,7 +99,8 @@ TEMPLATES = [
 # Embedded default: SQLite in WAL mode with IMMEDIATE transactions, so the web server and the
 # Celery worker can both write without "database is locked" surprises mid-transaction.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'governance.sqlite3'}"),
+    # An empty DATABASE_URL means "not set" (DATABASE_URL= make run), not a broken URL.
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'governance.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -197,7 +198,7 @@ SPECTACULAR_SETTINGS = {
 # Embedded default: kombu's filesystem transport in var/ — a real broker for a real worker and
 # beat, with no server to install.
 _broker_dir = VAR_DIR / "broker"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
