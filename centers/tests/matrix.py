@@ -60,7 +60,7 @@ def _session(region):
 
 register(Center, lambda region, side, tree, p: Center.objects.get(township=township_of(region), kind=CenterKind.SOCIAL_AFFAIRS))
 register(WorkCategory, lambda region, side, tree, p: WorkCategory.objects.order_by("id").first())
-register(Unit, lambda region, side, tree, p: Unit.objects.create(name=f"共建单位{next(_n)}", kind=Unit.Kind.AGENCY, region=region))
+register(Unit, lambda region, side, tree, p: Unit.objects.create(name=f"矩阵共建单位{next(_n)}", kind=Unit.Kind.AGENCY, region=region))
 register(WorkItem, lambda region, side, tree, p: f.work_item(township_of(region)))
 register(TownshipMode, lambda region, side, tree, p: TownshipMode.objects.get(township=township_of(region)))
 register(ModeSwitch, lambda region, side, tree, p: ModeSwitch.objects.create(

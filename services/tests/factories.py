@@ -15,7 +15,7 @@ _seq = itertools.count(1)
 
 
 def make_unit(region: Region, *, staff=(), name: str | None = None) -> Unit:
-    unit = Unit.objects.create(name=name or f"共建单位{next(_seq)}", kind=Unit.Kind.AGENCY, region=region)
+    unit = Unit.objects.create(name=name or f"服务共建单位{next(_seq)}", kind=Unit.Kind.AGENCY, region=region)
     unit.staff.set(staff)
     return unit
 
