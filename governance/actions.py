@@ -207,7 +207,7 @@ def export_run_job(*, job_id: int) -> None:
 IMPORT_SYNC_LIMIT = 2_000
 
 
-def import_residents_upload(*, actor, upload) -> "ImportJob":
+def import_upload(*, actor, kind: str, upload) -> "ImportJob":
     """Store the upload and validate every row; the job holds the preview (errors by row/column)."""
     import uuid
     from pathlib import Path
@@ -217,6 +217,9 @@ def import_residents_upload(*, actor, upload) -> "ImportJob":
     from . import imports
     from .models import ImportJob
 
+    importer = imports.get(kind)
+    if importer is None:
+        raise ValidationError(_("未知的导入内容。"))
     if not upload.name.lower().endswith(".xlsx"):
         raise ValidationError({"file": _("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")})
     folder = Path(dj_settings.VAR_DIR) / "imports"
@@ -226,20 +229,21 @@ def import_residents_upload(*, actor, upload) -> "ImportJob":
         for chunk in upload.chunks():
             fh.write(chunk)
     try:
-        parsed = imports.parse_residents(path, user=actor, roles=Resident.scope_spec.roles_for("add"))
+        parsed = importer.parse(path, user=actor)
     except Exception:  # not a readable workbook
         path.unlink(missing_ok=True)
         raise ValidationError({"file": _("无法读取该文件，请确认是用模板填写的 .xlsx 文件。")})
     job = ImportJob.objects.create(
-        user=actor, file=str(path), original_name=upload.name[:200], rows_total=parsed.rows,
+        user=actor, kind=kind, file=str(path), original_name=upload.name[:200], rows_total=parsed.rows,
         rows_valid=parsed.valid_rows,
         errors=[{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors[:1000]],
     )
-    audit_record(actor=actor, action="import.upload", obj=job, data={"rows": parsed.rows, "errors": len(parsed.errors)})
+    audit_record(actor=actor, action="import.upload", obj=job,
+                 data={"kind": kind, "rows": parsed.rows, "errors": len(parsed.errors)})
     return job
 
 
-def import_residents_confirm(*, actor, job_id: int, only_valid: bool) -> "ImportJob":
+def import_confirm(*, actor, job_id: int, only_valid: bool) -> "ImportJob":
     """Import a validated file: everything, or (explicitly) only its valid rows. Large files go to the
     worker; the job can be confirmed once — a second press gets a clear message."""
     from .models import ImportJob
@@ -260,12 +264,12 @@ def import_residents_confirm(*, actor, job_id: int, only_valid: bool) -> "Import
 
             transaction.on_commit(lambda: import_run.delay(job.pk))
     if job.rows_total <= IMPORT_SYNC_LIMIT:
-        import_residents_run(job_id=job.pk)
+        import_run_job(job_id=job.pk)
         job.refresh_from_db()
     return job
 
 
-def import_residents_run(*, job_id: int) -> None:
+def import_run_job(*, job_id: int) -> None:
     """Validate again (the database may have changed since the preview) and write in one transaction.
     Idempotent: a job that is not 'running' is left alone; a rerun after a kill writes it once."""
     from pathlib import Path
@@ -278,31 +282,20 @@ def import_residents_run(*, job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).first()
     if job is None:
         return
+    importer = imports.get(job.kind)
     user = get_user_model().objects.get(pk=job.user_id)
-    parsed = imports.parse_residents(Path(job.file), user=user, roles=Resident.scope_spec.roles_for("add"))
+    parsed = importer.parse(Path(job.file), user=user)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status != ImportJob.Status.RUNNING:
             return
-        if (parsed.errors and not job.only_valid) or not parsed.residents:
+        if (parsed.errors and not job.only_valid) or not parsed.valid_rows:
             job.status = ImportJob.Status.FAILED
             job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors[:1000]]
             job.finished_at = timezone.now()
             job.save()
             return
-        new = list(parsed.new_households.values())
-        Household.objects.bulk_create(new, batch_size=2000)
-        if new and new[0].pk is None:  # backends that return no ids
-            by_number = dict(Household.objects.filter(number__in=[h.number for h in new]).values_list("number", "pk"))
-            for h in new:
-                h.pk = by_number[h.number]
-        for r in parsed.residents:
-            r.household = r._household
-        Resident.objects.bulk_create(parsed.residents, batch_size=2000)
-        Household.objects.filter(pk__in=[h.pk for h in new], head__isnull=True).update(
-            head=models.Subquery(Resident.objects.filter(household=models.OuterRef("pk")).order_by("pk").values("pk")[:1])
-        )
-        job.status, job.rows_imported, job.finished_at = ImportJob.Status.DONE, len(parsed.residents), timezone.now()
+        counts = importer.write(parsed, user=user)
+        job.status, job.rows_imported, job.finished_at = ImportJob.Status.DONE, counts["rows"], timezone.now()
         job.save(update_fields=["status", "rows_imported", "finished_at"])
-        audit_record(actor=user, action="import.residents", obj=job,
-                     data={"rows": len(parsed.residents), "households": len(new), "skipped": len(parsed.bad_rows)})
+        audit_record(actor=user, action=f"import.{job.kind}", obj=job, data={**counts, "skipped": len(parsed.bad_rows)})

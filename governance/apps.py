@@ -15,7 +15,9 @@ class GovernanceConfig(AppConfig):
         nav.register(_("户"), "household_list", roles=STAFF_ROLES, group=g, order=11)
         nav.register(_("居民"), "resident_list", roles=STAFF_ROLES, group=g, order=12)
         nav.register(_("角色任命"), "role_assignment_list", roles=MANAGERS, group=g, order=13)
-        nav.register(_("批量导入居民"), "import_residents", roles=MANAGERS | {Role.VILLAGE_ASSISTANT}, group=g, order=14)
+        nav.register(_("批量导入居民"), "import_upload", roles=MANAGERS | {Role.VILLAGE_ASSISTANT}, group=g, order=14,
+                     kind="residents")
+        from . import imports  # noqa: F401  (registers the residents importer)
         nav.register(_("审计日志"), "audit_list", roles=COUNTY, group=g, order=90)
         nav.register(_("数据看板"), "dashboard", roles=MANAGERS, group=_("数据看板"), order=1)
         self.register_exports()

@@ -1,11 +1,12 @@
-"""Excel import pages: download the template, upload, see every error by row and column, confirm."""
+"""Excel import pages, the same for every registered importer: download the template, upload, see
+every error by row and column, confirm (all, or explicitly only the valid rows)."""
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import actions, exports, imports
 from .errors import Conflict
-from .models import ImportJob, Resident
+from .models import ImportJob
 from .scoping import is_unrestricted, role_paths
 
 
@@ -21,33 +22,41 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
 
 
-def _may_import(user) -> bool:
-    return is_unrestricted(user) or bool(role_paths(user, Resident.scope_spec.roles_for("add")))
+def _importer_for(user, kind):
+    importer = imports.get(kind)
+    if importer is None:
+        raise Http404
+    if not (is_unrestricted(user) or role_paths(user, importer.roles)):
+        raise PermissionDenied
+    return importer
 
 
 @login_required
-def import_residents(request):
-    if not _may_import(request.user):
-        raise PermissionDenied
+def import_upload(request, kind):
+    importer = _importer_for(request.user, kind)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = actions.import_residents_upload(actor=request.user, upload=form.cleaned_data["file"])
+            job = actions.import_upload(actor=request.user, kind=kind, upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            form.add_error("file", exc.message_dict.get("file", exc.messages))
+            form.add_error("file", exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc.messages)
         else:
             return HttpResponseRedirect(job.get_absolute_url())
-    jobs = ImportJob.objects.restrict(request.user, "view")[:10]
-    return render(request, "governance/import_residents.html", {"form": form, "jobs": jobs, "title": _("批量导入居民")})
+    jobs = ImportJob.objects.restrict(request.user, "view").filter(kind=kind)[:10]
+    return render(request, "governance/import_upload.html", {
+        "form": form, "jobs": jobs, "importer": importer,
+        "title": _("批量导入：%(t)s") % {"t": importer.title},
+    })
 
 
 @login_required
-def import_template(request):
+def import_template(request, kind):
+    importer = _importer_for(request.user, kind)
     path = exports.temp_xlsx()
-    imports.write_template(path)
+    imports.write_template(importer, path)
     handle = open(path, "rb")
     path.unlink()
-    return FileResponse(handle, as_attachment=True, filename=_("居民导入模板.xlsx"),
+    return FileResponse(handle, as_attachment=True, filename=_("%(t)s导入模板.xlsx") % {"t": importer.title},
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -62,11 +71,10 @@ def import_job(request, pk):
 def import_confirm(request, pk):
     job = get_object_or_404(ImportJob.objects.restrict(request.user, "view"), pk=pk)
     try:
-        job = actions.import_residents_confirm(actor=request.user, job_id=job.pk,
-                                               only_valid=request.POST.get("only_valid") == "1")
+        job = actions.import_confirm(actor=request.user, job_id=job.pk, only_valid=request.POST.get("only_valid") == "1")
     except (ValidationError, Conflict) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc.message)]))
     else:
         if job.status == ImportJob.Status.DONE:
-            messages.success(request, _("已导入 %(n)d 位居民。") % {"n": job.rows_imported})
+            messages.success(request, _("已导入 %(n)d 行。") % {"n": job.rows_imported})
     return HttpResponseRedirect(job.get_absolute_url())

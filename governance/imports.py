@@ -1,4 +1,11 @@
-"""Import of households and residents from the portal's own .xlsx template.
+"""Excel imports from the portal's own .xlsx templates: a registry, and the residents importer.
+
+An app registers an `Importer` (its columns, a template example and notes, `parse(path, user)` that
+validates every row without writing, and `write(parsed, user)` that writes the valid rows in bulk).
+The core does the rest for every importer alike: template download, upload, the preview with each
+error by row and column, all-or-nothing or explicitly valid-rows-only, large files in the worker.
+
+The residents importer: households and residents.
 
 Every row is validated — ID check digit, region code inside the user's scope, a household number
 that, if it exists, lies in the same region, duplicates within the file and against the database —
@@ -10,9 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import pii
 from .models import Household, Region, Resident
@@ -35,6 +44,33 @@ RESIDENT_COLUMNS = [
 MAX_ROWS = 200_000
 
 
+@dataclass(frozen=True)
+class Importer:
+    kind: str
+    title: str
+    columns: list  # [(header, key, required)]
+    example: list  # one example row for the template
+    notes: list  # lines for the template's "填写说明" sheet
+    parse: Callable  # (path, *, user) -> Parsed
+    write: Callable  # (parsed, *, user) -> dict of counts for the audit log
+    roles: frozenset = frozenset()  # who may use it (within their regions)
+
+
+_importers: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> None:
+    _importers[importer.kind] = importer
+
+
+def get(kind: str) -> Importer | None:
+    return _importers.get(kind)
+
+
+def all_importers() -> list[Importer]:
+    return list(_importers.values())
+
+
 @dataclass
 class RowError:
     row: int  # the spreadsheet's row number (header is row 1)
@@ -44,41 +80,69 @@ class RowError:
 
 @dataclass
 class Parsed:
-    residents: list[Resident] = field(default_factory=list)
-    new_households: dict[str, Household] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     bad_rows: set[int] = field(default_factory=set)
+    residents: list[Resident] = field(default_factory=list)
+    new_households: dict[str, Household] = field(default_factory=dict)
+    items: list = field(default_factory=list)  # what other importers will write
+
+    def error(self, row: int, column, message: str) -> None:
+        self.errors.append(RowError(row, str(column), message))
+        self.bad_rows.add(row)
 
     @property
     def valid_rows(self) -> int:
         return self.rows - len(self.bad_rows)
 
 
-def write_template(path: Path) -> None:
+def write_template(importer: Importer, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
-    ws.title = _("居民导入")
-    ws.append([str(h) for h, _k, _r in RESIDENT_COLUMNS])
+    ws.title = str(importer.title)[:31]
+    ws.append([str(h) for h, _k, _r in importer.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append(["H20260001", "幸福路1号", "341122003001001", "张三", "34112219800101001X", "13800138000", "户主", "在村", "", "否"])
-    for col in "ABCDEFGHIJ":
-        ws.column_dimensions[col].width = 18
+    ws.append(list(importer.example))
+    for i in range(len(importer.columns)):
+        ws.column_dimensions[chr(ord("A") + i)].width = 18
     notes = wb.create_sheet(_("填写说明"))
-    for line in [
-        _("每行一位居民；同一户号的多行属于同一户，户号已存在时须与系统中的所属区域一致。"),
-        _("所属区域统计代码填写村民小组/小区（15位）或楼栋（18位）代码，须在您的管辖范围内。"),
-        _("身份证号18位，末位可为X；出生日期和性别由号码自动得出。手机号可空。"),
-        _("居住状态填“在村”或“外出”；外出须填写现居地。党员填“是”或“否”。"),
-        _("请删除示例行后再导入。"),
-    ]:
-        notes.append([line])
+    for line in [*importer.notes, _("请删除示例行后再导入。")]:
+        notes.append([str(line)])
     notes.column_dimensions["A"].width = 100
     wb.save(str(path))
+
+
+def read_rows(path: Path, columns, result: "Parsed"):
+    """-> [(row number, {key: text})] with the header checked; errors go to `result`."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(str(path), read_only=True, data_only=True)
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = [_text(h) for h in next(rows, [])]
+        expected = [str(h) for h, _k, _r in columns]
+        if header[: len(expected)] != expected:
+            result.errors.append(RowError(1, "", _("表头与模板不一致，请下载最新模板填写。")))
+            return []
+        out = []
+        for index, values in enumerate(rows, start=2):
+            if values is None or all(v in (None, "") for v in values):
+                continue
+            result.rows += 1
+            if result.rows > MAX_ROWS:
+                result.errors.append(RowError(index, "", _("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS}))
+                break
+            out.append((index, {key: _text(values[i]) if i < len(values) else "" for i, (_h, key, _r) in enumerate(columns)}))
+            for h, key, required in columns:
+                if required and not out[-1][1][key]:
+                    result.error(index, h, _("必填。"))
+        return out
+    finally:
+        wb.close()
 
 
 def _text(value) -> str:
@@ -89,34 +153,16 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def parse_residents(path: Path, *, user, roles) -> Parsed:
-    from openpyxl import load_workbook
-
+def parse_residents(path: Path, *, user, roles=None) -> Parsed:
     result = Parsed()
-    wb = load_workbook(str(path), read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_text(h) for h in next(rows, [])]
-    expected = [str(h) for h, _k, _r in RESIDENT_COLUMNS]
-    if header[: len(expected)] != expected:
-        result.errors.append(RowError(1, "", _("表头与模板不一致，请下载最新模板填写。")))
+    roles = roles or Resident.scope_spec.roles_for("add")
+    parsed_rows = read_rows(path, RESIDENT_COLUMNS, result)
+    if not parsed_rows:
         return result
-
     allowed = role_paths(user, roles)
     superuser = getattr(user, "is_superuser", False)
-    regions = {}  # code -> Region (grid level and below)
+    regions = {data["region_code"]: None for _i, data in parsed_rows}  # code -> Region
     seen_ids: dict[str, int] = {}
-    parsed_rows = []
-    for index, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        result.rows += 1
-        if result.rows > MAX_ROWS:
-            result.errors.append(RowError(index, "", _("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS}))
-            break
-        data = {key: _text(values[i]) if i < len(values) else "" for i, (_h, key, _r) in enumerate(RESIDENT_COLUMNS)}
-        parsed_rows.append((index, data))
-        regions.setdefault(data["region_code"], None)
 
     # One query for all regions and one for all existing numbers/households: no per-row lookups.
     for region in Region.objects.filter(code__in=[c for c in regions if c]):
@@ -131,15 +177,9 @@ def parse_residents(path: Path, *, user, roles) -> Parsed:
     numbers = {data["household_number"] for _i, data in parsed_rows if data["household_number"]}
     existing_households = {h.number: h for h in Household.objects.filter(number__in=numbers).select_related("region")}
 
-    def error(row, column, message):
-        result.errors.append(RowError(row, str(column), message))
-        result.bad_rows.add(row)
-
+    error = result.error
     headers = {key: str(h) for h, key, _r in RESIDENT_COLUMNS}
     for index, data in parsed_rows:
-        for h, key, required in RESIDENT_COLUMNS:
-            if required and not data[key]:
-                error(index, h, _("必填。"))
         region = regions.get(data["region_code"])
         if data["region_code"] and region is None:
             error(index, headers["region_code"], _("区域代码 %(c)s 不存在。") % {"c": data["region_code"]})
@@ -189,5 +229,38 @@ def parse_residents(path: Path, *, user, roles) -> Parsed:
         resident._household = household
         resident._row = index
         result.residents.append(resident)
-    wb.close()
     return result
+
+
+def write_residents(parsed: Parsed, *, user) -> dict:
+    """Bulk-insert the new households, then the residents; set each new household's head."""
+    from django.db.models import OuterRef, Subquery
+
+    new = list(parsed.new_households.values())
+    Household.objects.bulk_create(new, batch_size=2000)
+    if new and new[0].pk is None:  # backends that return no ids
+        by_number = dict(Household.objects.filter(number__in=[h.number for h in new]).values_list("number", "pk"))
+        for h in new:
+            h.pk = by_number[h.number]
+    for r in parsed.residents:
+        r.household = r._household
+    Resident.objects.bulk_create(parsed.residents, batch_size=2000)
+    Household.objects.filter(pk__in=[h.pk for h in new], head__isnull=True).update(
+        head=Subquery(Resident.objects.filter(household=OuterRef("pk")).order_by("pk").values("pk")[:1])
+    )
+    return {"rows": len(parsed.residents), "households": len(new)}
+
+
+RESIDENTS = Importer(
+    kind="residents", title=gettext_lazy("居民"), columns=RESIDENT_COLUMNS,
+    example=["H20260001", "幸福路1号", "341122003001001", "张三", "34112219800101001X", "13800138000", "户主", "在村", "",
+             "否"],
+    notes=[
+        gettext_lazy("每行一位居民；同一户号的多行属于同一户，户号已存在时须与系统中的所属区域一致。"),
+        gettext_lazy("所属区域统计代码填写村民小组/小区（15位）或楼栋（18位）代码，须在您的管辖范围内。"),
+        gettext_lazy("身份证号18位，末位可为X；出生日期和性别由号码自动得出。手机号可空。"),
+        gettext_lazy("居住状态填“在村”或“外出”；外出须填写现居地。党员填“是”或“否”。"),
+    ],
+    parse=parse_residents, write=write_residents, roles=Resident.scope_spec.roles_for("add"),
+)
+register(RESIDENTS)

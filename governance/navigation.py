@@ -13,13 +13,15 @@ class MenuItem:
     roles: frozenset[str]  # empty: every signed-in user
     group: str = ""
     order: int = 100
+    url_kwargs: tuple = ()
 
 
 _items: list[MenuItem] = []
 
 
-def register(label, url_name: str, *, roles=(), group="", order: int = 100) -> None:
-    _items.append(MenuItem(label=label, url_name=url_name, roles=frozenset(roles), group=group, order=order))
+def register(label, url_name: str, *, roles=(), group="", order: int = 100, **url_kwargs) -> None:
+    _items.append(MenuItem(label=label, url_name=url_name, roles=frozenset(roles), group=group, order=order,
+                           url_kwargs=tuple(url_kwargs.items())))
 
 
 def menu_for(user, roles: set[str]) -> list[dict]:
@@ -29,7 +31,7 @@ def menu_for(user, roles: set[str]) -> list[dict]:
         if item.roles and not (item.roles & roles) and not user.is_superuser:
             continue
         try:
-            url = reverse(item.url_name)
+            url = reverse(item.url_name, kwargs=dict(item.url_kwargs) or None)
         except NoReverseMatch:
             continue
         groups.setdefault(str(item.group), []).append((item.label, url))

@@ -21,6 +21,6 @@ def export_run(job_id: int) -> None:
 
 @shared_task(name="governance.tasks.import_run")
 def import_run(job_id: int) -> None:
-    from .actions import import_residents_run
+    from .actions import import_run_job
 
-    import_residents_run(job_id=job_id)
+    import_run_job(job_id=job_id)

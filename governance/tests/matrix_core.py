@@ -64,4 +64,4 @@ from governance.models import ImportJob  # noqa: E402
 register(ImportJob, _import_job)
 register_kwarg("import_job:pk", ImportJob)
 register_kwarg("import_confirm:pk", ImportJob)
-register_pages("import_residents", "import_template")
+register_pages("import_upload", "import_template", kind="residents")

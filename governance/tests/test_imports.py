@@ -98,6 +98,7 @@ def test_the_template_downloads_with_chinese_headers(personas, web):
     from openpyxl import load_workbook
 
     resp = web(personas.township_staff_a).get("/imports/residents/template/")
+    assert resp.status_code == 200
     ws = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
     assert [c.value for c in ws[1]][:5] == ["户号", "住址", "所属区域统计代码", "姓名", "身份证号"]
 
@@ -106,7 +107,7 @@ def test_a_large_import_runs_in_a_real_worker(tree, personas, web, celery_worker
     from governance import actions
     from governance.tasks import import_run
 
-    monkeypatch.setattr(actions, "IMPORT_SYNC_LIMIT", 2)
+    monkeypatch.setattr(actions, "IMPORT_SYNC_LIMIT", 2)  # so that 9 rows go to the worker
     monkeypatch.setattr("governance.tasks.import_run.delay", lambda job_id: celery_worker_process.enqueue(import_run, job_id))
     client = web(personas.township_staff_a)
     upload(client, [row(tree.A1g, name=f"批量{i}", household=f"H-BULK-{i // 3}") for i in range(9)])
@@ -115,3 +116,11 @@ def test_a_large_import_runs_in_a_real_worker(tree, personas, web, celery_worker
     assert celery_worker_process.wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done")
     assert Resident.objects.filter(name__startswith="批量").count() == 9
     assert Household.objects.filter(number__startswith="H-BULK-").count() == 3
+
+
+def test_an_unknown_import_is_not_found(personas, web):
+    assert web(personas.township_staff_a).get("/imports/nothing/").status_code == 404
+
+
+def test_a_grid_leader_may_not_import_residents(personas, web):
+    assert web(personas.grid_leader_a1).get("/imports/residents/").status_code == 403
