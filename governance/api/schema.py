@@ -32,3 +32,21 @@ def add_error_responses(result, generator, request, public):
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 })
     return result
+
+
+from drf_spectacular.openapi import AutoSchema  # noqa: E402
+
+DOMAIN_APPS = ("centers", "grids", "credit", "services", "deliberation")
+
+
+class PortalAutoSchema(AutoSchema):
+    """Component names carry their app: centers' and deliberation's `Attendance` (or three apps'
+    `ReasonSerializer`) would otherwise share one schema component and describe each other wrongly."""
+
+    def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
+        name = super()._get_serializer_name(serializer, direction, bypass_extensions)
+        app = type(serializer).__module__.split(".")[0]
+        prefix = app.capitalize()
+        if app in DOMAIN_APPS and not name.startswith(prefix):
+            return prefix + name
+        return name
