@@ -14,6 +14,8 @@ class CreditConfig(AppConfig):
             "task": "credit.recompute_grades",
             "schedule": crontab(hour=2, minute=30),
         }
-        from .panels import register
+        from . import dashboard, exports, panels
 
-        register()
+        panels.register()
+        dashboard.register()
+        exports.register()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import RegionSubtreeFilter
+from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
 from .models import (CheckPurpose, Consent, CreditRecord, CriterionCode, DomesticWorker, Grade, GradeCheck, Objection,
                      ResidentCredit, Review, Standard, WorkerRequest)
@@ -34,19 +34,24 @@ class CreditRecordFilterSet(django_filters.FilterSet):
         fields = ["q", "region", "status", "criterion", "resident"]
 
 
-class ResidentCreditFilterSet(django_filters.FilterSet):
+class ResidentCreditFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(field_name="resident__name", lookup_expr="contains", label=_("居民姓名"))
     region = RegionSubtreeFilter(region_field="resident__region")
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("计算等级"))
     effective_grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("生效等级"))
+    graded = django_filters.BooleanFilter(method="only_graded", label=_("已有生效等级"))
 
     class Meta:
         model = ResidentCredit
-        fields = ["region", "grade", "effective_grade"]
+        fields = ["q", "region", "grade", "effective_grade", "graded"]
+
+    def only_graded(self, qs, name, value):
+        return qs.exclude(effective_grade="") if value else qs.filter(effective_grade="")
 
 
 class ReviewFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="resident__name", lookup_expr="contains", label=_("居民姓名"))
-    region = RegionSubtreeFilter(region_field="village")
+    region = RegionSubtreeFilter(region_field="resident__region")
     status = django_filters.ChoiceFilter(choices=Review.Status.choices, label=_("状态"))
     changed = django_filters.BooleanFilter(field_name="same_as_before", method="only_changed", label=_("仅看等级变化"))
 
@@ -60,7 +65,7 @@ class ReviewFilterSet(django_filters.FilterSet):
 
 class ObjectionFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Objection.Status.choices, label=_("状态"))
-    region = RegionSubtreeFilter(region_field="review__village")
+    region = RegionSubtreeFilter(region_field="review__resident__region")
 
     class Meta:
         model = Objection

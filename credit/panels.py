@@ -43,6 +43,7 @@ def register() -> None:
     everyone_staff = STAFF_ROLES
     navigation.register(_("我的信用"), "credit:my_credit", roles={Role.RESIDENT}, group=group, order=300)
     navigation.register(_("评议公示"), "credit:notice_list", roles=set(Role.values), group=group, order=301)
+    navigation.register(_("居民信用等级"), "credit:grade_list", roles=everyone_staff, group=group, order=302)
     navigation.register(_("信用信息采集"), "credit:record_list", roles=everyone_staff, group=group, order=302)
     navigation.register(_("等级评议"), "credit:review_list", roles=MANAGERS | {Role.VILLAGE_ASSISTANT, Role.GRID_LEADER},
                         group=group, order=303)

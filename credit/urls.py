@@ -8,6 +8,7 @@ urlpatterns = [
     path("standards/", views.StandardListView.as_view(), name="standard_list"),
     path("standards/add/", views.StandardCreateView.as_view(), name="standard_add"),
     path("standards/<int:pk>/", views.StandardDetailView.as_view(), name="standard_detail"),
+    path("grades/", views.GradeListView.as_view(), name="grade_list"),
     path("records/", views.RecordListView.as_view(), name="record_list"),
     path("records/add/", views.RecordCreateView.as_view(), name="record_add"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record_detail"),

@@ -24,7 +24,7 @@ from governance.scoping import can, role_paths
 
 from . import actions, forms, selectors
 from .filtersets import (ConsentFilterSet, CreditRecordFilterSet, DomesticWorkerFilterSet, GradeCheckFilterSet,
-                         ObjectionFilterSet, ReviewFilterSet, WorkerRequestFilterSet)
+                         ObjectionFilterSet, ResidentCreditFilterSet, ReviewFilterSet, WorkerRequestFilterSet)
 from .models import Consent, CreditRecord, DomesticWorker, GradeCheck, Review
 from .scoring import explain, standard_on
 
@@ -85,6 +85,20 @@ class StandardCreateView(ActionFormView):
     def perform(self, form):
         # a malformed record-type line is a ValidationError too: it lands on the form
         return actions.standard_create(actor=self.request.user, **form.payload())
+
+
+# --- grades ----------------------------------------------------------------------------------------
+
+class GradeListView(ObjectListView):
+    """Every resident's effective and computed grade: the list behind the dashboard's figures."""
+
+    selector = selectors.credit_list
+    filterset_class = ResidentCreditFilterSet
+    template_name = "credit/grade_list.html"
+    title = _("居民信用等级")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().order_by("resident__region__path", "resident__name", "pk")
 
 
 # --- records ---------------------------------------------------------------------------------------

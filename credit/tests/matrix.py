@@ -64,7 +64,7 @@ register(WorkerRequest, lambda region, side, tree, p: WorkerRequest.objects.crea
     region=region.parent, employer="王女士", skill="育婴", created_by=_side(p, side, "village_assistant_a1",
                                                                          "village_secretary_b1")))
 
-register_pages("standard_list", "standard_add", "record_list", "record_add", "review_list", "review_bulk",
+register_pages("grade_list", "standard_list", "standard_add", "record_list", "record_add", "review_list", "review_bulk",
                "notice_list", "my_credit", "my_consent_add", "consent_list", "consent_add", "objection_list",
                "check_list", "check_add", "check_unit", "worker_list", "worker_add", "request_list", "request_add",
                "credit-reviews-approve", "credit-notice")
