@@ -21,5 +21,9 @@ class DeliberationConfig(AppConfig):
         nav.register(_("理事会"), "deliberation:council_list", roles=READERS, group=g, order=62)
         panels.register_region_panel(_("三村议事"), "deliberation/panel_region.html", region_panel, order=60)
         panels.register_resident_panel(_("议事参与"), "deliberation/panel_resident.html", resident_panel, order=60)
+        from . import dashboard, exports
+
+        dashboard.register()
+        exports.register()
         settings.CELERY_BEAT_SCHEDULE["deliberation-window-ended"] = {
             "task": "deliberation.tasks.window_ended", "schedule": 600.0}

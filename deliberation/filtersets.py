@@ -14,10 +14,11 @@ class TopicFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("议题"))
     region = RegionSubtreeFilter(label=_("村/社区"))
     status = django_filters.ChoiceFilter(choices=Topic.Status.choices, label=_("状态"))
+    passed = django_filters.BooleanFilter(label=_("表决通过"))
 
     class Meta:
         model = Topic
-        fields = ["status", "region"]
+        fields = ["status", "passed", "region"]
 
     def search(self, qs, name, value):
         return qs.filter(Q(title__icontains=value) | Q(background__icontains=value))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from governance.errors import Conflict
 from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
 from governance.models import Resident
-from governance.scoping import can
+from governance.scoping import can, user_roles
 
 from . import actions, selectors
 from .filtersets import CouncilFilterSet, ResolutionFilterSet, TopicFilterSet
@@ -30,7 +30,7 @@ from .forms import (
     SupervisionNoteForm,
     TopicForm,
 )
-from .models import Channel, CouncilMember, HandTally, Resolution, Topic, Vote
+from .models import ORGANISERS, Channel, CouncilMember, HandTally, Resolution, Topic, Vote
 
 
 def _post_action(request, fn, success: str, url: str):
@@ -58,6 +58,9 @@ class TopicListView(ObjectListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_add"] = bool(TopicForm(user=self.request.user).fields["region"].queryset.exists())
+        # The office exports the topics with their tallies; villagers read them on the page.
+        user = self.request.user
+        ctx["can_export"] = user.is_superuser or bool(user_roles(user) & ORGANISERS)
         return ctx
 
 
