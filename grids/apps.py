@@ -15,7 +15,12 @@ class GridsConfig(AppConfig):
         from .actions import grid_create_for_region
         from .selectors import region_panel_context, resident_panel_context
 
+        from .dashboard import register_sections
+        from .exports import register_exports
+
         hooks.region_created.append(grid_create_for_region)
+        register_sections()
+        register_exports()
         # Short period, no ETA: a missed run is simply picked up by the next one.
         settings.CELERY_BEAT_SCHEDULE["grids-escalate-overdue"] = {
             "task": "grids.tasks.escalate_overdue_issues", "schedule": 300.0,

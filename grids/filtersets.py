@@ -41,6 +41,7 @@ class IssueFilterSet(django_filters.FilterSet):
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("事件分级"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超时"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("未结束"))
+    settled = django_filters.BooleanFilter(method="filter_settled", label=_("已办结"))
 
     class Meta:
         model = Issue
@@ -59,6 +60,13 @@ class IssueFilterSet(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(status__in=ACTIVE_STATUSES) if value else qs.exclude(status__in=ACTIVE_STATUSES)
+
+    def filter_settled(self, qs, name, value):
+        """Resolved or confirmed closed (and not reopened since): what the dashboard counts as settled."""
+        if value is None:
+            return qs
+        settled = Q(status__in=[IssueStatus.RESOLVED, IssueStatus.CLOSED], resolved_at__isnull=False)
+        return qs.filter(settled) if value else qs.exclude(settled)
 
 
 class VisitFilterSet(django_filters.FilterSet):
