@@ -15,6 +15,7 @@ class CentersConfig(AppConfig):
         from governance import panels
         from governance.scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE
 
+        from . import dashboard, exports
         from . import panels as ours
         from .actions import centers_create_for_township
 
@@ -37,6 +38,9 @@ class CentersConfig(AppConfig):
         panels.register_region_panel(_("四大中心与运行模式"), "centers/panel_township.html", ours.township_panel, order=20)
         panels.register_region_panel(_("村级党建"), "centers/panel_village.html", ours.village_panel, order=20)
         panels.register_region_panel(_("党建概览"), "centers/panel_county.html", ours.county_panel, order=20)
+
+        dashboard.register()
+        exports.register()
 
         settings.CELERY_BEAT_SCHEDULE["centers-check-reserves"] = {
             "task": "centers.tasks.check_reserves", "schedule": crontab(minute=15, hour="*/6")}

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import RegionSubtreeFilter
@@ -23,6 +25,11 @@ from .models import (
     TrainingSession,
     WorkItem,
 )
+
+
+def _hidden_region(region_field: str) -> RegionSubtreeFilter:
+    """`?region=<id>` as the dashboard links it: the subtree of that region, not shown in the filter bar."""
+    return RegionSubtreeFilter(region_field=region_field, label="", widget=forms.HiddenInput)
 
 
 class WorkItemFilterSet(django_filters.FilterSet):
@@ -77,6 +84,7 @@ class PioneerPostFilterSet(django_filters.FilterSet):
 class CandidateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="resident__name", lookup_expr="icontains", label=_("姓名"))
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
+    region = _hidden_region("village")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("阶段"))
 
     class Meta:
@@ -95,6 +103,7 @@ class PipelineStepFilterSet(django_filters.FilterSet):
 
 class ReserveCadreFilterSet(django_filters.FilterSet):
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
+    region = _hidden_region("village")
     kind = django_filters.ChoiceFilter(choices=ReserveCadre.Kind.choices, label=_("类别"))
     active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("在库"))
 
@@ -116,6 +125,8 @@ class TrainingSessionFilterSet(django_filters.FilterSet):
 class AttendanceFilterSet(django_filters.FilterSet):
     region = RegionSubtreeFilter()
     year = django_filters.NumberFilter(label=_("年度"), min_value=1900, max_value=2100)
+    level = django_filters.ChoiceFilter(field_name="session__course__level", choices=TrainingLevel.choices,
+                                       label=_("培训层级"))
     session = django_filters.NumberFilter(field_name="session_id", label=_("班次"))
 
     class Meta:
@@ -134,8 +145,18 @@ class CommitteePostFilterSet(django_filters.FilterSet):
 
 class SecretaryRatingFilterSet(django_filters.FilterSet):
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
+    region = _hidden_region("village")
     year = django_filters.NumberFilter(label=_("年度"), min_value=1900, max_value=2100)
     stars = django_filters.NumberFilter(label=_("星级"))
+    stars_max = django_filters.NumberFilter(field_name="stars", lookup_expr="lte", label=_("星级不高于"))
+    latest = django_filters.BooleanFilter(method="filter_latest", label=_("仅看最近一次评定"))
+
+    def filter_latest(self, qs, name, value):
+        """Each village's most recent rating: the secretary's current stars."""
+        if not value:
+            return qs
+        newest = SecretaryRating.objects.filter(village=OuterRef("village")).order_by("-year").values("year")[:1]
+        return qs.filter(year=Subquery(newest))
 
     class Meta:
         model = SecretaryRating

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -32,13 +32,25 @@ class ListPage(ObjectListView):
     columns: list = []
     add_actions: list = []
     intro = ""
+    export_key: str | None = None  # an Export registered in centers/exports.py: the list's Excel button
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["columns"] = self.columns
         ctx["intro"] = self.intro
+        ctx["export_key"] = self.export_key
         ctx["actions"] = [(label, reverse(name)) for label, name in self.add_actions]
         return ctx
+
+
+def _region_param(request) -> Region | None:
+    """`?region=<id>` (as the dashboard links it) → that region if the user may see it; 404 otherwise."""
+    value = request.GET.get("region", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return get_object_or_404(core.region_list(user=request.user), pk=value)
 
 
 def _done(request, message, url):
@@ -280,6 +292,7 @@ class MemberListView(ListPage):
     selector = selectors.party_member_list
     filterset_class = fs.PartyMemberFilterSet
     title = _("党员")
+    export_key = "party_members"
     add_actions = [(_("登记党员"), "centers:member_add")]
     columns = [(_("姓名"), "resident.name"), (_("身份证号"), "resident.id_masked"), (_("所在支部"), "organization.name"),
                (_("党员类别"), "get_membership_display"), (_("入党日期"), "joined_on"), (_("在职党员"), "in_service"),
@@ -467,7 +480,8 @@ class ReserveListView(ListPage):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["short"] = selectors.villages_short_of_reserves(user=self.request.user)[:300]
+        within = _region_param(self.request)
+        ctx["short"] = selectors.villages_short_of_reserves(user=self.request.user, within=within)[:300]
         return ctx
 
 
@@ -506,6 +520,7 @@ class SessionListView(ListPage):
     selector = selectors.session_list
     filterset_class = fs.TrainingSessionFilterSet
     title = _("四级培训")
+    export_key = "training_attendance"
     intro = _("高校、县委党校、片区中心校、农民夜校四级培训的班次与到课情况。")
     add_actions = [(_("新建课程"), "centers:course_add"), (_("新建班次"), "centers:session_add"),
                    (_("学时未达标"), "centers:training_behind")]
@@ -527,6 +542,7 @@ class SessionDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["attendance"] = selectors.attendance_list(user=user).filter(session=self.object)
+        ctx["export_query"] = f"session={self.object.pk}"
         if region_allows(user, self.object.region, COUNTY | TOWNSHIP):
             ctx["form"] = kwargs.get("form") or forms.AttendanceForm(user=user, session=self.object)
         return ctx
@@ -588,7 +604,8 @@ class TrainingBehindView(LoginRequiredMixin, TemplateView):
             year = int(self.request.GET.get("year", year))
         except ValueError:
             pass
-        roots = core.user_root_regions(user=user)
+        within = _region_param(self.request)
+        roots = [within] if within is not None else core.user_root_regions(user=user)
         ctx["year"] = year
         ctx["blocks"] = []
         for root in roots[:5]:
