@@ -17,7 +17,9 @@ class GovernanceConfig(AppConfig):
         nav.register(_("角色任命"), "role_assignment_list", roles=MANAGERS, group=g, order=13)
         nav.register(_("批量导入居民"), "import_upload", roles=MANAGERS | {Role.VILLAGE_ASSISTANT}, group=g, order=14,
                      kind="residents")
-        from . import imports  # noqa: F401  (registers the residents importer)
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("imports")  # each app's imports.py registers its importers (the residents' is ours)
         nav.register(_("审计日志"), "audit_list", roles=COUNTY, group=g, order=90)
         nav.register(_("数据看板"), "dashboard", roles=MANAGERS, group=_("数据看板"), order=1)
         self.register_exports()

@@ -21,10 +21,11 @@ class Metric:
     key: str
     label: str
     fmt: str = "int"  # int | pct | money (fen → 元) | float | stars
-    # url_name of the list behind the figure; it gets ?region=<child id> (and the date range if dated)
+    # url_name of the list behind the figure; it gets ?region=<child id> (and since/until if `dated`)
     list_url: str | None = None
     chart: bool = False  # draw a bar per child region for this metric
     list_params: str = ""  # extra query string for the list, e.g. "status=away"
+    dated: bool = False  # the figure follows the page's date range: its link carries since/until too
 
 
 @dataclass(frozen=True)

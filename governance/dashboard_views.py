@@ -63,15 +63,19 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 v = values.get(child.path, {})
                 cells = []
                 for m in section.metrics:
-                    raw = v.get(m.key) or 0
+                    value = v.get(m.key)
+                    if value is None and m.fmt in ("int", "money"):
+                        value = 0  # a count with no rows is 0; a median or share with nothing to measure is "—"
+                    raw = value or 0
                     url = None
                     if m.list_url:
                         try:
                             url = f"{reverse(m.list_url)}?region={child.pk}"
                             url += f"&{m.list_params}" if m.list_params else ""
+                            url += f"&{date_q}" if m.dated else ""
                         except NoReverseMatch:
                             url = None
-                    cells.append({"value": fmt(raw, m.fmt), "raw": raw, "url": url})
+                    cells.append({"value": fmt(value, m.fmt), "raw": raw, "url": url})
                 drill = f"?region={child.pk}&{date_q}" if child.level < Region.Level.GROUP and child != root else None
                 rows.append({"region": child, "drill": drill, "cells": cells})
             totals = []
