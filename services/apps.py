@@ -30,6 +30,11 @@ class ServicesConfig(AppConfig):
         nav.register(_("全程代办"), "services:errand_list", roles=STAFF_ROLES | {Role.RESIDENT}, group=g3, order=40)
         nav.register(_("志愿服务"), "services:volunteer_team_list", roles=STAFF_ROLES | {Role.UNIT_STAFF}, group=g3, order=41)
 
+        from . import dashboard
+
+        dashboard.register_dashboard()
+        dashboard.register_exports()
+
         from governance.panels import register_region_panel
 
         from .selectors import region_panel

@@ -80,6 +80,16 @@ class JointActivityFilterSet(django_filters.FilterSet):
         fields = ["heading", "report"]
 
 
+class ReportingRegionFilterSet(django_filters.FilterSet):
+    """The 双报到 page narrowed to a region's subtree (the dashboard links here with ?region=)."""
+
+    region = RegionSubtreeFilter(region_field="community")
+
+    class Meta:
+        model = MemberReport
+        fields = ["region"]
+
+
 class MemberReportFilterSet(django_filters.FilterSet):
     community = RegionSubtreeFilter(region_field="community", label=_("村（社区）"))
 
@@ -100,6 +110,8 @@ class MicroWorkFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=MicroWork.Status.choices, label=_("状态"))
     kind = django_filters.ChoiceFilter(choices=MicroWork.Kind.choices, label=_("类型"))
     year = django_filters.NumberFilter(method="filter_year", label=_("年度"))
+    done_year = django_filters.NumberFilter(method="filter_done_year", label=_("验收年度"))
+    done_since = django_filters.NumberFilter(method="filter_done_since", label=_("验收起始年度"))
 
     class Meta:
         model = MicroWork
@@ -109,6 +121,16 @@ class MicroWorkFilterSet(django_filters.FilterSet):
         if not 1900 <= value <= 2999:
             return qs.none()
         return qs.filter(proposed_at__year=int(value))
+
+    def filter_done_year(self, qs, name, value):
+        if not 1900 <= value <= 2999:
+            return qs.none()
+        return qs.filter(accepted_at__year=int(value))
+
+    def filter_done_since(self, qs, name, value):
+        if not 1900 <= value <= 2999:
+            return qs.none()
+        return qs.filter(accepted_at__year__gte=int(value))
 
 
 class FacilityFilterSet(django_filters.FilterSet):

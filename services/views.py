@@ -115,21 +115,30 @@ class OrderListView(ObjectListView):
     filterset_class = f.OrderFilterSet
     template_name = "services/order_list.html"
     title = _("全部订单")
+    export_key = "services-orders"  # the sub-lists below (mine, queue, inbox) export nothing of their own
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["export_key"] = self.export_key
+        return ctx
 
 
 class MyOrdersView(OrderListView):
     selector = selectors.order_mine
+    export_key = None
     title = _("我的订单")
 
 
 class DispatchQueueView(OrderListView):
     selector = selectors.order_dispatch_queue
     title = _("待派单（大党委派订单）")
+    export_key = None
 
 
 class UnitInboxView(OrderListView):
     selector = selectors.order_unit_inbox
     title = _("本单位订单（接单）")
+    export_key = None
 
 
 class OrderDetailView(ObjectDetailView):
@@ -513,8 +522,13 @@ class ReportingView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["title"] = _("双报到")
-        ctx["unit_reports"] = selectors.unit_report_list(user=user)[:200]
-        ctx["member_reports"] = selectors.member_report_list(user=user).order_by("community__path", "name")[:300]
+        units, members = selectors.unit_report_list(user=user), selectors.member_report_list(user=user)
+        region = self.request.GET.get("region", "")
+        if region:
+            units = f.ReportingRegionFilterSet({"region": region}, queryset=units).qs
+            members = f.ReportingRegionFilterSet({"region": region}, queryset=members).qs
+        ctx["unit_reports"] = units[:200]
+        ctx["member_reports"] = members.order_by("community__path", "name")[:300]
         ctx["activities"] = selectors.joint_activity_list(user=user)[:30]
         ctx["year"] = timezone.localdate().year
         return ctx
