@@ -84,18 +84,20 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     totals.append(fmt(sum(r["cells"][i]["raw"] for r in rows), m.fmt))
                 else:
                     totals.append("")
+            section_charts = []
             for i, m in enumerate(section.metrics):
                 if m.chart:
-                    charts.append({"id": f"chart-{section.key}-{m.key}", "title": f"{section.title} · {m.label}",
+                    section_charts.append({"id": f"chart-{section.key}-{m.key}", "title": str(m.label),
                                    "kind": "bar", "labels": [r["region"].name for r in rows],
                                    "values": [float(r["cells"][i]["raw"]) / (100 if m.fmt == "money" else 1) *
                                               (100 if m.fmt == "pct" else 1) for r in rows]})
             if section.trend is not None:
                 trend = section.trend(c)
                 if trend and trend.get("labels"):
-                    charts.append({"id": f"trend-{section.key}", "title": f"{section.title} · {_('按月趋势')}", "kind": "line",
+                    section_charts.append({"id": f"trend-{section.key}", "title": _("按月趋势"), "kind": "line",
                                    "labels": trend["labels"], "series": trend["series"]})
-            sections.append({"section": section, "rows": rows, "totals": totals})
+            charts += section_charts
+            sections.append({"section": section, "rows": rows, "totals": totals, "charts": section_charts})
         ctx.update(
             title=f"{root.name}", root=root, ancestors=visible.filter(pk__in=root.ancestors().values("pk")),
             sections=sections, charts=charts, since=since, until=until,

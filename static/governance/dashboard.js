@@ -1,14 +1,10 @@
-// Draw the dashboard's charts with the locally served ECharts (no CDN).
+// Draw each section's charts into its own card with the locally served ECharts (no CDN).
 (function () {
   var specs = JSON.parse(document.getElementById("charts-data").textContent);
-  var holder = document.getElementById("charts");
   specs.forEach(function (spec) {
-    var col = document.createElement("div");
-    col.className = "col-lg-6";
-    col.innerHTML = '<div class="card"><div class="card-body"><div class="small fw-semibold mb-1"></div><div class="chart" style="height:280px"></div></div></div>';
-    col.querySelector(".fw-semibold").textContent = spec.title;
-    holder.appendChild(col);
-    var chart = echarts.init(col.querySelector(".chart"), null, { renderer: "svg" });
+    var el = document.getElementById(spec.id);
+    if (!el) { return; }
+    var chart = echarts.init(el, null, { renderer: "svg" });
     var option;
     if (spec.kind === "line") {
       option = {
@@ -26,7 +22,7 @@
     } else {
       option = {
         tooltip: { trigger: "axis" },
-        grid: { left: 50, right: 20, top: 20, bottom: 70 },
+        grid: { left: 60, right: 20, top: 20, bottom: 70 },
         xAxis: { type: "category", data: spec.labels, axisLabel: { rotate: 35, interval: 0 } },
         yAxis: { type: "value" },
         series: [{ type: "bar", data: spec.values, itemStyle: { color: "#b71c1c" } }]
