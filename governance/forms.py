@@ -68,3 +68,48 @@ class ResidentForm(forms.Form):
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("查看事由"), max_length=200,
                              help_text=_("例如：办理社保代办需核对证件。每次查看都会记入审计日志。"))
+
+
+class ResidentLookupField(forms.CharField):
+    """Pick a resident by their full ID number (the card in hand), found through its keyed hash inside
+    the user's scope — not a drop-down of every resident, which a county-wide user could not scroll.
+    A numeric value is a resident's id (a link from the resident's page pre-fills it)."""
+
+    default_error_messages = {
+        "not_found": _("未找到该居民，或其不在您的管辖范围内。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        kwargs.setdefault("help_text", _("输入居民的18位身份证号"))
+        super().__init__(*args, **kwargs)
+        self.queryset = Resident.objects.none()
+        self.widget.attrs.setdefault("placeholder", _("身份证号"))
+
+    def for_user(self, user) -> "ResidentLookupField":
+        self.queryset = Resident.objects.restrict(user, "view").select_related("region", "household")
+        return self
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, Resident) else value
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        from . import pii
+
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        value = value.strip()
+        if value.isdigit() and len(value) < 18:
+            found = self.queryset.filter(pk=int(value)).first()
+        else:
+            try:
+                number = pii.parse_id_number(value).value
+            except ValidationError as exc:
+                raise ValidationError(exc.messages)
+            found = self.queryset.filter(id_hash=pii.keyed_hash(number)).first()
+        if found is None:
+            raise ValidationError(self.error_messages["not_found"], code="not_found")
+        return found

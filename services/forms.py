@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit, WorkCategory
-from governance.forms import RegionChoiceField
-from governance.models import Region, Resident
+from governance.forms import RegionChoiceField, ResidentLookupField
+from governance.models import Region
 from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, role_paths, subtree_q
 
 from .models import Errand, Fund, LinkageHeading, MicroWork, Order
@@ -53,8 +53,8 @@ class MenuItemForm(forms.Form):
 
 
 class OrderPlaceForm(forms.Form):
-    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), required=False, label=_("为哪位群众下单"),
-                                      help_text=_("网格员、村干部代群众下单时选择；群众本人下单不填"))
+    resident = ResidentLookupField(required=False, label=_("为哪位群众下单"),
+                                   help_text=_("网格员、村干部代群众下单时填写其身份证号；群众本人下单不填"))
     note = forms.CharField(label=_("需求说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     attachment = forms.FileField(label=_("照片或材料（可选）"), required=False)
 
@@ -63,7 +63,7 @@ class OrderPlaceForm(forms.Form):
         if getattr(user, "resident", None) is not None and not (set(Role.values) - {Role.RESIDENT}) & _roles(user):
             del self.fields["resident"]
         else:
-            self.fields["resident"].queryset = Resident.objects.restrict(user, "view").order_by("region__path", "name")
+            self.fields["resident"].for_user(user)
 
 
 def _roles(user) -> set[str]:
@@ -161,14 +161,14 @@ class ExpenditureForm(forms.Form):
 
 
 class ErrandForm(forms.Form):
-    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), label=_("委托人"))
+    resident = ResidentLookupField(label=_("委托人"))
     kind = forms.ChoiceField(choices=Errand.Kind.choices, label=_("事项类型"))
     title = forms.CharField(label=_("代办事项"), max_length=120)
     detail = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = Resident.objects.restrict(user, "view").order_by("region__path", "name")
+        self.fields["resident"].for_user(user)
 
 
 class ErrandAdvanceForm(forms.Form):
@@ -236,12 +236,12 @@ class ServiceHourForm(forms.Form):
 
 
 class MicroWishForm(forms.Form):
-    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), label=_("心愿人"))
+    resident = ResidentLookupField(label=_("心愿人"))
     title = forms.CharField(label=_("心愿"), max_length=120)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = Resident.objects.restrict(user, "view").order_by("region__path", "name")
+        self.fields["resident"].for_user(user)
 
 
 class WishClaimForm(forms.Form):

@@ -132,3 +132,19 @@ def test_the_region_filter_offers_townships_then_the_chosen_townships_villages(t
     assert ">　甲镇</option>" in first and "甲一村</option>" not in first
     narrowed = client.get("/residents/", {"region": tree.A.pk}).content.decode()
     assert "　　甲一村</option>" in narrowed and "乙一社区</option>" not in narrowed
+
+
+def test_a_resident_is_picked_by_id_number_only_inside_the_users_scope(tree, personas):
+    from django.core.exceptions import ValidationError
+
+    from governance.forms import ResidentLookupField
+
+    ours, theirs = valid_id_number(), valid_id_number()
+    mine = make_resident(tree.A1g, id_number=ours)
+    make_resident(tree.B1g, id_number=theirs)
+    field = ResidentLookupField().for_user(personas.village_assistant_a1)
+    assert field.clean(ours.lower()) == mine and field.clean(str(mine.pk)) == mine
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        field.clean(theirs)
+    with pytest.raises(ValidationError, match="校验位错误"):
+        field.clean(ours[:17] + ("0" if ours[17] != "0" else "1"))
