@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Avg, Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,20 +60,12 @@ def compute(c: d.Context) -> dict[str, dict]:
 
 def trend(c: d.Context) -> dict:
     """Training hours attended and development steps filed with the county, by month of the page's range."""
-    labels = d.month_labels(c.since, c.until)
-    attendance = c.scoped(Attendance).filter(region__path__startswith=c.root.path,
-                                             session__date__gte=c.since, session__date__lte=c.until)
-    hours = {row["month"].strftime("%Y-%m"): float(row["total"]) for row in
-             attendance.annotate(month=TruncMonth("session__date")).values("month")
-             .annotate(total=Sum("hours")).order_by()}
-    steps = c.dated(c.scoped(PipelineStep).filter(candidate__village__path__startswith=c.root.path,
-                                                  status=PipelineStep.Status.FILED), "filed_at")
-    filed = {row["month"].strftime("%Y-%m"): row["n"] for row in
-             steps.annotate(month=TruncMonth("filed_at")).values("month").annotate(n=Count("id")).order_by()}
-    return {"labels": labels, "series": {
-        str(_("培训学时")): [hours.get(m, 0) for m in labels],
-        str(_("发展党员备案步数")): [filed.get(m, 0) for m in labels],
-    }}
+    attendance = c.group(c.scoped(Attendance).filter(session__date__gte=c.since, session__date__lte=c.until),
+                         "region__path")
+    steps = c.group(c.dated(c.scoped(PipelineStep).filter(status=PipelineStep.Status.FILED), "filed_at"),
+                    "candidate__village__path")
+    return d.merge_trends(d.monthly(c, attendance, "session__date", hours=Sum("hours")),
+                          d.monthly(c, steps, "filed_at", filed=Count("id")))
 
 
 def register() -> None:
@@ -82,6 +74,7 @@ def register() -> None:
     stage_label = dict(Stage.choices)
     d.register(d.Section(
         key="centers-party", title=_("村级党建"), order=40, roles=MANAGERS, compute=compute, trend=trend,
+        trend_series=(("hours", _("培训学时")), ("filed", _("发展党员备案步数"))),
         metrics=(
             d.Metric("villages_short", _("后备力量不足3人的村"), list_url="centers:reserve_list", chart=True),
             d.Metric("training_behind", _("学时未达标的村干部"), list_url="centers:training_behind", chart=True),

@@ -4,7 +4,7 @@ grades that took effect. A handful of GROUP BY queries whatever the size of the 
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
 from governance import dashboard as d
@@ -39,27 +39,20 @@ def compute(c: d.Context) -> dict[str, dict]:
 
 def trend(c: d.Context) -> dict:
     """Reviews that took effect in the page's date range, per month and per grade (one GROUP BY)."""
-    if not (c.since and c.until):
-        return {}
-    labels = d.month_labels(c.since, c.until)
-    qs = (c.scoped(Review).filter(status=Review.Status.EFFECTIVE, effective_on__gte=c.since,
-                                  effective_on__lte=c.until,
-                                  resident__region__path__startswith=c.root.path)
-          .annotate(month=TruncMonth("effective_on")).values("month", "proposed_grade")
-          .annotate(n=Count("id")).order_by())
-    series = {g: [0] * len(labels) for g in GRADES}
-    index = {label: i for i, label in enumerate(labels)}
-    for row in qs:
-        i = index.get(f"{row['month']:%Y-%m}")
-        if i is not None and row["proposed_grade"] in series:
-            series[row["proposed_grade"]][i] = row["n"]
-    return {"labels": labels, "series": {gettext("%(g)s 级生效") % {"g": g}: values for g, values in series.items()}}
+    qs = c.group(c.scoped(Review).filter(status=Review.Status.EFFECTIVE, effective_on__gte=c.since,
+                                         effective_on__lte=c.until), "resident__region__path")
+    return d.monthly(c, qs, "effective_on", **{f"g_{g}": Count("id", filter=Q(proposed_grade=g)) for g in GRADES})
+
+
+def _took_effect(grade: str) -> str:
+    return gettext("%(g)s 级生效") % {"g": grade}
 
 
 def register() -> None:
     grade_list = "credit:grade_list"
     d.register(d.Section(
         key="credit", title=_("村级信用（信用七条）"), order=60, roles=MANAGERS, compute=compute, trend=trend,
+        trend_series=tuple((f"g_{g}", lazy(_took_effect, str)(g)) for g in GRADES),
         metrics=(
             d.Metric("graded", _("已评定人数"), list_url=grade_list, list_params="graded=true"),
             *(d.Metric(f"g_{g}", label, list_url=grade_list, list_params=f"effective_grade={g}", chart=g == "C")

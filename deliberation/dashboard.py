@@ -8,7 +8,6 @@ the page's date range drives the monthly trend.
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from governance import dashboard as d
@@ -49,33 +48,18 @@ def compute(c: d.Context) -> dict[str, dict]:
 
 def trend(c: d.Context) -> dict:
     """Per month of closing: topics held, and the villagers who took part through each channel."""
-    labels = d.month_labels(c.since, c.until)
-    topics = (
-        c.dated(c.scoped(Topic).filter(status=CLOSED, region__path__startswith=c.root.path), "closed_at")
-        .annotate(month=TruncMonth("closed_at")).values("month").annotate(n=Count("id")).order_by()
+    topics = c.group(c.dated(c.scoped(Topic).filter(status=CLOSED), "closed_at"), "region__path")
+    votes = c.group(c.dated(c.scoped(Vote).filter(topic__status=CLOSED), "topic__closed_at"), "topic__region__path")
+    return d.merge_trends(
+        d.monthly(c, topics, "closed_at", held=Count("id")),
+        d.monthly(c, votes, "topic__closed_at",
+                  **{f"ch_{ch.value}": Count("id", filter=Q(channel=ch)) for ch in Channel}),
     )
-    votes = (
-        c.dated(c.scoped(Vote).filter(topic__status=CLOSED, topic__region__path__startswith=c.root.path),
-                "topic__closed_at")
-        .annotate(month=TruncMonth("topic__closed_at")).values("month", "channel").annotate(n=Count("id")).order_by()
-    )
-    series = {str(_("已结束议题")): [0] * len(labels)}
-    for channel in Channel:
-        series[str(channel.label)] = [0] * len(labels)
-    index = {label: i for i, label in enumerate(labels)}
-    for row in topics:
-        i = index.get(f"{row['month']:%Y-%m}")
-        if i is not None:
-            series[str(_("已结束议题"))][i] = row["n"]
-    for row in votes:
-        i = index.get(f"{row['month']:%Y-%m}")
-        if i is not None:
-            series[str(Channel(row["channel"]).label)][i] = row["n"]
-    return {"labels": labels, "series": series}
 
 
 SECTION = d.Section(
     key="deliberation", title=_("三村议事"), order=60, roles=MANAGERS, compute=compute, trend=trend,
+    trend_series=(("held", _("已结束议题")), *((f"ch_{ch.value}", ch.label) for ch in Channel)),
     metrics=(
         d.Metric("held", _("已结束议题"), list_url="deliberation:topic_list", list_params="status=closed", chart=True),
         d.Metric("passed", _("表决通过"), list_url="deliberation:topic_list", list_params="status=closed&passed=true"),

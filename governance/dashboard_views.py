@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -48,16 +47,28 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         else:
             children = list(visible.filter(parent=root).order_by("path"))
             child_len = Region.PATH_LENGTH[root.level + 1]
-        today = timezone.localdate()
-        since = parse_date(params.get("since") or "") or dt.date(today.year, 1, 1)
-        until = parse_date(params.get("until") or "") or today
+        default_since, default_until = dashboard.default_range()
+        since = parse_date(params.get("since") or "") or default_since
+        until = parse_date(params.get("until") or "") or default_until
         if since > until:
             since, until = until, since
         c = dashboard.Context(user=user, root=root, children=children, child_len=child_len, since=since, until=until)
         date_q = f"since={since}&until={until}"
+        live = params.get("live") == "1"
+        visible_sections = dashboard.sections_for(user_roles(user), user.is_superuser)
+        stored = {} if live else dashboard.summaries_for(user, root, visible_sections, since, until)
+        list_urls = {}
+        for section in visible_sections:
+            for m in section.metrics:
+                if m.list_url and m.list_url not in list_urls:
+                    try:
+                        list_urls[m.list_url] = reverse(m.list_url)
+                    except NoReverseMatch:
+                        list_urls[m.list_url] = None
         sections, charts = [], []
-        for section in dashboard.sections_for(user_roles(user), user.is_superuser):
-            values = section.compute(c)
+        for section in visible_sections:
+            summary = stored.get(section.key)
+            values = summary.values if summary else section.compute(c)
             rows = []
             for child in children:
                 v = values.get(child.path, {})
@@ -69,12 +80,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     raw = value or 0
                     url = None
                     if m.list_url:
-                        try:
-                            url = f"{reverse(m.list_url)}?region={child.pk}"
+                        url = f"{list_urls[m.list_url]}?region={child.pk}" if list_urls.get(m.list_url) else None
+                        if url:
                             url += f"&{m.list_params}" if m.list_params else ""
                             url += f"&{date_q}" if m.dated else ""
-                        except NoReverseMatch:
-                            url = None
                     cells.append({"value": fmt(value, m.fmt), "raw": raw, "url": url})
                 drill = f"?region={child.pk}&{date_q}" if child.level < Region.Level.GROUP and child != root else None
                 rows.append({"region": child, "drill": drill, "cells": cells})
@@ -92,12 +101,15 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                                    "values": [float(r["cells"][i]["raw"]) / (100 if m.fmt == "money" else 1) *
                                               (100 if m.fmt == "pct" else 1) for r in rows]})
             if section.trend is not None:
-                trend = section.trend(c)
-                if trend and trend.get("labels"):
+                trend = dashboard.trend_for(section, summary.trend if summary else section.trend(c), root.path)
+                if trend.get("labels"):
                     section_charts.append({"id": f"trend-{section.key}", "title": _("按月趋势"), "kind": "line",
                                    "labels": trend["labels"], "series": trend["series"]})
             charts += section_charts
-            sections.append({"section": section, "rows": rows, "totals": totals, "charts": section_charts})
+            sections.append({"section": section, "rows": rows, "totals": totals, "charts": section_charts,
+                             "refreshed_at": summary.refreshed_at if summary else None})
+        summarized = [s["refreshed_at"] for s in sections if s["refreshed_at"]]
+        base_q = f"region={root.pk}&{date_q}"
         ctx.update(
             title=f"{root.name}", root=root, ancestors=visible.filter(pk__in=root.ancestors().values("pk")),
             sections=sections, charts=charts, since=since, until=until,
@@ -105,6 +117,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 (r.pk, "\u3000" * (r.level - roots[0].level) + r.name)
                 for r in visible.filter(level__lte=Region.Level.VILLAGE, path__startswith=roots[0].path).order_by("path")
             ],
-            refreshed_at=timezone.now(),
+            refreshed_at=min(summarized) if summarized else timezone.now(),
+            summarized=bool(summarized), live=live, live_url=f"?{base_q}&live=1", stored_url=f"?{base_q}",
         )
         return ctx

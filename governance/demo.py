@@ -283,4 +283,9 @@ def seed(*, residents: int, stdout=None) -> DemoContext:
                 stdout.write(f"生成 {app} 演示数据 …")
             with transaction.atomic():
                 import_module(f"{app}.demo").seed(ctx)
+    if stdout:
+        stdout.write("汇总数据看板 …")
+    from . import dashboard
+
+    dashboard.refresh()  # beat refreshes it every 15 minutes; the first look should not wait for it
     return ctx

@@ -376,6 +376,31 @@ class JobStatus(models.Model):
         return self.name
 
 
+class DashboardSummary(models.Model):
+    """One dashboard section's figures for the children of one region, stored by the summary job
+    (governance.dashboard.refresh) so that the county's page does not aggregate 500,000 rows live."""
+
+    section = models.CharField(_("板块"), max_length=64)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("区域"))
+    values = models.JSONField(_("数据"), default=dict)  # {child_path: {metric: value}}
+    trend = models.JSONField(_("趋势"), default=dict)  # {"labels": [...], "series": {key: {village: [...]}}}
+    since = models.DateField(_("起始日期"))
+    until = models.DateField(_("截止日期"))
+    reads = models.JSONField(_("读取的表"), default=list)  # the tables read: the viewer's scope must cover them
+    refreshed_at = models.DateTimeField(_("更新时间"))
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="region", roles={"view": MANAGERS})
+
+    class Meta:
+        verbose_name = _("看板汇总")
+        verbose_name_plural = _("看板汇总")
+        constraints = [models.UniqueConstraint(fields=["section", "region"], name="dashboard_summary_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.region_id}"
+
+
 def attachment_path(instance, filename):
     # Never the uploader's file name on disk: it may carry personal data.
     return f"attachments/{timezone.now():%Y/%m}/{instance.sha256[:32]}{instance.extension}"

@@ -179,6 +179,24 @@ def region_allows(user, region, roles: Iterable[str]) -> bool:
     return any(region.path.startswith(p) for p in role_paths(user, roles))
 
 
+def covers(user, model, region, action: str = "view") -> bool:
+    """Whether the user's scope for `action` holds *every* row of `model` inside `region`'s subtree
+    (so that a figure computed over all those rows — a stored summary — is theirs to see)."""
+    if isinstance(model, str):
+        from django.apps import apps
+
+        model = apps.get_model(model)
+    if is_unrestricted(user):
+        return True
+    spec: ScopeSpec | None = getattr(model, "scope_spec", None)
+    if spec is None:
+        return False
+    paths = role_paths(user, spec.roles_for(action))
+    if not paths:
+        return False
+    return spec.region is None or any(region.path.startswith(p) for p in paths)
+
+
 def require_region(user, region, roles: Iterable[str]) -> None:
     if not region_allows(user, region, roles):
         raise PermissionDenied(_("该区域不在您的管辖范围内。"))

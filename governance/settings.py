@@ -225,6 +225,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic jobs to this schedule from its own tasks module (see apps.py).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "governance.tasks.heartbeat", "schedule": 60.0},
+    # the dashboards' summary tables (governance.dashboard.refresh)
+    "dashboard-refresh": {"task": "governance.tasks.refresh_dashboards",
+                          "schedule": env.int("DASHBOARD_REFRESH_SECONDS", default=900)},
 }
 
 # --- Logging: personal data never reaches a log line -----------------------------------------

@@ -24,3 +24,13 @@ def import_run(job_id: int) -> None:
     from .actions import import_run_job
 
     import_run_job(job_id=job_id)
+
+
+@shared_task(name="governance.tasks.refresh_dashboards")
+def refresh_dashboards() -> dict:
+    """Beat runs this every 15 minutes: the dashboards' summary tables (an upsert; safe to kill or repeat)."""
+    from . import dashboard
+
+    with job_run("dashboard-refresh") as progress:
+        progress.result.update(dashboard.refresh(progress=progress))
+    return progress.result

@@ -7,7 +7,6 @@ the medians and the monthly trend follow the page's date range (issues resolved 
 from __future__ import annotations
 
 from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,18 +94,10 @@ def issues_compute(c: d.Context) -> dict[str, dict]:
 
 def issues_trend(c: d.Context) -> dict:
     """Issues reported per month in the page's range, and how many of them stayed in the grid."""
-    qs = c.dated(c.scoped(Issue).filter(region__path__startswith=c.root.path), "created_at")
-    rows = (qs.annotate(month=TruncMonth("created_at")).values("month")
-            .annotate(reported=Count("id"),
-                      settled_grid=Count("id", filter=Q(status__in=SETTLED_STATUSES, level=Level.GRID)),
-                      escalated=Count("id", filter=Q(level__gt=Level.GRID)))
-            .order_by("month"))
-    by_month = {f"{r['month']:%Y-%m}": r for r in rows}
-    labels = d.month_labels(c.since, c.until) if c.since and c.until else sorted(by_month)
-    series = {}
-    for key, label in (("reported", _("上报")), ("settled_grid", _("网格内办结")), ("escalated", _("提级处置"))):
-        series[str(label)] = [by_month.get(m, {}).get(key, 0) for m in labels]
-    return {"labels": labels, "series": series}
+    qs = c.group(c.dated(c.scoped(Issue), "created_at"), "region__path")
+    return d.monthly(c, qs, "created_at", reported=Count("id"),
+                     settled_grid=Count("id", filter=Q(status__in=SETTLED_STATUSES, level=Level.GRID)),
+                     escalated=Count("id", filter=Q(level__gt=Level.GRID)))
 
 
 def register_sections() -> None:
@@ -124,6 +115,7 @@ def register_sections() -> None:
     ))
     d.register(d.Section(
         key="grid_issues", title=_("事件办理"), order=21, roles=MANAGERS, compute=issues_compute, trend=issues_trend,
+        trend_series=(("reported", _("上报")), ("settled_grid", _("网格内办结")), ("escalated", _("提级处置"))),
         metrics=(
             d.Metric("settled_grid", _("网格内办结"), list_url="grids:issue_list", list_params="level=1&settled=true"),
             d.Metric("at_village", _("提级到村"), list_url="grids:issue_list", list_params="level=2"),

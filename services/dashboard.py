@@ -13,7 +13,6 @@ from django.db.models import (
     Avg, Case, Count, DateTimeField, DurationField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q,
     Subquery, Sum, Value, When,
 )
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,15 +111,8 @@ def orders(c: d.Context):
 
 
 def orders_trend(c: d.Context):
-    labels = d.month_labels(c.since, c.until)
-    qs = (c.dated(c.scoped(Order), "created_at").filter(region__path__startswith=c.root.path)
-          .annotate(month=TruncMonth("created_at")).values("month")
-          .annotate(placed=Count("id"), confirmed=Count("id", filter=Q(status=S.CONFIRMED))).order_by("month"))
-    by_month = {f"{row['month']:%Y-%m}": row for row in qs}
-    return {"labels": labels, "series": {
-        str(_("下单")): [by_month.get(m, {}).get("placed", 0) for m in labels],
-        str(_("其中已办结")): [by_month.get(m, {}).get("confirmed", 0) for m in labels],
-    }}
+    qs = c.group(c.dated(c.scoped(Order), "created_at"), "region__path")
+    return d.monthly(c, qs, "created_at", placed=Count("id"), confirmed=Count("id", filter=Q(status=S.CONFIRMED)))
 
 
 # --- 资金与微实事 -------------------------------------------------------------------------------------
@@ -143,12 +135,9 @@ def funds(c: d.Context):
 
 
 def funds_trend(c: d.Context):
-    labels = d.month_labels(c.since, c.until)
-    qs = (c.scoped(Expenditure).filter(allocation__work__region__path__startswith=c.root.path,
-                                       spent_on__gte=c.since, spent_on__lte=c.until)
-          .annotate(month=TruncMonth("spent_on")).values("month").annotate(fen=Sum("amount_fen")).order_by("month"))
-    by_month = {f"{row['month']:%Y-%m}": row["fen"] or 0 for row in qs}
-    return {"labels": labels, "series": {str(_("支出（元）")): [by_month.get(m, 0) / 100 for m in labels]}}
+    qs = c.group(c.scoped(Expenditure).filter(spent_on__gte=c.since, spent_on__lte=c.until),
+                 "allocation__work__region__path")
+    return d.monthly(c, qs, "spent_on", scale=0.01, fen=Sum("amount_fen"))  # fen → 元
 
 
 # --- 志愿服务与双报到 --------------------------------------------------------------------------------
@@ -176,6 +165,7 @@ def volunteers(c: d.Context):
 def register_dashboard():
     d.register(d.Section(
         key="services-orders", title=_("订单式服务"), order=40, roles=MANAGERS, compute=orders, trend=orders_trend,
+        trend_series=(("placed", _("下单")), ("confirmed", _("其中已办结"))),
         metrics=(
             d.Metric("orders", _("订单总数"), list_url="services:order_list", chart=True),
             d.Metric("overdue", _("超时未办"), list_url="services:order_list", list_params="overdue=true"),
@@ -188,7 +178,7 @@ def register_dashboard():
         ),
     ))
     d.register(d.Section(
-        key="services-funds", title=_("专项资金与微实事"), order=41, roles=MANAGERS, compute=funds, trend=funds_trend,
+        key="services-funds", title=_("专项资金与微实事"), order=41, roles=MANAGERS, compute=funds, trend=funds_trend, trend_series=(("fen", _("支出（元）")),),
         metrics=(
             d.Metric("amount", _("资金总额（元）"), fmt="money", list_url="services:fund_list"),
             d.Metric("allocated", _("已安排（元）"), fmt="money", list_url="services:fund_list"),
@@ -231,7 +221,7 @@ def register_exports():
     from governance.scoping import STAFF_ROLES, Role
 
     from . import selectors
-    from .filtersets import FundFilterSet, OrderFilterSet
+    from .filtersets import ExpenditureFilterSet, FundFilterSet, OrderFilterSet
 
     exports.register(Export(
         key="services-orders", title=_("服务订单"), selector=selectors.order_list, filterset_class=OrderFilterSet,
@@ -258,5 +248,19 @@ def register_exports():
             Column(_("总额（元）"), "amount_fen", _yuan), Column(_("已安排（元）"), "allocated_fen", _yuan),
             Column(_("未安排（元）"), "unallocated", _yuan), Column(_("已支出（元）"), "spent_fen", _yuan),
             Column(_("余额（元）"), "balance", _yuan),
+        ),
+    ))
+    exports.register(Export(
+        key="services-expenditures", title=_("资金支出明细"), selector=selectors.expenditure_list,
+        filterset_class=ExpenditureFilterSet, roles=STAFF_ROLES,
+        columns=(
+            Column(_("支出日期"), "spent_on", width=12), Column(_("年度"), "allocation__fund__year", width=8),
+            Column(_("资金名称"), "allocation__fund__name", width=28),
+            Column(_("微实事"), "allocation__work__title", width=24),
+            Column(_("村（社区）"), "allocation__work__region__name", width=18),
+            Column(_("统计代码"), "allocation__work__region__code", width=20),
+            Column(_("收款方"), "payee", width=20), Column(_("用途"), "purpose", width=28),
+            Column(_("票据号"), "receipt_number", width=16), Column(_("金额（元）"), "amount_fen", _yuan),
+            Column(_("经办人"), "recorded_by__first_name", width=10), Column(_("登记时间"), "recorded_at", width=18),
         ),
     ))

@@ -158,10 +158,12 @@ class AllocationFilterSet(django_filters.FilterSet):
 
 class ExpenditureFilterSet(django_filters.FilterSet):
     fund = django_filters.NumberFilter(field_name="allocation__fund_id", label=_("资金"))
+    region = RegionSubtreeFilter(region_field="allocation__work__region")
+    year = django_filters.NumberFilter(field_name="allocation__fund__year", label=_("年度"))
 
     class Meta:
         model = Expenditure
-        fields = ["allocation", "fund"]
+        fields = ["allocation", "fund", "region", "year"]
 
 
 class MicroWishFilterSet(django_filters.FilterSet):

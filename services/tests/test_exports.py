@@ -56,3 +56,35 @@ def test_the_order_and_fund_lists_offer_the_export_with_their_filters(tree, pers
     assert "/exports/services-orders/?status=placed" in orders
     assert "/exports/services-funds/" in client.get("/services/funds/").content.decode()
     assert "/exports/" not in client.get("/services/orders/mine/").content.decode()
+
+
+def _spend(personas, fund, work, fen, payee, secretary):
+    from services import actions
+
+    alloc = actions.allocation_create(actor=personas.county_admin, fund_id=fund.pk, work_id=work.pk,
+                                      amount_fen=fen * 2)
+    return actions.expenditure_record(actor=secretary, allocation_id=alloc.pk, amount_fen=fen, payee=payee,
+                                      purpose="水泥砂石", receipt_number=f"FP-{payee}")
+
+
+def test_the_expenditure_ledger_lists_every_payment_of_the_townships_funds_in_yuan(tree, personas, web):
+    fund_a = make_fund(tree.A1, amount_fen=6_000_000)
+    _spend(personas, fund_a, make_work(tree.A1), 350_050, "青石建筑队", personas.village_secretary_a1)
+    _spend(personas, make_fund(tree.B1), make_work(tree.B1), 100_000, "乙方公司", personas.village_secretary_b1)
+    rows = rows_of(web(personas.township_staff_a).get("/exports/services-expenditures/"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 1
+    row = dict(zip(header, body[0]))
+    assert row["收款方"] == "青石建筑队" and row["金额（元）"] == 3500.5 and row["村（社区）"] == "甲一村"
+    assert row["票据号"] == "FP-青石建筑队" and row["资金名称"] == fund_a.name
+    county = web(personas.county_admin)
+    assert len(rows_of(county.get("/exports/services-expenditures/"))) == 3
+    assert len(rows_of(county.get("/exports/services-expenditures/", {"fund": fund_a.pk}))) == 2
+    assert len(rows_of(county.get("/exports/services-expenditures/", {"region": tree.B.pk}))) == 2
+
+
+def test_the_fund_pages_offer_the_expenditure_ledger(tree, personas, web):
+    fund = make_fund(tree.A1)
+    client = web(personas.township_staff_a)
+    assert "/exports/services-expenditures/" in client.get("/services/funds/").content.decode()
+    assert f"/exports/services-expenditures/?fund={fund.pk}" in client.get(f"/services/funds/{fund.pk}/").content.decode()
