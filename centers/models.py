@@ -654,6 +654,8 @@ class Attendance(models.Model):
         verbose_name_plural = _("参训记录")
         ordering = ["-session__date", "resident__name"]
         constraints = [models.UniqueConstraint(fields=["session", "resident"], name="attendance_once")]
+        # a cadre's hours in a year (the training-behind figures), without reading the whole year's rows
+        indexes = [models.Index(fields=["resident", "year"], name="attendance_resident_year")]
 
     def __str__(self) -> str:
         return f"{self.resident.name} @ {self.session}"

@@ -6,7 +6,7 @@ the medians and the monthly trend follow the page's date range (issues resolved 
 """
 from __future__ import annotations
 
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from governance import dashboard as d
 from governance.models import Household
 
 from .models import ACTIVE_STATUSES, Grid, GridMember, Issue, IssueStatus, Level
+from .selectors import unassigned_households_below_q
 
 SETTLED_STATUSES = [IssueStatus.RESOLVED, IssueStatus.CLOSED]
 
@@ -47,11 +48,9 @@ LEVEL_KEYS = {Level.GRID: "grid", Level.VILLAGE: "village", Level.TOWNSHIP: "tow
 
 
 def grids_compute(c: d.Context) -> dict[str, dict]:
-    unassigned = Exists(Household.objects.filter(responsibility__isnull=True,
-                                                 region__path__startswith=OuterRef("region__path")))
     grids = d.rows_by_child(
-        c.group(c.scoped(Grid).annotate(_unassigned=unassigned), "region__path"),
-        grids=Count("id"), grids_unassigned=Count("id", filter=Q(_unassigned=True)),
+        c.group(c.scoped(Grid), "region__path"),
+        grids=Count("id"), grids_unassigned=Count("id", filter=unassigned_households_below_q()),
     )
     members = d.rows_by_child(c.group(c.scoped(GridMember), "grid__region__path"),
                               members_on_duty=Count("resident", distinct=True))

@@ -21,15 +21,12 @@ class GridFilterSet(django_filters.FilterSet):
         fields = ["region"]
 
     def filter_unassigned(self, qs, name, value):
-        from django.db.models import Exists, OuterRef
-
-        from governance.models import Household
+        from .selectors import unassigned_households_below_q
 
         if value is None:
             return qs
         # A household of the grid (its group or a building under it) without a responsible member.
-        missing = Exists(Household.objects.filter(responsibility__isnull=True,
-                                                  region__path__startswith=OuterRef("region__path")))
+        missing = unassigned_households_below_q()
         return qs.filter(missing) if value else qs.exclude(missing)
 
 

@@ -1,7 +1,11 @@
 """Reads of grids/: every queryset starts from restrict(user, action) and preloads what is shown."""
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from governance.models import Household, Region, Resident
@@ -199,3 +203,16 @@ def resident_panel_context(*, user, resident: Resident) -> dict | None:
     if responsibility is None and not issues:
         return None
     return {"responsibility": responsibility, "issues": issues}
+
+
+def unassigned_households_below_q(prefix: str = "region__") -> Q:
+    """Whether a region (a grid's) holds, anywhere below it, a household without a responsible member.
+
+    The region's path must be one of the prefixes of such a household's path: one uncorrelated
+    `path IN (SELECT substr(path, 1, n) …)` per level of the tree, each evaluated once — not a
+    `LIKE region.path || '%'` probe of every household per grid."""
+    missing = Household.objects.filter(responsibility__isnull=True)
+    return reduce(operator.or_, (
+        Q(**{f"{prefix}path__in": missing.annotate(_prefix=Substr("region__path", 1, n)).values("_prefix")})
+        for n in sorted(set(Region.PATH_LENGTH.values()))))
+
