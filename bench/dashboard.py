@@ -40,7 +40,8 @@ def refresh_case() -> Case:
         return summarize("dashboard_refresh", "dashboard.refresh() (Celery beat job)",
                          "its aggregate SELECTs, raw", t, b, 1.5,
                          {"queries": len(ctx.captured_queries), "selects": len(selects),
-                          "regions": result["regions"], "sections": result["sections"]})
+                          "regions": result["regions"], "sections": result["sections"],
+                          "seconds_by_section": result["seconds"]})
 
     return Case("dashboard_refresh", run)
 

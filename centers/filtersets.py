@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import RegionSubtreeFilter
+from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
 from .models import (
     Attendance,
@@ -32,7 +32,7 @@ def _hidden_region(region_field: str) -> RegionSubtreeFilter:
     return RegionSubtreeFilter(region_field=region_field, label="", widget=forms.HiddenInput)
 
 
-class WorkItemFilterSet(django_filters.FilterSet):
+class WorkItemFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("标题"))
     township = RegionSubtreeFilter(region_field="township", label=_("乡镇/街道"))
     center_kind = django_filters.ChoiceFilter(field_name="center__kind", choices=CenterKind.choices, label=_("中心"))
@@ -43,7 +43,7 @@ class WorkItemFilterSet(django_filters.FilterSet):
         fields = ["status"]
 
 
-class StaffAssignmentFilterSet(django_filters.FilterSet):
+class StaffAssignmentFilterSet(ScopedFilterSet):
     township = RegionSubtreeFilter(region_field="township", label=_("乡镇/街道"))
     current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("当前派驻"))
 
@@ -52,7 +52,7 @@ class StaffAssignmentFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class PartyOrganizationFilterSet(django_filters.FilterSet):
+class PartyOrganizationFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     kind = django_filters.ChoiceFilter(choices=PartyOrganization.Kind.choices, label=_("组织类型"))
 
@@ -61,7 +61,7 @@ class PartyOrganizationFilterSet(django_filters.FilterSet):
         fields = ["kind"]
 
 
-class PartyMemberFilterSet(django_filters.FilterSet):
+class PartyMemberFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="resident__name", lookup_expr="icontains", label=_("姓名"))
     region = RegionSubtreeFilter()
     membership = django_filters.ChoiceFilter(choices=PartyMember.Membership.choices, label=_("党员类别"))
@@ -72,7 +72,7 @@ class PartyMemberFilterSet(django_filters.FilterSet):
         fields = ["membership", "in_service"]
 
 
-class PioneerPostFilterSet(django_filters.FilterSet):
+class PioneerPostFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     kind = django_filters.ChoiceFilter(choices=PioneerPost.Kind.choices, label=_("岗位"))
 
@@ -81,7 +81,7 @@ class PioneerPostFilterSet(django_filters.FilterSet):
         fields = ["kind"]
 
 
-class CandidateFilterSet(django_filters.FilterSet):
+class CandidateFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="resident__name", lookup_expr="icontains", label=_("姓名"))
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
     region = _hidden_region("village")
@@ -92,7 +92,7 @@ class CandidateFilterSet(django_filters.FilterSet):
         fields = ["stage"]
 
 
-class PipelineStepFilterSet(django_filters.FilterSet):
+class PipelineStepFilterSet(ScopedFilterSet):
     village = RegionSubtreeFilter(region_field="candidate__village", label=_("区域"))
     status = django_filters.ChoiceFilter(choices=PipelineStep.Status.choices, label=_("状态"))
 
@@ -101,7 +101,7 @@ class PipelineStepFilterSet(django_filters.FilterSet):
         fields = ["status"]
 
 
-class ReserveCadreFilterSet(django_filters.FilterSet):
+class ReserveCadreFilterSet(ScopedFilterSet):
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
     region = _hidden_region("village")
     kind = django_filters.ChoiceFilter(choices=ReserveCadre.Kind.choices, label=_("类别"))
@@ -112,7 +112,7 @@ class ReserveCadreFilterSet(django_filters.FilterSet):
         fields = ["kind"]
 
 
-class TrainingSessionFilterSet(django_filters.FilterSet):
+class TrainingSessionFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     level = django_filters.ChoiceFilter(field_name="course__level", choices=TrainingLevel.choices, label=_("培训层级"))
     year = django_filters.NumberFilter(field_name="date__year", label=_("年度"), min_value=1900, max_value=2100)
@@ -122,7 +122,7 @@ class TrainingSessionFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class AttendanceFilterSet(django_filters.FilterSet):
+class AttendanceFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     year = django_filters.NumberFilter(label=_("年度"), min_value=1900, max_value=2100)
     level = django_filters.ChoiceFilter(field_name="session__course__level", choices=TrainingLevel.choices,
@@ -134,7 +134,7 @@ class AttendanceFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class CommitteePostFilterSet(django_filters.FilterSet):
+class CommitteePostFilterSet(ScopedFilterSet):
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
     body = django_filters.ChoiceFilter(choices=CommitteePost.Body.choices, label=_("组织"))
 
@@ -143,7 +143,7 @@ class CommitteePostFilterSet(django_filters.FilterSet):
         fields = ["body"]
 
 
-class SecretaryRatingFilterSet(django_filters.FilterSet):
+class SecretaryRatingFilterSet(ScopedFilterSet):
     village = RegionSubtreeFilter(region_field="village", label=_("区域"))
     region = _hidden_region("village")
     year = django_filters.NumberFilter(label=_("年度"), min_value=1900, max_value=2100)

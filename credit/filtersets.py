@@ -10,19 +10,19 @@ from .models import (CheckPurpose, Consent, CreditRecord, CriterionCode, Domesti
                      ResidentCredit, Review, Standard, WorkerRequest)
 
 
-class StandardFilterSet(django_filters.FilterSet):
+class StandardFilterSet(ScopedFilterSet):
     class Meta:
         model = Standard
         fields = ["version"]
 
 
-class CheckPurposeFilterSet(django_filters.FilterSet):
+class CheckPurposeFilterSet(ScopedFilterSet):
     class Meta:
         model = CheckPurpose
         fields = ["active"]
 
 
-class CreditRecordFilterSet(django_filters.FilterSet):
+class CreditRecordFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="resident__name", lookup_expr="contains", label=_("居民姓名"))
     region = RegionSubtreeFilter(region_field="resident__region")
     status = django_filters.ChoiceFilter(choices=CreditRecord.Status.choices, label=_("状态"))
@@ -49,7 +49,7 @@ class ResidentCreditFilterSet(ScopedFilterSet):
         return qs.exclude(effective_grade="") if value else qs.filter(effective_grade="")
 
 
-class ReviewFilterSet(django_filters.FilterSet):
+class ReviewFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="resident__name", lookup_expr="contains", label=_("居民姓名"))
     region = RegionSubtreeFilter(region_field="resident__region")
     status = django_filters.ChoiceFilter(choices=Review.Status.choices, label=_("状态"))
@@ -63,7 +63,7 @@ class ReviewFilterSet(django_filters.FilterSet):
         return qs.filter(same_as_before=0 if value else 1)
 
 
-class ObjectionFilterSet(django_filters.FilterSet):
+class ObjectionFilterSet(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=Objection.Status.choices, label=_("状态"))
     region = RegionSubtreeFilter(region_field="review__resident__region")
 
@@ -72,13 +72,13 @@ class ObjectionFilterSet(django_filters.FilterSet):
         fields = ["status", "region"]
 
 
-class ConsentFilterSet(django_filters.FilterSet):
+class ConsentFilterSet(ScopedFilterSet):
     class Meta:
         model = Consent
         fields = ["unit", "purpose"]
 
 
-class GradeCheckFilterSet(django_filters.FilterSet):
+class GradeCheckFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter(region_field="resident__region")
     result = django_filters.ChoiceFilter(choices=GradeCheck.Result.choices, label=_("结果"))
 
@@ -87,7 +87,7 @@ class GradeCheckFilterSet(django_filters.FilterSet):
         fields = ["purpose", "result", "region"]
 
 
-class DomesticWorkerFilterSet(django_filters.FilterSet):
+class DomesticWorkerFilterSet(ScopedFilterSet):
     skill = django_filters.CharFilter(field_name="skills", lookup_expr="contains", label=_("技能"))
     region = RegionSubtreeFilter(region_field="resident__region")
     min_stars = django_filters.NumberFilter(field_name="stars", lookup_expr="gte", label=_("最低星级"))
@@ -97,7 +97,7 @@ class DomesticWorkerFilterSet(django_filters.FilterSet):
         fields = ["skill", "region", "min_stars", "available"]
 
 
-class WorkerRequestFilterSet(django_filters.FilterSet):
+class WorkerRequestFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
 
     class Meta:

@@ -5,12 +5,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import RegionSubtreeFilter
+from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
 from .models import Attendance, Channel, Comment, Council, Resolution, SupervisionNote, Topic, Vote
 
 
-class TopicFilterSet(django_filters.FilterSet):
+class TopicFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("议题"))
     region = RegionSubtreeFilter(label=_("村/社区"))
     status = django_filters.ChoiceFilter(choices=Topic.Status.choices, label=_("状态"))
@@ -24,7 +24,7 @@ class TopicFilterSet(django_filters.FilterSet):
         return qs.filter(Q(title__icontains=value) | Q(background__icontains=value))
 
 
-class ResolutionFilterSet(django_filters.FilterSet):
+class ResolutionFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("议题/决议"))
     region = RegionSubtreeFilter(region_field="topic__region", label=_("村/社区"))
     status = django_filters.ChoiceFilter(choices=Resolution.Status.choices, label=_("状态"))
@@ -37,7 +37,7 @@ class ResolutionFilterSet(django_filters.FilterSet):
         return qs.filter(Q(topic__title__icontains=value) | Q(text__icontains=value))
 
 
-class CouncilFilterSet(django_filters.FilterSet):
+class CouncilFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter(label=_("村/社区"))
     kind = django_filters.ChoiceFilter(choices=Council.Kind.choices, label=_("类型"))
 
@@ -46,7 +46,7 @@ class CouncilFilterSet(django_filters.FilterSet):
         fields = ["kind", "region"]
 
 
-class CommentFilterSet(django_filters.FilterSet):
+class CommentFilterSet(ScopedFilterSet):
     topic = django_filters.NumberFilter(field_name="topic_id", label=_("议题"))
 
     class Meta:
@@ -54,7 +54,7 @@ class CommentFilterSet(django_filters.FilterSet):
         fields = ["topic"]
 
 
-class VoteFilterSet(django_filters.FilterSet):
+class VoteFilterSet(ScopedFilterSet):
     topic = django_filters.NumberFilter(field_name="topic_id", label=_("议题"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("渠道"))
 
@@ -69,7 +69,7 @@ class AttendanceFilterSet(VoteFilterSet):
         fields = ["topic", "channel"]
 
 
-class SupervisionNoteFilterSet(django_filters.FilterSet):
+class SupervisionNoteFilterSet(ScopedFilterSet):
     resolution = django_filters.NumberFilter(field_name="resolution_id", label=_("决议"))
     council = django_filters.NumberFilter(field_name="council_id", label=_("理事会"))
 

@@ -14,6 +14,7 @@ default one, and says when they were refreshed; otherwise (another range, "å®žæ—
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -188,8 +189,9 @@ def refresh(*, progress=None) -> dict:
     since, until = default_range()
     now = timezone.now()
     sections = sorted(_sections, key=lambda s: s.order)
-    done = 0
+    done, seconds = 0, {}
     for section in sections:
+        started = time.monotonic()
         per_root: dict[int, dict] = {pk: {"values": {}} for pk in parents.values()}  # "nothing yet" is a figure too
         reads: set = set()
         for top in tops:
@@ -221,10 +223,11 @@ def refresh(*, progress=None) -> dict:
             # regions with nothing to show any more keep no stale figures
             DashboardSummary.objects.filter(section=section.key).exclude(refreshed_at=now).delete()
         done += 1
+        seconds[section.key] = round(time.monotonic() - started, 2)
         if progress is not None:
             progress.set(done, len(sections))
     DashboardSummary.objects.exclude(section__in=[s.key for s in sections]).delete()
-    return {"sections": len(sections), "regions": len(parents), "refreshed_at": now.isoformat()}
+    return {"sections": len(sections), "regions": len(parents), "refreshed_at": now.isoformat(), "seconds": seconds}
 
 
 def _trend_under(trend: dict, prefix: str) -> dict:

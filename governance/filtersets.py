@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import django_filters
+from django_filters.conf import settings as filter_settings
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -65,11 +66,16 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, flt in self.filters.items():
             if isinstance(flt, RegionSubtreeFilter) and name not in self.hidden_filters:
                 selected = (self.data or {}).get(name)
-                flt.extra["widget"] = forms.Select(choices=[("", _("全部"))] + region_choices(user, selected))
+                # lazy: the regions are read when a page renders the form, never for the API or an export
+                flt.extra["widget"] = forms.Select(
+                    choices=lambda user=user, selected=selected: [("", _("全部"))] + region_choices(user, selected))
             elif name in self.hidden_filters:
                 flt.extra["widget"] = forms.HiddenInput()
             elif isinstance(flt, django_filters.DateFilter):
                 flt.extra["widget"] = forms.DateInput(attrs={"type": "date"})
+            elif isinstance(flt, (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)):
+                if flt.extra.get("empty_label", filter_settings.EMPTY_CHOICE_LABEL) == filter_settings.EMPTY_CHOICE_LABEL:
+                    flt.extra["empty_label"] = _("全部")  # not "---------"
             elif isinstance(flt, django_filters.BooleanFilter):
                 flt.extra["widget"] = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
 

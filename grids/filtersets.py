@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import RegionSubtreeFilter
+from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
 from .models import ACTIVE_STATUSES, Grid, Issue, IssueStatus, Level, MajorEvent, MajorEventTask, Severity, Visit
 
 
-class GridFilterSet(django_filters.FilterSet):
+class GridFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="region__name", lookup_expr="icontains", label=_("网格名称"))
     region = RegionSubtreeFilter()
     unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("有未分配责任党员的户"))
@@ -30,7 +30,7 @@ class GridFilterSet(django_filters.FilterSet):
         return qs.filter(missing) if value else qs.exclude(missing)
 
 
-class IssueFilterSet(django_filters.FilterSet):
+class IssueFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     region = RegionSubtreeFilter()
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("当前层级"))
@@ -66,7 +66,7 @@ class IssueFilterSet(django_filters.FilterSet):
         return qs.filter(settled) if value else qs.exclude(settled)
 
 
-class VisitFilterSet(django_filters.FilterSet):
+class VisitFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter(region_field="grid__region")
     household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
 
@@ -75,7 +75,7 @@ class VisitFilterSet(django_filters.FilterSet):
         fields = ["region", "household"]
 
 
-class MajorEventFilterSet(django_filters.FilterSet):
+class MajorEventFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
 
     class Meta:
@@ -83,7 +83,7 @@ class MajorEventFilterSet(django_filters.FilterSet):
         fields = ["region"]
 
 
-class MajorEventTaskFilterSet(django_filters.FilterSet):
+class MajorEventTaskFilterSet(ScopedFilterSet):
     event = django_filters.NumberFilter(field_name="event_id", label=_("大事联动"))
     acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True,
                                                 label=_("已响应"))

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import RegionSubtreeFilter
+from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
 from .models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish,
@@ -14,7 +14,7 @@ from .models import (
 )
 
 
-class MenuItemFilterSet(django_filters.FilterSet):
+class MenuItemFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     township = django_filters.NumberFilter(field_name="township_id", label=_("乡镇（街道）"))
     status = django_filters.ChoiceFilter(choices=MenuItem.Status.choices, label=_("状态"))
@@ -27,7 +27,7 @@ class MenuItemFilterSet(django_filters.FilterSet):
         return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
 
-class MenuSearchFilterSet(django_filters.FilterSet):
+class MenuSearchFilterSet(ScopedFilterSet):
     """The resident's "order a service" page: search and category only."""
 
     q = django_filters.CharFilter(method="search", label=_("搜索"))
@@ -40,7 +40,7 @@ class MenuSearchFilterSet(django_filters.FilterSet):
         return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
 
-class OrderFilterSet(django_filters.FilterSet):
+class OrderFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("订单号/服务"))
     status = django_filters.ChoiceFilter(choices=Order.Status.choices, label=_("状态"))
     region = RegionSubtreeFilter()
@@ -58,13 +58,13 @@ class OrderFilterSet(django_filters.FilterSet):
         return qs.filter(late) if value else qs.exclude(late)
 
 
-class OrderEventFilterSet(django_filters.FilterSet):
+class OrderEventFilterSet(ScopedFilterSet):
     class Meta:
         model = OrderEvent
         fields = ["order", "to_status"]
 
 
-class UnitReportFilterSet(django_filters.FilterSet):
+class UnitReportFilterSet(ScopedFilterSet):
     community = RegionSubtreeFilter(region_field="community", label=_("村（社区）"))
 
     class Meta:
@@ -72,7 +72,7 @@ class UnitReportFilterSet(django_filters.FilterSet):
         fields = ["community", "unit"]
 
 
-class JointActivityFilterSet(django_filters.FilterSet):
+class JointActivityFilterSet(ScopedFilterSet):
     heading = django_filters.ChoiceFilter(choices=LinkageHeading.choices, label=_("六联动"))
 
     class Meta:
@@ -80,7 +80,7 @@ class JointActivityFilterSet(django_filters.FilterSet):
         fields = ["heading", "report"]
 
 
-class ReportingRegionFilterSet(django_filters.FilterSet):
+class ReportingRegionFilterSet(ScopedFilterSet):
     """The 双报到 page narrowed to a region's subtree (the dashboard links here with ?region=)."""
 
     region = RegionSubtreeFilter(region_field="community")
@@ -90,7 +90,7 @@ class ReportingRegionFilterSet(django_filters.FilterSet):
         fields = ["region"]
 
 
-class MemberReportFilterSet(django_filters.FilterSet):
+class MemberReportFilterSet(ScopedFilterSet):
     community = RegionSubtreeFilter(region_field="community", label=_("村（社区）"))
 
     class Meta:
@@ -98,13 +98,13 @@ class MemberReportFilterSet(django_filters.FilterSet):
         fields = ["community"]
 
 
-class ServiceHourFilterSet(django_filters.FilterSet):
+class ServiceHourFilterSet(ScopedFilterSet):
     class Meta:
         model = ServiceHour
         fields = ["report"]
 
 
-class MicroWorkFilterSet(django_filters.FilterSet):
+class MicroWorkFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("名称"))
     region = RegionSubtreeFilter()
     status = django_filters.ChoiceFilter(choices=MicroWork.Status.choices, label=_("状态"))
@@ -133,7 +133,7 @@ class MicroWorkFilterSet(django_filters.FilterSet):
         return qs.filter(accepted_at__year__gte=int(value))
 
 
-class FacilityFilterSet(django_filters.FilterSet):
+class FacilityFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter(region_field="village")
 
     class Meta:
@@ -141,7 +141,7 @@ class FacilityFilterSet(django_filters.FilterSet):
         fields = ["region"]
 
 
-class FundFilterSet(django_filters.FilterSet):
+class FundFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     source = django_filters.ChoiceFilter(choices=Fund.Source.choices, label=_("来源"))
 
@@ -150,13 +150,13 @@ class FundFilterSet(django_filters.FilterSet):
         fields = ["region", "source", "year"]
 
 
-class AllocationFilterSet(django_filters.FilterSet):
+class AllocationFilterSet(ScopedFilterSet):
     class Meta:
         model = Allocation
         fields = ["fund", "work"]
 
 
-class ExpenditureFilterSet(django_filters.FilterSet):
+class ExpenditureFilterSet(ScopedFilterSet):
     fund = django_filters.NumberFilter(field_name="allocation__fund_id", label=_("资金"))
     region = RegionSubtreeFilter(region_field="allocation__work__region")
     year = django_filters.NumberFilter(field_name="allocation__fund__year", label=_("年度"))
@@ -166,7 +166,7 @@ class ExpenditureFilterSet(django_filters.FilterSet):
         fields = ["allocation", "fund", "region", "year"]
 
 
-class MicroWishFilterSet(django_filters.FilterSet):
+class MicroWishFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     status = django_filters.ChoiceFilter(choices=MicroWish.Status.choices, label=_("状态"))
 
@@ -175,7 +175,7 @@ class MicroWishFilterSet(django_filters.FilterSet):
         fields = ["region", "status"]
 
 
-class ErrandFilterSet(django_filters.FilterSet):
+class ErrandFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     status = django_filters.ChoiceFilter(choices=Errand.Status.choices, label=_("状态"))
     kind = django_filters.ChoiceFilter(choices=Errand.Kind.choices, label=_("事项类型"))
@@ -185,7 +185,7 @@ class ErrandFilterSet(django_filters.FilterSet):
         fields = ["region", "status", "kind"]
 
 
-class VolunteerTeamFilterSet(django_filters.FilterSet):
+class VolunteerTeamFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("队名"))
     region = RegionSubtreeFilter()
 
@@ -194,7 +194,7 @@ class VolunteerTeamFilterSet(django_filters.FilterSet):
         fields = ["region"]
 
 
-class VolunteerActivityFilterSet(django_filters.FilterSet):
+class VolunteerActivityFilterSet(ScopedFilterSet):
     class Meta:
         model = VolunteerActivity
         fields = ["team"]
