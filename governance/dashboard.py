@@ -231,9 +231,17 @@ def refresh(*, progress=None) -> dict:
 
 
 def _trend_under(trend: dict, prefix: str) -> dict:
-    series = {key: {child: values for child, values in per_child.items() if child.startswith(prefix)}
-              for key, per_child in trend.get("series", {}).items()}
-    return {"labels": trend.get("labels", []), "series": series}
+    """The trend of the region whose path is `prefix`, summed over its villages once, at refresh time
+    (stored under the region's own path, so `trend_for` reads it like a live trend)."""
+    labels = trend.get("labels", [])
+    series = {}
+    for key, per_child in trend.get("series", {}).items():
+        total = [0] * len(labels)
+        for child, values in per_child.items():
+            if child.startswith(prefix):
+                total = [a + b for a, b in zip(total, values)]
+        series[key] = {prefix: total}
+    return {"labels": labels, "series": series}
 
 
 def summaries_for(user, root: Region, sections: list[Section], since, until) -> dict[str, DashboardSummary]:
