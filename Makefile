@@ -52,6 +52,7 @@ check-deploy: $(VENV)/.installed
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: setup-dev services
+	./scripts/bench-deps.sh
 	$(BIN)/python -m bench
 
 clean:

@@ -46,9 +46,9 @@ def _clean_text(value: str, field: str, label: str, max_length: int | None = Non
     return value
 
 
-def _load(model, actor, pk, action: str = "view"):
+def _load(model, actor, pk, action: str = "view", related: tuple[str, ...] = ()):
     """The object if the actor may see it (else 404); PermissionDenied if they see it but may not act."""
-    obj = model.objects.restrict(actor, "view").filter(pk=pk).first()
+    obj = model.objects.restrict(actor, "view").select_related(*related).filter(pk=pk).first()
     if obj is None:
         raise Http404
     if action != "view" and not model.objects.restrict(actor, action).filter(pk=pk).exists():
@@ -112,7 +112,10 @@ def _move(order: Order, *, actor, from_statuses, to: str, note: str = "", unit=N
     old = order.status
     OrderEvent.objects.create(order=order, from_status=old, to_status=to, actor=actor if getattr(actor, "pk", None) else None,
                               unit=unit, note=note, at=now)
-    order.refresh_from_db()
+    # The row now holds exactly what the UPDATE wrote: set it here rather than read it back (a query per move).
+    order.status, order.updated_at = to, now
+    for name, value in fields.items():
+        setattr(order, name, value)
     audit_record(actor=actor, action=f"order.{to}", obj=order, from_state=old, to_state=to, reason=note[:200])
     return order
 
@@ -180,8 +183,9 @@ def order_dispatch(*, actor, order_id: int, unit: Unit, note: str = "") -> Order
 
 
 def _unit_order(actor, order_id: int) -> Order:
-    """An order the actor sees, dispatched to a unit the actor works for (else 403)."""
-    order = _load(Order, actor, order_id, "view")
+    """An order the actor sees, dispatched to a unit the actor works for (else 403). Its region (for the
+    audit entry) and unit (for the history row) come in the same query."""
+    order = _load(Order, actor, order_id, "view", related=("region", "unit"))
     if order.unit_id is None or not (is_unrestricted(actor) or order.unit.staff.filter(pk=actor.pk).exists()):
         raise PermissionDenied(_("该订单未派给您所在的单位，不能操作。"))
     return order

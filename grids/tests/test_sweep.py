@@ -164,3 +164,23 @@ def test_a_sweep_killed_mid_run_and_run_again_moves_every_issue_exactly_once(cel
     assert not Issue.objects.exclude(level=Level.VILLAGE).exists()
     per_issue = IssueEvent.objects.filter(kind="auto_escalated").values("issue").distinct().count()
     assert per_issue == total == IssueEvent.objects.filter(kind="auto_escalated").count()
+
+
+@pytest.mark.parametrize("n, batches", [(20, 2), (60, 6)])
+def test_each_batch_is_a_fixed_handful_of_statements(tree, personas, n, batches):
+    """On PostgreSQL one statement claims, moves, writes the history and the audit of a whole batch; then
+    the township's centers, their work items, the issues' link to them, their audit, the role lookup,
+    and the savepoint pair: 8 per batch, plus 7 per sweep (SLA, categories, county, content types, count,
+    the last empty claim in its savepoint pair). Before, the history and audit rows were built in Python."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from centers.models import WorkItem
+
+    bulk_overdue(tree, personas.grid_leader_a1, n, level=Level.VILLAGE)  # each arrives at the township
+    ContentType.objects.get_for_models(Issue, WorkItem)  # cached for the process's life in production
+    with CaptureQueriesContext(connection) as ctx:
+        result = issues_escalate_overdue(batch_size=10)
+    assert (result["moved"], result["batches"]) == (n, batches)
+    assert len(ctx.captured_queries) == 8 * batches + 7, [q["sql"][:60] for q in ctx.captured_queries]
+    assert IssueEvent.objects.filter(kind="auto_escalated").count() == n
+    assert Issue.objects.filter(level=Level.TOWNSHIP, work_item__isnull=False).count() == n
