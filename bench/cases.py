@@ -1,7 +1,6 @@
 """The core's benchmark cases: list pages and API pages, the dashboard, Excel export and import."""
 from __future__ import annotations
 
-import io
 import random
 import tempfile
 import tracemalloc
