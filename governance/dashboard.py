@@ -146,14 +146,19 @@ def merge_trends(*parts: dict) -> dict:
 def trend_for(section: Section, trend: dict, prefix: str) -> dict:
     """The lines to draw for the region whose path is `prefix`: each series summed over its children."""
     labels = trend.get("labels") or []
-    lines = {}
-    for key, label in section.trend_series:
-        total = [0] * len(labels)
-        for child, values in trend.get("series", {}).get(key, {}).items():
-            if child.startswith(prefix):
-                total = [a + b for a, b in zip(total, values)]
-        lines[str(label)] = total
-    return {"labels": labels, "series": lines}
+    series = trend.get("series", {})
+    return {"labels": labels,
+            "series": {str(label): _summed(series.get(key, {}), prefix, len(labels))
+                       for key, label in section.trend_series}}
+
+
+def _summed(per_child: dict[str, list], prefix: str, n: int) -> list:
+    """Month by month, the sum of the children's values whose path starts with `prefix`."""
+    total = [0] * n
+    for child, values in per_child.items():
+        if child.startswith(prefix):
+            total = [a + b for a, b in zip(total, values)]
+    return total
 
 
 def _plain(value):
@@ -234,14 +239,8 @@ def _trend_under(trend: dict, prefix: str) -> dict:
     """The trend of the region whose path is `prefix`, summed over its villages once, at refresh time
     (stored under the region's own path, so `trend_for` reads it like a live trend)."""
     labels = trend.get("labels", [])
-    series = {}
-    for key, per_child in trend.get("series", {}).items():
-        total = [0] * len(labels)
-        for child, values in per_child.items():
-            if child.startswith(prefix):
-                total = [a + b for a, b in zip(total, values)]
-        series[key] = {prefix: total}
-    return {"labels": labels, "series": series}
+    return {"labels": labels, "series": {key: {prefix: _summed(per_child, prefix, len(labels))}
+                                         for key, per_child in trend.get("series", {}).items()}}
 
 
 def summaries_for(user, root: Region, sections: list[Section], since, until) -> dict[str, DashboardSummary]:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
