@@ -178,7 +178,8 @@ def register_dashboard():
         ),
     ))
     d.register(d.Section(
-        key="services-funds", title=_("专项资金与微实事"), order=41, roles=MANAGERS, compute=funds, trend=funds_trend, trend_series=(("fen", _("支出（元）")),),
+        key="services-funds", title=_("专项资金与微实事"), order=41, roles=MANAGERS, compute=funds, trend=funds_trend,
+        trend_series=(("fen", _("支出（元）")),),
         metrics=(
             d.Metric("amount", _("资金总额（元）"), fmt="money", list_url="services:fund_list"),
             d.Metric("allocated", _("已安排（元）"), fmt="money", list_url="services:fund_list"),
