@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import cache, partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -448,14 +448,15 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
     Each batch is one transaction: claim up to `batch_size` overdue rows with FOR UPDATE SKIP LOCKED
     (a concurrent sweep takes other rows), move them in one UPDATE, write their history rows in one
     INSERT (unique on issue + level: a second escalation into a level cannot be written), open the
-    township work items in one INSERT, audit in one INSERT. On PostgreSQL the claim, the move, the
-    history and the audit are one statement, with no Python per issue. Killed mid-run, committed batches stay
-    done and the next run picks up the rest; the moved issues have a fresh deadline, so none moves twice.
+    township work items in one INSERT, audit in one INSERT. On PostgreSQL all of it — claim, move, history,
+    audit, work items and their audit — is one statement, with no Python per issue. Killed mid-run, committed
+    batches stay done and the next run picks up the rest; the moved issues have a fresh deadline, so none
+    moves twice.
     """
     now = now or timezone.now()
     table = sla_table()
     reasons = _escalation_reasons(table)
-    kinds = dict(WorkCategory.objects.values_list("pk", "center_kind"))
+    kinds = cache(lambda: dict(WorkCategory.objects.values_list("pk", "center_kind")))  # read by the ORM path only
     county_id = _county_id()
     issue_ct = ContentType.objects.get_for_model(Issue)
     item_ct = ContentType.objects.get_for_model(WorkItem)
@@ -467,10 +468,9 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
             batch_now = timezone.now()
-            audits = []
             if connection.vendor == "postgresql":
                 rows = _escalate_batch_sql(now=now, batch_now=batch_now, batch_size=batch_size, reasons=reasons,
-                                           table=table, issue_ct_id=issue_ct.pk)
+                                           table=table, issue_ct_id=issue_ct.pk, item_ct_id=item_ct.pk)
                 if not rows:
                     break
                 for row in rows:
@@ -485,10 +485,11 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
                 )
                 if not rows:
                     break
+                audits = []
                 _escalate_batch_orm(rows, batch_now=batch_now, batch_size=batch_size, reasons=reasons, table=table,
                                     issue_ct=issue_ct, audits=audits, by_level=by_level)
-            _open_center_items(rows, kinds, batch_now, table, issue_ct, item_ct, audits)
-            AuditEntry.objects.bulk_create(audits, batch_size=batch_size * 2)
+                _open_center_items(rows, kinds(), batch_now, table, issue_ct, item_ct, audits)
+                AuditEntry.objects.bulk_create(audits, batch_size=batch_size * 2)
             _notify_batch(rows, county_id)
             moved += len(rows)
             batches += 1
@@ -534,42 +535,68 @@ WITH rule(level, severity, next_hours, reason) AS (VALUES {rules}),
 claimed AS (
     SELECT id, level, severity, region_id, village_id, township_id, category_id, title, description, status
     FROM grids_issue
-    WHERE status IN ('reported', 'accepted', 'in_progress', 'reopened') AND level < 4 AND deadline < %s
-    ORDER BY deadline, id LIMIT %s FOR UPDATE SKIP LOCKED
+    WHERE status IN ('reported', 'accepted', 'in_progress', 'reopened') AND level < 4 AND deadline < %(now)s
+    ORDER BY deadline, id LIMIT %(batch_size)s FOR UPDATE SKIP LOCKED
+),
+plan AS (
+    SELECT c.*, r.next_hours, r.reason, ctr.id AS center_id,
+           CASE WHEN ctr.id IS NOT NULL THEN nextval(pg_get_serial_sequence('centers_workitem', 'id')) END AS item_id
+    FROM claimed c
+    JOIN rule r ON r.level = c.level AND r.severity = c.severity
+    LEFT JOIN centers_workcategory wc ON c.level + 1 = %(township_level)s AND wc.id = c.category_id
+    LEFT JOIN centers_center ctr ON ctr.township_id = c.township_id AND ctr.kind = wc.center_kind
 ),
 moved AS (
     UPDATE grids_issue i
-    SET level = i.level + 1, status = 'reported', assignee_id = NULL, version = i.version + 1, updated_at = %s,
-        deadline = %s + make_interval(hours => r.next_hours)
-    FROM claimed c JOIN rule r ON r.level = c.level AND r.severity = c.severity
-    WHERE i.id = c.id
-    RETURNING c.id, c.level, c.severity, c.region_id, c.village_id, c.township_id, c.category_id, c.title,
-              c.description, c.status, r.reason
+    SET level = i.level + 1, status = 'reported', assignee_id = NULL, version = i.version + 1, updated_at = %(at)s,
+        deadline = %(at)s + make_interval(hours => p.next_hours), work_item_id = COALESCE(p.item_id, i.work_item_id)
+    FROM plan p
+    WHERE i.id = p.id
+    RETURNING p.*
 ),
 history AS (
     INSERT INTO grids_issueevent (issue_id, kind, actor_id, at, from_status, to_status, from_level, to_level, note)
-    SELECT id, 'auto_escalated', NULL, %s, status, 'reported', level, level + 1, reason FROM moved
+    SELECT id, 'auto_escalated', NULL, %(at)s, status, 'reported', level, level + 1, reason FROM moved
 ),
 audit AS (
     INSERT INTO governance_auditentry (at, actor_id, action, content_type_id, object_id, object_repr, region_id,
                                        from_state, to_state, reason, data)
-    SELECT %s, NULL, 'issue.auto_escalated', %s, id::text, left('#' || id || ' ' || title, 200), township_id,
-           level::text, (level + 1)::text, reason, '{{}}'::jsonb FROM moved
+    SELECT %(at)s, NULL, 'issue.auto_escalated', %(issue_ct)s, id::text, left('#' || id || ' ' || title, 200),
+           township_id, level::text, (level + 1)::text, reason, '{{}}'::jsonb FROM moved
+),
+items AS (
+    INSERT INTO centers_workitem (id, township_id, center_id, category_id, title, description, status, deadline,
+                                  created_at, source_type_id, source_id)
+    SELECT item_id, township_id, center_id, category_id, left(title, 200), description, 'open',
+           %(at)s + make_interval(hours => next_hours), %(at)s, %(issue_ct)s, id::text
+    FROM moved WHERE item_id IS NOT NULL
+    RETURNING id, township_id, title
+),
+item_audit AS (
+    INSERT INTO governance_auditentry (at, actor_id, action, content_type_id, object_id, object_repr, region_id,
+                                       from_state, to_state, reason, data)
+    SELECT %(at)s, NULL, 'work_item.create', %(item_ct)s, id::text, left(title, 200), township_id, '', 'open', '',
+           '{{}}'::jsonb FROM items
 )
 SELECT id, level, severity, region_id, village_id, township_id, category_id, title, description, status
 FROM moved ORDER BY id
 """
 
 
-def _escalate_batch_sql(*, now, batch_now, batch_size, reasons, table, issue_ct_id) -> list[tuple]:
-    """PostgreSQL: claim, move, history and audit of one batch in one statement (no Python per issue);
-    returns the moved rows as the claim did. The history's unique (issue, level) still refuses a repeat."""
-    rules = [(lvl, sev, table[(lvl + 1, sev)], reason) for (lvl, sev), reason in reasons.items()]
-    sql = _ESCALATE_SQL.format(rules=", ".join(["(%s::smallint, %s, %s, %s)"] * len(rules)))
-    params = [v for rule in rules for v in rule] + [now, batch_size, batch_now, batch_now, batch_now, batch_now,
-                                                     issue_ct_id]
+def _escalate_batch_sql(*, now, batch_now, batch_size, reasons, table, issue_ct_id, item_ct_id) -> list[tuple]:
+    """PostgreSQL: one statement claims a batch, moves it, writes its history and audit, and opens the
+    township arrivals' work items in the center owning their category (with their audit) — no Python per
+    issue. Each item's id is drawn from its sequence while planning, so the issue's UPDATE links it in the
+    same statement (the foreign key is checked at commit). Returns the moved rows as the claim did. The
+    history's unique (issue, level) still refuses a repeat."""
+    params = {"now": now, "batch_size": batch_size, "at": batch_now, "township_level": int(Level.TOWNSHIP),
+              "issue_ct": issue_ct_id, "item_ct": item_ct_id}
+    values = []
+    for i, ((lvl, sev), reason) in enumerate(reasons.items()):
+        values.append(f"(%(l{i})s::smallint, %(s{i})s, %(h{i})s, %(r{i})s)")
+        params.update({f"l{i}": lvl, f"s{i}": sev, f"h{i}": table[(lvl + 1, sev)], f"r{i}": reason})
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_ESCALATE_SQL.format(rules=", ".join(values)), params)
         return cursor.fetchall()
 
 

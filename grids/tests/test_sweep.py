@@ -168,10 +168,11 @@ def test_a_sweep_killed_mid_run_and_run_again_moves_every_issue_exactly_once(cel
 
 @pytest.mark.parametrize("n, batches", [(20, 2), (60, 6)])
 def test_each_batch_is_a_fixed_handful_of_statements(tree, personas, n, batches):
-    """On PostgreSQL one statement claims, moves, writes the history and the audit of a whole batch; then
-    the township's centers, their work items, the issues' link to them, their audit, the role lookup,
-    and the savepoint pair: 8 per batch, plus 7 per sweep (SLA, categories, county, content types, count,
-    the last empty claim in its savepoint pair). Before, the history and audit rows were built in Python."""
+    """On PostgreSQL one statement claims a batch, moves it, writes its history and audit, and opens the
+    township arrivals' work items with their audit; then the role lookup for the notifications and the
+    savepoint pair: 4 per batch, plus 6 per sweep (SLA, county, content types, count, the last empty claim
+    in its savepoint pair). Before, the work items and their link were written from Python (8 per batch),
+    and before that the history and audit rows too."""
     from django.contrib.contenttypes.models import ContentType
 
     from centers.models import WorkItem
@@ -181,6 +182,18 @@ def test_each_batch_is_a_fixed_handful_of_statements(tree, personas, n, batches)
     with CaptureQueriesContext(connection) as ctx:
         result = issues_escalate_overdue(batch_size=10)
     assert (result["moved"], result["batches"]) == (n, batches)
-    assert len(ctx.captured_queries) == 8 * batches + 7, [q["sql"][:60] for q in ctx.captured_queries]
+    assert len(ctx.captured_queries) == 4 * batches + 6, [q["sql"][:60] for q in ctx.captured_queries]
     assert IssueEvent.objects.filter(kind="auto_escalated").count() == n
     assert Issue.objects.filter(level=Level.TOWNSHIP, work_item__isnull=False).count() == n
+    # Each arrival has its own work item in the center owning its category, due when the issue is, audited.
+    from governance.models import AuditEntry
+
+    issues = list(Issue.objects.select_related("work_item__center", "category"))
+    assert len({i.work_item_id for i in issues}) == n == WorkItem.objects.count()
+    for issue in issues:
+        item = issue.work_item
+        assert (item.source_id, item.source_type.model, item.township_id) == (str(issue.pk), "issue", issue.township_id)
+        assert (item.center.kind, item.deadline, item.status) == (issue.category.center_kind, issue.deadline, "open")
+        assert item.title == issue.title and item.category_id == issue.category_id
+    audited = set(AuditEntry.objects.filter(action="work_item.create").values_list("object_id", flat=True))
+    assert audited == {str(i.work_item_id) for i in issues}
