@@ -184,8 +184,8 @@ def order_dispatch(*, actor, order_id: int, unit: Unit, note: str = "") -> Order
 
 def _unit_order(actor, order_id: int) -> Order:
     """An order the actor sees, dispatched to a unit the actor works for (else 403). Its region (for the
-    audit entry) and unit (for the history row) come in the same query."""
-    order = _load(Order, actor, order_id, "view", related=("region", "unit"))
+    audit entry), unit (for the history row) and resident (for the API's answer) come in the same query."""
+    order = _load(Order, actor, order_id, "view", related=("region", "unit", "resident"))
     if order.unit_id is None or not (is_unrestricted(actor) or order.unit.staff.filter(pk=actor.pk).exists()):
         raise PermissionDenied(_("该订单未派给您所在的单位，不能操作。"))
     return order
