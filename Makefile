@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# pytest-xdist processes for `make test` (each gets its own test database, test_governance_gw<N>).
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup setup-dev assets messages messages-update services check-deploy bench clean
 
@@ -43,7 +45,7 @@ services:
 
 test: setup-dev services
 	./scripts/system-deps.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
