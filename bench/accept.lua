@@ -1,6 +1,6 @@
 -- wrk script for services.bench: every request takes the next order id of its thread's share of the
 -- pool (thread k of n takes ids k, k+n, k+2n … of the file), so every accept is a fresh order.
--- wrk ... -- <ids file> <threads> <accept|bare> <token>
+-- wrk ... -- <ids file> <threads> <accept|write|bare> <token>
 local threads = {}
 
 function setup(thread)
@@ -24,6 +24,9 @@ function request()
   if mode == "accept" then
     return wrk.format("POST", "/api/v1/services/orders/" .. id .. "/accept/",
       {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json"}, "")
+  end
+  if mode == "write" then
+    return wrk.format("POST", "/bench/bare-accept/" .. id .. "/", {["Authorization"] = "Token " .. token}, "")
   end
   return wrk.format("GET", "/bench/bare/" .. id .. "/")
 end

@@ -1,5 +1,6 @@
 """services/ at county scale: 100,000 orders in realistic states (a pool of them dispatched to the demo
-`unit_staff`'s unit, for the accept load test), and the order-accept API under wrk against a bare view.
+`unit_staff`'s unit, for the accept load test), and the order-accept API under wrk against a bare view
+reading one row (the issue's baseline) and a bare view writing what an accept writes, by hand (its floor).
 
 The load test runs gunicorn (2 workers, DEBUG off, settings `bench.settings`, which add the bare view
 on a bench-only URL) and wrk (32 connections, 30 s, a Lua script giving every request a fresh order);
@@ -236,10 +237,10 @@ def order_accept_load(reps: int) -> dict:
     ids_file = Path(tempfile.mkdtemp()) / "ids.txt"
     port = _free_port()
     server = _start_gunicorn(port)
-    runs = {"accept": [], "bare": []}
+    runs = {"accept": [], "write": [], "bare": []}
     try:
         for _ in range(max(1, reps)):
-            for mode in ("accept", "bare"):
+            for mode in runs:
                 ids = _reset_pool()
                 ids_file.write_text("\n".join(map(str, ids)) + "\n")
                 connection.close()  # the reset's connection is not held while the server is loaded
@@ -250,11 +251,11 @@ def order_accept_load(reps: int) -> dict:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         _reset_pool()
-    ours, bare = runs["accept"], runs["bare"]
+    ours, bare, write = runs["accept"], runs["bare"], runs["write"]
     import statistics
 
     med = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
-    rps_ours, rps_bare = med(ours, "rps"), med(bare, "rps")
+    rps_ours, rps_bare, rps_write = med(ours, "rps"), med(bare, "rps"), med(write, "rps")
     errors = sum(r.get("other", 0) + r.get("socket_errors", 0) for r in ours)
     conflicts = sum(r.get("conflict", 0) for r in ours)
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
@@ -266,6 +267,10 @@ def order_accept_load(reps: int) -> dict:
                        [1 / r["rps"] for r in bare], 2.0,
                        {"rps": round(rps_ours, 1), "baseline_rps": round(rps_bare, 1),
                         "throughput_ratio": round(rps_ours / rps_bare, 2), "throughput_goal": "≥ 0.5×",
+                        # The floor of the work itself: the same writes by hand in a bare view (bench/urls.py).
+                        "bare_write_rps": round(rps_write, 1), "bare_write_p99_ms": med(write, "p99_ms"),
+                        "throughput_ratio_to_bare_write": round(rps_ours / rps_write, 2),
+                        "bare_write_ratio_to_bare_read": round(rps_write / rps_bare, 2),
                         "p50_ms": med(ours, "p50_ms"), "p99_ms": med(ours, "p99_ms"),
                         "baseline_p50_ms": med(bare, "p50_ms"), "baseline_p99_ms": med(bare, "p99_ms"),
                         "accepted_2xx": sum(r.get("ok", 0) for r in ours), "conflicts_409": conflicts,
