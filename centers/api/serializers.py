@@ -32,13 +32,14 @@ from centers.models import (
     WorkCategory,
     WorkItem,
 )
+from governance.api.base import ModelSerializer
 
 
 def _user_name(user):
     return (user.get_full_name() or user.username) if user else None
 
 
-class CenterSerializer(serializers.ModelSerializer):
+class CenterSerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -46,13 +47,13 @@ class CenterSerializer(serializers.ModelSerializer):
         fields = ["id", "township", "kind", "kind_display"]
 
 
-class WorkCategorySerializer(serializers.ModelSerializer):
+class WorkCategorySerializer(ModelSerializer):
     class Meta:
         model = WorkCategory
         fields = ["id", "code", "name", "center_kind", "active"]
 
 
-class WorkItemSerializer(serializers.ModelSerializer):
+class WorkItemSerializer(ModelSerializer):
     center_kind = serializers.CharField(source="center.kind", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     assignee_name = serializers.SerializerMethodField()
@@ -86,7 +87,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class StaffAssignmentSerializer(serializers.ModelSerializer):
+class StaffAssignmentSerializer(ModelSerializer):
     user_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -113,7 +114,7 @@ class EndDateSerializer(serializers.Serializer):
     end_date = serializers.DateField()
 
 
-class TownshipModeSerializer(serializers.ModelSerializer):
+class TownshipModeSerializer(ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
 
     class Meta:
@@ -126,13 +127,13 @@ class ModeSwitchRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class ModeSwitchSerializer(serializers.ModelSerializer):
+class ModeSwitchSerializer(ModelSerializer):
     class Meta:
         model = ModeSwitch
         fields = ["id", "township", "from_mode", "to_mode", "reason", "actor", "at"]
 
 
-class ClusterSerializer(serializers.ModelSerializer):
+class ClusterSerializer(ModelSerializer):
     village_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -147,7 +148,7 @@ class ClusterCreateSerializer(serializers.Serializer):
     cadres = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
 
-class VillageContactSerializer(serializers.ModelSerializer):
+class VillageContactSerializer(ModelSerializer):
     cadre_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -164,7 +165,7 @@ class VillageContactCreateSerializer(serializers.Serializer):
     cluster = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class PartyOrganizationSerializer(serializers.ModelSerializer):
+class PartyOrganizationSerializer(ModelSerializer):
     member_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -179,7 +180,7 @@ class PartyOrganizationCreateSerializer(serializers.Serializer):
     parent = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class CommitteeSeatSerializer(serializers.ModelSerializer):
+class CommitteeSeatSerializer(ModelSerializer):
     class Meta:
         model = CommitteeSeat
         fields = ["id", "organization", "person_name", "title", "part_time", "unit"]
@@ -193,13 +194,13 @@ class CommitteeSeatCreateSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "name", "kind", "region", "address", "contact_name", "active"]
 
 
-class PartyMemberSerializer(serializers.ModelSerializer):
+class PartyMemberSerializer(ModelSerializer):
     name = serializers.CharField(source="resident.name", read_only=True)
 
     class Meta:
@@ -217,7 +218,7 @@ class PartyMemberCreateSerializer(serializers.Serializer):
     work_unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class PioneerPostSerializer(serializers.ModelSerializer):
+class PioneerPostSerializer(ModelSerializer):
     class Meta:
         model = PioneerPost
         fields = ["id", "region", "kind", "member", "since"]
@@ -229,7 +230,7 @@ class PioneerPostCreateSerializer(serializers.Serializer):
     member = serializers.IntegerField()
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(ModelSerializer):
     name = serializers.CharField(source="resident.name", read_only=True)
     mentor_name = serializers.CharField(source="mentor.resident.name", read_only=True)
 
@@ -254,20 +255,20 @@ class ProposeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class PipelineStepSerializer(serializers.ModelSerializer):
+class PipelineStepSerializer(ModelSerializer):
     class Meta:
         model = PipelineStep
         fields = ["id", "candidate", "from_stage", "to_stage", "status", "step_date", "required_days", "waited_days",
                   "note", "proposed_by", "proposed_at", "approved_by", "approved_at", "filed_by", "filed_at"]
 
 
-class StageRuleSerializer(serializers.ModelSerializer):
+class StageRuleSerializer(ModelSerializer):
     class Meta:
         model = StageRule
         fields = ["id", "to_stage", "min_days", "basis"]
 
 
-class ReserveCadreSerializer(serializers.ModelSerializer):
+class ReserveCadreSerializer(ModelSerializer):
     name = serializers.CharField(source="resident.name", read_only=True)
 
     class Meta:
@@ -281,7 +282,7 @@ class ReserveCadreCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReserveCadre.Kind.choices, default=ReserveCadre.Kind.RESERVE)
 
 
-class ReserveShortfallSerializer(serializers.ModelSerializer):
+class ReserveShortfallSerializer(ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
 
     class Meta:
@@ -289,7 +290,7 @@ class ReserveShortfallSerializer(serializers.ModelSerializer):
         fields = ["id", "village", "village_name", "count", "since", "notified"]
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ModelSerializer):
     class Meta:
         model = Course
         fields = ["id", "title", "level", "region", "description"]
@@ -302,7 +303,7 @@ class CourseCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(ModelSerializer):
     attendee_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -326,19 +327,19 @@ class BulkAttendanceResultSerializer(serializers.Serializer):
     added = serializers.IntegerField()
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     class Meta:
         model = Attendance
         fields = ["id", "session", "resident", "region", "hours", "year"]
 
 
-class TrainingRequirementSerializer(serializers.ModelSerializer):
+class TrainingRequirementSerializer(ModelSerializer):
     class Meta:
         model = TrainingRequirement
         fields = ["id", "year", "hours"]
 
 
-class CommitteePostSerializer(serializers.ModelSerializer):
+class CommitteePostSerializer(ModelSerializer):
     name = serializers.CharField(source="resident.name", read_only=True)
 
     class Meta:
@@ -353,13 +354,13 @@ class CommitteePostCreateSerializer(serializers.Serializer):
     post = serializers.ChoiceField(choices=CommitteePost.Post.choices)
 
 
-class StarRuleSerializer(serializers.ModelSerializer):
+class StarRuleSerializer(ModelSerializer):
     class Meta:
         model = StarRule
         fields = ["id", "stars", "min_exam_average", "min_evaluation"]
 
 
-class SecretaryRatingSerializer(serializers.ModelSerializer):
+class SecretaryRatingSerializer(ModelSerializer):
     class Meta:
         model = SecretaryRating
         fields = ["id", "village", "secretary", "year", "exam_theory", "exam_practice", "evaluation", "stars",
@@ -374,13 +375,13 @@ class SecretaryRatingCreateSerializer(serializers.Serializer):
     evaluation = serializers.DecimalField(max_digits=5, decimal_places=1)
 
 
-class LeadGooseMeasureSerializer(serializers.ModelSerializer):
+class LeadGooseMeasureSerializer(ModelSerializer):
     class Meta:
         model = LeadGooseMeasure
         fields = ["id", "name", "order", "active"]
 
 
-class LeadGooseMarkSerializer(serializers.ModelSerializer):
+class LeadGooseMarkSerializer(ModelSerializer):
     class Meta:
         model = LeadGooseMark
         fields = ["id", "measure", "village", "year", "done", "note", "marked_at"]

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from credit.models import (CheckPurpose, Consent, CreditRecord, Criterion, CriterionCode, DomesticWorker, Grade,
                            GradeCheck, Objection, RecordType, ResidentCredit, Review, ReviewEvent, Standard,
                            WorkerRequest)
+from governance.api.base import ModelSerializer
 
 
 class ResidentRefMixin(serializers.Serializer):
@@ -12,13 +13,13 @@ class ResidentRefMixin(serializers.Serializer):
     resident_id_number = serializers.CharField(source="resident.id_masked", read_only=True)
 
 
-class RecordTypeSerializer(serializers.ModelSerializer):
+class RecordTypeSerializer(ModelSerializer):
     class Meta:
         model = RecordType
         fields = ["id", "name", "points", "active"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ModelSerializer):
     record_types = RecordTypeSerializer(many=True, read_only=True)
 
     class Meta:
@@ -26,7 +27,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "base", "floor", "ceiling", "record_types"]
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class StandardSerializer(ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -67,13 +68,13 @@ class StandardCreateSerializer(serializers.Serializer):
     criteria = CriterionInSerializer(many=True, help_text=_("恰好七个条目"))
 
 
-class CheckPurposeSerializer(serializers.ModelSerializer):
+class CheckPurposeSerializer(ModelSerializer):
     class Meta:
         model = CheckPurpose
         fields = ["id", "code", "name", "min_grade", "active"]
 
 
-class CreditRecordSerializer(ResidentRefMixin, serializers.ModelSerializer):
+class CreditRecordSerializer(ResidentRefMixin, ModelSerializer):
     record_type_name = serializers.CharField(source="record_type.name", read_only=True)
 
     class Meta:
@@ -96,7 +97,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class ResidentCreditSerializer(ResidentRefMixin, serializers.ModelSerializer):
+class ResidentCreditSerializer(ResidentRefMixin, ModelSerializer):
     class Meta:
         model = ResidentCredit
         fields = ["id", "resident", "resident_name", "resident_id_number", "score_law", "score_contract",
@@ -104,13 +105,13 @@ class ResidentCreditSerializer(ResidentRefMixin, serializers.ModelSerializer):
                   "standard", "computed_at", "effective_grade", "effective_standard", "effective_since"]
 
 
-class ReviewEventSerializer(serializers.ModelSerializer):
+class ReviewEventSerializer(ModelSerializer):
     class Meta:
         model = ReviewEvent
         fields = ["at", "actor", "from_status", "to_status", "note"]
 
 
-class ReviewSerializer(ResidentRefMixin, serializers.ModelSerializer):
+class ReviewSerializer(ResidentRefMixin, ModelSerializer):
     events = ReviewEventSerializer(many=True, read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
 
@@ -121,7 +122,7 @@ class ReviewSerializer(ResidentRefMixin, serializers.ModelSerializer):
                   "opinion", "adjust_reason", "approved_by", "approved_at", "notice_until", "effective_on", "events"]
 
 
-class NoticeSerializer(ResidentRefMixin, serializers.ModelSerializer):
+class NoticeSerializer(ResidentRefMixin, ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
 
     class Meta:
@@ -145,7 +146,7 @@ class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(ModelSerializer):
     class Meta:
         model = Objection
         fields = ["id", "review", "raised_by", "raised_at", "reason", "status", "answer", "decision", "new_grade",
@@ -158,7 +159,7 @@ class AnswerSerializer(serializers.Serializer):
     new_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, default="")
 
 
-class ConsentSerializer(ResidentRefMixin, serializers.ModelSerializer):
+class ConsentSerializer(ResidentRefMixin, ModelSerializer):
     class Meta:
         model = Consent
         fields = ["id", "resident", "resident_name", "resident_id_number", "unit", "purpose", "valid_until",
@@ -173,7 +174,7 @@ class ConsentCreateSerializer(serializers.Serializer):
     evidence = serializers.CharField(max_length=200)
 
 
-class GradeCheckSerializer(ResidentRefMixin, serializers.ModelSerializer):
+class GradeCheckSerializer(ResidentRefMixin, ModelSerializer):
     class Meta:
         model = GradeCheck
         fields = ["id", "purpose", "resident_name", "resident_id_number", "grade_seen", "standard_seen", "rule",
@@ -187,7 +188,7 @@ class GradeCheckCreateSerializer(serializers.Serializer):
                                     help_text=_("金融机构查询时填写本单位；需居民授权"))
 
 
-class DomesticWorkerSerializer(ResidentRefMixin, serializers.ModelSerializer):
+class DomesticWorkerSerializer(ResidentRefMixin, ModelSerializer):
     effective_grade = serializers.SerializerMethodField()
 
     class Meta:
@@ -215,7 +216,7 @@ class DomesticWorkerUpdateSerializer(serializers.Serializer):
     available = serializers.BooleanField(required=False)
 
 
-class WorkerRequestSerializer(serializers.ModelSerializer):
+class WorkerRequestSerializer(ModelSerializer):
     class Meta:
         model = WorkerRequest
         fields = ["id", "region", "employer", "skill", "note", "created_by", "created_at"]

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.api.base import ModelSerializer
+
 from ..models import (
     Attendance,
     Channel,
@@ -16,7 +18,7 @@ from ..models import (
 )
 
 
-class TopicOptionSerializer(serializers.ModelSerializer):
+class TopicOptionSerializer(ModelSerializer):
     class Meta:
         model = TopicOption
         fields = ["id", "label", "meaning", "position"]
@@ -59,7 +61,7 @@ class TallySerializer(serializers.Serializer):
     adopted_id = serializers.IntegerField(allow_null=True, required=False)
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(ModelSerializer):
     options = TopicOptionSerializer(many=True, read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     eligible_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -119,7 +121,7 @@ class ResolutionRequestSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     speaker = serializers.CharField(read_only=True)
 
     class Meta:
@@ -127,7 +129,7 @@ class CommentSerializer(serializers.ModelSerializer):
         fields = ["id", "topic", "speaker", "channel", "body", "created_at"]
 
 
-class VoteSerializer(serializers.ModelSerializer):
+class VoteSerializer(ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
 
     class Meta:
@@ -135,7 +137,7 @@ class VoteSerializer(serializers.ModelSerializer):
         fields = ["id", "topic", "resident", "resident_name", "channel", "option", "cast_at"]
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
 
     class Meta:
@@ -143,7 +145,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["id", "topic", "resident", "resident_name", "channel", "at"]
 
 
-class CouncilMemberSerializer(serializers.ModelSerializer):
+class CouncilMemberSerializer(ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
     is_current = serializers.BooleanField(read_only=True)
 
@@ -152,7 +154,7 @@ class CouncilMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "resident", "resident_name", "role", "term_start", "term_end", "is_current"]
 
 
-class CouncilSerializer(serializers.ModelSerializer):
+class CouncilSerializer(ModelSerializer):
     members = CouncilMemberSerializer(many=True, read_only=True)
     n_members = serializers.IntegerField(read_only=True)
 
@@ -176,7 +178,7 @@ class CouncilMemberRequestSerializer(serializers.Serializer):
     term_end = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ResolutionLinkSerializer(serializers.ModelSerializer):
+class ResolutionLinkSerializer(ModelSerializer):
     target_type = serializers.SerializerMethodField()
 
     class Meta:
@@ -187,7 +189,7 @@ class ResolutionLinkSerializer(serializers.ModelSerializer):
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
 
-class SupervisionNoteSerializer(serializers.ModelSerializer):
+class SupervisionNoteSerializer(ModelSerializer):
     author = serializers.CharField(source="author_name", read_only=True)
 
     class Meta:
@@ -195,7 +197,7 @@ class SupervisionNoteSerializer(serializers.ModelSerializer):
         fields = ["id", "resolution", "council", "author", "body", "created_at"]
 
 
-class ResolutionSerializer(serializers.ModelSerializer):
+class ResolutionSerializer(ModelSerializer):
     topic_title = serializers.CharField(source="topic.title", read_only=True)
     region = serializers.IntegerField(source="topic.region_id", read_only=True)
     links = ResolutionLinkSerializer(many=True, read_only=True)

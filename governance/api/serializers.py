@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from governance import pii
+from governance.api.base import ModelSerializer
 from governance.models import AuditEntry, Household, Notification, Region, Resident, RoleAssignment
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name", "kind", "level", "parent", "path"]
@@ -19,7 +20,7 @@ class RegionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Region.Kind.choices)
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     member_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -33,7 +34,7 @@ class HouseholdWriteSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200)
 
 
-class ResidentSerializer(serializers.ModelSerializer):
+class ResidentSerializer(ModelSerializer):
     """ID number and phone leave the API masked; the full number only through POST …/reveal/."""
 
     id_number = serializers.CharField(source="id_masked", read_only=True)
@@ -83,7 +84,7 @@ class RevealResultSerializer(serializers.Serializer):
     id_number = serializers.CharField()
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
@@ -91,7 +92,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "username", "role", "region", "active"]
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
     object_type = serializers.CharField(source="content_type.model", read_only=True, allow_null=True, default=None)
 
@@ -101,7 +102,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
                   "from_state", "to_state", "reason"]
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "created_at", "title", "body", "url", "read_at"]

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.api.base import ModelSerializer
 from grids.models import (
     EscalationSLA,
     Grid,
@@ -16,7 +17,7 @@ from grids.models import (
 )
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridSerializer(ModelSerializer):
     name = serializers.CharField(source="region.name", read_only=True)
     village = serializers.CharField(source="region.parent.name", read_only=True)
     leader_name = serializers.CharField(source="leader.name", read_only=True, default=None, allow_null=True)
@@ -30,7 +31,7 @@ class GridSerializer(serializers.ModelSerializer):
                   "open_issue_count"]
 
 
-class GridMemberSerializer(serializers.ModelSerializer):
+class GridMemberSerializer(ModelSerializer):
     name = serializers.CharField(source="resident.name", read_only=True)
 
     class Meta:
@@ -43,7 +44,7 @@ class GridMemberWriteSerializer(serializers.Serializer):
     make_leader = serializers.BooleanField(default=False)
 
 
-class ResponsibilitySerializer(serializers.ModelSerializer):
+class ResponsibilitySerializer(ModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     member_name = serializers.CharField(source="member.name", read_only=True)
 
@@ -57,7 +58,7 @@ class ResponsibilityWriteSerializer(serializers.Serializer):
     member = serializers.IntegerField()
 
 
-class IssueSerializer(serializers.ModelSerializer):
+class IssueSerializer(ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -99,7 +100,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class IssueEventSerializer(serializers.ModelSerializer):
+class IssueEventSerializer(ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -111,7 +112,7 @@ class IssueEventSerializer(serializers.ModelSerializer):
         return (obj.actor.get_full_name() or obj.actor.username) if obj.actor else ""
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     class Meta:
         model = Visit
         fields = ["id", "grid", "household", "member", "recorded_by", "visited_on", "notes", "issue"]
@@ -128,7 +129,7 @@ class VisitWriteSerializer(serializers.Serializer):
     issue_title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
 
 
-class MajorEventSerializer(serializers.ModelSerializer):
+class MajorEventSerializer(ModelSerializer):
     task_count = serializers.IntegerField(read_only=True)
     ack_count = serializers.IntegerField(read_only=True)
 
@@ -144,7 +145,7 @@ class MajorEventWriteSerializer(serializers.Serializer):
     issue = serializers.IntegerField(required=False, allow_null=True)
 
 
-class MajorEventTaskSerializer(serializers.ModelSerializer):
+class MajorEventTaskSerializer(ModelSerializer):
     grid_name = serializers.CharField(source="grid.region.name", read_only=True)
 
     class Meta:
@@ -156,7 +157,7 @@ class AcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class EscalationSLASerializer(serializers.ModelSerializer):
+class EscalationSLASerializer(ModelSerializer):
     class Meta:
         model = EscalationSLA
         fields = ["id", "level", "severity", "hours"]

@@ -2,13 +2,14 @@
 validated data goes to one action. Money is integer fen; no personal data beyond masked fields."""
 from rest_framework import serializers
 
+from governance.api.base import ModelSerializer
 from services.models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish,
     MicroWork, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, VolunteerActivity, VolunteerTeam,
 )
 
 
-class MenuItemSerializer(serializers.ModelSerializer):
+class MenuItemSerializer(ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -31,7 +32,7 @@ class MenuItemCreateSerializer(serializers.Serializer):
     work_hours = serializers.IntegerField(min_value=1, max_value=2160, default=120)
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", default="", read_only=True)
     resident_name = serializers.CharField(source="resident.name", default="", read_only=True)
@@ -73,7 +74,7 @@ class RatingSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class OrderEventSerializer(serializers.ModelSerializer):
+class OrderEventSerializer(ModelSerializer):
     actor_name = serializers.SerializerMethodField()
     unit_name = serializers.CharField(source="unit.name", default="", read_only=True)
 
@@ -85,7 +86,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
         return (obj.actor.get_full_name() or obj.actor.username) if obj.actor_id else ""
 
 
-class UnitReportSerializer(serializers.ModelSerializer):
+class UnitReportSerializer(ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
     activity_count = serializers.IntegerField(read_only=True)
@@ -101,7 +102,7 @@ class UnitReportCreateSerializer(serializers.Serializer):
     commitments = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class JointActivitySerializer(serializers.ModelSerializer):
+class JointActivitySerializer(ModelSerializer):
     class Meta:
         model = JointActivity
         fields = ["id", "report", "heading", "title", "held_on", "participants", "description"]
@@ -116,7 +117,7 @@ class JointActivityCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class MemberReportSerializer(serializers.ModelSerializer):
+class MemberReportSerializer(ModelSerializer):
     community_name = serializers.CharField(source="community.name", read_only=True)
     hours_this_year = serializers.DecimalField(max_digits=8, decimal_places=1, read_only=True)
 
@@ -131,7 +132,7 @@ class MemberReportCreateSerializer(serializers.Serializer):
     workplace = serializers.CharField(max_length=100)
 
 
-class ServiceHourSerializer(serializers.ModelSerializer):
+class ServiceHourSerializer(ModelSerializer):
     class Meta:
         model = ServiceHour
         fields = ["id", "report", "served_on", "hours", "activity"]
@@ -143,7 +144,7 @@ class ServiceHourCreateSerializer(serializers.Serializer):
     activity = serializers.CharField(max_length=200)
 
 
-class MicroWorkSerializer(serializers.ModelSerializer):
+class MicroWorkSerializer(ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     allocated_fen = serializers.IntegerField(read_only=True)
     spent_fen = serializers.IntegerField(read_only=True)
@@ -175,7 +176,7 @@ class AcceptanceSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=10)
 
 
-class FacilitySerializer(serializers.ModelSerializer):
+class FacilitySerializer(ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     invested_fen = serializers.IntegerField(read_only=True)
     project_count = serializers.IntegerField(read_only=True)
@@ -185,7 +186,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "village", "village_name", "floor_area_m2", "built_year", "invested_fen", "project_count"]
 
 
-class FundSerializer(serializers.ModelSerializer):
+class FundSerializer(ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     unallocated_fen = serializers.IntegerField(read_only=True)
     balance_fen = serializers.IntegerField(read_only=True)
@@ -196,7 +197,7 @@ class FundSerializer(serializers.ModelSerializer):
                   "unallocated_fen", "balance_fen"]
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ModelSerializer):
     fund_name = serializers.CharField(source="fund.__str__", read_only=True)
     work_title = serializers.CharField(source="work.title", read_only=True)
 
@@ -211,7 +212,7 @@ class AllocationCreateSerializer(serializers.Serializer):
     amount_fen = serializers.IntegerField(min_value=1, max_value=10**12)
 
 
-class ExpenditureSerializer(serializers.ModelSerializer):
+class ExpenditureSerializer(ModelSerializer):
     fund = serializers.IntegerField(source="allocation.fund_id", read_only=True)
     work = serializers.IntegerField(source="allocation.work_id", read_only=True)
 
@@ -230,7 +231,7 @@ class ExpenditureCreateSerializer(serializers.Serializer):
     spent_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class MicroWishSerializer(serializers.ModelSerializer):
+class MicroWishSerializer(ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     claimed_unit_name = serializers.CharField(source="claimed_unit.name", default="", read_only=True)
 
@@ -249,7 +250,7 @@ class WishClaimSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class ErrandSerializer(serializers.ModelSerializer):
+class ErrandSerializer(ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
 
@@ -271,7 +272,7 @@ class ErrandAdvanceSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class VolunteerTeamSerializer(serializers.ModelSerializer):
+class VolunteerTeamSerializer(ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     member_count = serializers.IntegerField(read_only=True)
     total_hours = serializers.DecimalField(max_digits=10, decimal_places=1, read_only=True)
@@ -291,7 +292,7 @@ class VolunteerTeamCreateSerializer(serializers.Serializer):
                                     max_length=500)
 
 
-class VolunteerActivitySerializer(serializers.ModelSerializer):
+class VolunteerActivitySerializer(ModelSerializer):
     total_hours = serializers.DecimalField(max_digits=10, decimal_places=1, read_only=True)
     participant_count = serializers.IntegerField(read_only=True)
 
