@@ -228,7 +228,9 @@ class Resident(models.Model):
         return f"{self.name}（{self.id_masked}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("resident_detail", args=[self.pk])
+        from .links import object_url
+
+        return object_url("resident_detail", self.pk)
 
     def set_id_number(self, raw: str) -> None:
         parsed = pii.parse_id_number(raw)

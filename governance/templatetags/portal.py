@@ -1,6 +1,19 @@
 from django import forms, template
 
 register = template.Library()
+_choice_maps: dict[tuple, dict] = {}
+
+
+@register.filter
+def choice(obj, field_name: str):
+    """`{{ r|choice:"status" }}` = `r.get_status_display`, from a map built once per field (Django
+    rebuilds it on every call: ~15 µs, twice a row on a 50-row list)."""
+    key = (type(obj), field_name)
+    labels = _choice_maps.get(key)
+    if labels is None:
+        labels = _choice_maps[key] = dict(type(obj)._meta.get_field(field_name).flatchoices)
+    value = getattr(obj, field_name)
+    return labels.get(value, value)
 
 
 @register.filter
