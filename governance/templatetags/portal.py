@@ -1,4 +1,6 @@
 from django import forms, template
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 register = template.Library()
 _choice_maps: dict[tuple, dict] = {}
@@ -38,3 +40,16 @@ def querystring_with(context, **kwargs):
     for k, v in kwargs.items():
         query[k] = v
     return query.urlencode()
+
+
+@register.simple_tag
+def resident_rows(residents):
+    """The resident list's rows, written in Python: the busiest list in the county (50 rows of 500,000,
+    ten cells each) spent more time in the template engine than in its query. Masked numbers only."""
+    party = format_html('<i class="bi bi-check-lg text-danger" title="{}"></i>', gettext("党员"))
+    return format_html_join("\n", "<tr><td><a href=\"{}\">{}</a></td><td class=\"masked\">{}</td><td>{}</td>"
+                            "<td>{}</td><td class=\"masked\">{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>", (
+        (r.get_absolute_url(), r.name, r.id_masked, choice(r, "gender"),
+         r.birth_date.isoformat() if r.birth_date else "", r.phone_masked or "—", r.region.name,
+         choice(r, "status"), f"（{r.away_location}）" if r.away_location else "", party if r.is_party_member else "")
+        for r in residents))

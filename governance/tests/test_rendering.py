@@ -82,3 +82,18 @@ def test_serializer_instances_never_share_their_fields(tree):
     assert all(a.fields[name] is not b.fields[name] and a.fields[name].parent is a for name in a.fields)
     r = make_resident(tree.A1g)
     assert ResidentSerializer(r).data["id_number"] == r.id_masked
+
+
+def test_the_resident_rows_show_masked_numbers_and_escape_names(tree, personas, web):
+    from .fixtures import valid_id_number
+
+    number = valid_id_number()
+    make_resident(tree.A1g, name="<script>x</script>", id_number=number, status=Resident.Status.AWAY,
+                  away_location="苏州", is_party_member=True)
+    page = web(personas.village_secretary_a1).get("/residents/").content.decode()
+    row = next(line for line in page.splitlines() if "&lt;script&gt;x&lt;/script&gt;" in line)
+    r = Resident.objects.get(name="<script>x</script>")
+    assert "<script>x</script>" not in page
+    assert f'href="/residents/{r.pk}/"' in row and r.id_masked in row and "138****8000" in row
+    assert "外出（苏州）" in row and 'title="党员"' in row and r.birth_date.isoformat() in row
+    assert number not in page and "13800138000" not in page
