@@ -410,6 +410,20 @@ def committee_seat_add(*, actor, organization: PartyOrganization, person_name: s
     return seat
 
 
+def committee_seat_remove(*, actor, seat_id: int, reason: str) -> None:
+    """A member leaves the committee (换届, 调离): the seat goes, the audit entry keeps who and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写原因。")})
+    with transaction.atomic():
+        seat = get_for_update(CommitteeSeat, actor, seat_id, "view")
+        organization = seat.organization
+        require_region(actor, organization.region, MANAGERS)
+        audit_record(actor=actor, action="committee_seat.remove", obj=seat, region=organization.region,
+                     from_state=seat.title, reason=reason[:300])
+        seat.delete()
+
+
 def party_member_create(*, actor, resident: Resident, organization: PartyOrganization, joined_on: dt.date,
                         membership: str = PartyMember.Membership.FULL, in_service: bool = False,
                         work_unit: str = "") -> PartyMember:

@@ -13,9 +13,11 @@ from governance.scoping import TOWNSHIP
 from . import selectors
 from .models import (
     CommitteePost,
+    CommitteeSeat,
     LeadGooseMeasure,
     OperatingMode,
     PartyMember,
+    PartyOrganization,
     PioneerPost,
     ReserveCadre,
     StaffAssignment,
@@ -270,6 +272,32 @@ class TrainingRequirementForm(forms.Form):
 
 class MeasureForm(forms.Form):
     name = forms.CharField(label=_("措施"), max_length=120)
+
+
+class PartyOrganizationForm(ScopedForm):
+    region = forms.ModelChoiceField(label=_("所在区域"), queryset=None,
+                                    help_text=_("街道“大工委”设在街道，社区“大党委”设在社区。"))
+    name = forms.CharField(label=_("组织名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("组织类型"), choices=PartyOrganization.Kind.choices)
+    parent = forms.ModelChoiceField(label=_("上级组织"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = core.region_list(user=self.user).filter(
+            level__lte=Region.Level.VILLAGE).order_by("path")
+        self.fields["parent"].queryset = selectors.party_organization_list(user=self.user)
+
+
+class CommitteeSeatForm(ScopedForm):
+    person_name = forms.CharField(label=_("姓名"), max_length=50)
+    title = forms.CharField(label=_("职务"), max_length=50, initial=CommitteeSeat._meta.get_field("title").default)
+    part_time = forms.BooleanField(label=_("兼职委员"), required=False,
+                                   help_text=_("来自共驻共建单位的兼职委员须选择其所在单位。"))
+    unit = forms.ModelChoiceField(label=_("所在单位"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.unit_list(user=self.user).filter(active=True).order_by("name")
 
 
 class PartyMemberForm(ResidentByNameMixin, ScopedForm):

@@ -17,7 +17,7 @@ from governance import selectors as core
 from governance.errors import Conflict
 from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
 from governance.models import Region
-from governance.scoping import COUNTY, TOWNSHIP, Role, can, region_allows
+from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, can, region_allows
 
 from . import actions, forms, selectors
 from . import filtersets as fs
@@ -269,6 +269,7 @@ class OrganizationListView(ListPage):
     selector = selectors.party_organization_list
     filterset_class = fs.PartyOrganizationFilterSet
     title = _("党组织")
+    add_actions = [(_("新建党组织"), "centers:organization_add")]
     columns = [(_("组织名称"), "name"), (_("组织类型"), "get_kind_display"), (_("所在区域"), "region.name"),
                (_("所在中心"), "center"), (_("上级组织"), "parent.name"), (_("书记"), "secretary.resident.name"),
                (_("党员数"), "member_count")]
@@ -285,7 +286,63 @@ class OrganizationDetailView(ObjectDetailView):
         ctx["seats"] = selectors.committee_seat_list(user=user).filter(organization=self.object)
         ctx["children"] = selectors.party_organization_list(user=user).filter(parent=self.object)
         ctx["members"] = selectors.party_member_list(user=user).filter(organization=self.object, active=True)[:200]
+        ctx["can_manage"] = region_allows(user, self.object.region, MANAGERS)
         return ctx
+
+
+class OrganizationCreateView(ActionFormView):
+    template_name = FORM
+    form_class = forms.PartyOrganizationForm
+    success_message = _("已新建党组织。")
+    extra_context = {"title": _("新建党组织")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.party_organization_create(actor=self.request.user, name=d["name"], kind=d["kind"],
+                                                 region=d["region"], parent=d["parent"])
+
+
+class SeatCreateView(ActionFormView):
+    """换届 or a new co-building unit's part-time member: one seat on the organization's committee."""
+
+    template_name = FORM
+    form_class = forms.CommitteeSeatForm
+    success_message = _("已添加委员。")
+
+    def load(self, pk):
+        self.org = get_object_or_404(selectors.party_organization_list(user=self.request.user), pk=pk)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("添加委员：%(o)s") % {"o": self.org.name}}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        actions.committee_seat_add(actor=self.request.user, organization=self.org, person_name=d["person_name"],
+                                   title=d["title"], part_time=d["part_time"], unit=d["unit"])
+        return self.org.get_absolute_url()
+
+
+class SeatRemoveView(ActionFormView):
+    template_name = FORM
+    form_class = forms.ReasonForm
+    success_message = _("已移出委员。")
+
+    def load(self, pk):
+        self.seat = get_object_or_404(selectors.committee_seat_list(user=self.request.user), pk=pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "title": _("移出委员：%(n)s（%(o)s）") % {"n": self.seat.person_name, "o": self.seat.organization.name}}
+
+    def perform(self, form):
+        actions.committee_seat_remove(actor=self.request.user, seat_id=self.seat.pk, reason=form.cleaned_data["reason"])
+        return self.seat.organization.get_absolute_url()
 
 
 class MemberListView(ListPage):

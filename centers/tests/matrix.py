@@ -100,7 +100,7 @@ register_pages("work_item_list", "assignment_list", "assignment_add", "cluster_l
                "organization_list", "member_list", "pioneer_list", "candidate_list", "candidate_add", "reserve_list",
                "reserve_add", "session_list", "course_add", "session_add", "training_behind", "committee_post_list",
                "committee_post_add", "rating_list", "rating_add", "lead_goose_add", "rules",
-               "training_requirement_set", "measure_add", "member_add", "pioneer_add")
+               "training_requirement_set", "measure_add", "member_add", "pioneer_add", "organization_add")
 register_kwarg("work_item_take:pk", WorkItem)
 register_kwarg("work_item_assign:pk", WorkItem)
 register_kwarg("work_item_complete:pk", WorkItem)
@@ -112,5 +112,7 @@ register_kwarg("step_file:pk", PipelineStep)
 register_kwarg("reserve_remove:pk", ReserveCadre)
 register_kwarg("attendance_add:pk", TrainingSession)
 register_kwarg("contact_remove:pk", VillageContact)
+register_kwarg("seat_add:pk", PartyOrganization)
+register_kwarg("seat_remove:pk", CommitteeSeat)
 register_kwarg("stage_rule_edit:pk", StageRule)
 register_kwarg("star_rule_edit:pk", StarRule)

@@ -189,3 +189,59 @@ def test_a_village_secretary_registers_a_member_by_name(tree, personas, web):
         "village": tree.A1.pk, "resident_name": "周建华", "organization": f.village_branch(tree.A1).pk,
         "membership": "full", "joined_on": "2001-07-01", "in_service": "on", "work_unit": "县供电公司"})
     assert resp.status_code == 302 and PartyMember.objects.get(resident__name="周建华").work_unit == "县供电公司"
+
+
+def test_a_village_secretary_founds_a_branch_seats_its_committee_and_removes_a_member(tree, personas, web):
+    """党组织 and their committees in the browser (were API/admin only): errors in Chinese write nothing,
+    a part-time member needs the unit they come from, removal asks why and is audited."""
+    from centers.models import CommitteeSeat, PartyOrganization, Unit
+    from governance.models import AuditEntry
+
+    client = web(personas.village_secretary_a1)
+    assert "新建党组织" in client.get(reverse("centers:organization_list")).content.decode()
+    page = client.get(reverse("centers:organization_add")).content.decode()
+    assert "甲一村" in page and "乙一社区" not in page  # only their own regions to choose from
+    resp = client.post(reverse("centers:organization_add"), {"region": tree.A1.pk, "name": "甲一村第二党支部",
+                                                            "kind": "grand_committee", "parent": ""})
+    assert resp.status_code == 200 and "“大党委”只设在社区" in resp.content.decode()
+    assert not PartyOrganization.objects.filter(name="甲一村第二党支部").exists()
+    resp = client.post(reverse("centers:organization_add"), {"region": tree.A1.pk, "name": "甲一村第二党支部",
+                                                            "kind": "branch", "parent": ""})
+    org = PartyOrganization.objects.get(name="甲一村第二党支部")
+    assert resp.status_code == 302 and resp["Location"] == org.get_absolute_url()
+
+    unit = Unit.objects.create(name="县供电公司", kind=Unit.Kind.STATE_FIRM, region=tree.A1)
+    add = reverse("centers:seat_add", args=[org.pk])
+    resp = client.post(add, {"person_name": "王兼职", "title": "委员", "part_time": "on", "unit": ""})
+    assert resp.status_code == 200 and "兼职委员须来自共驻共建单位" in resp.content.decode()
+    client.post(add, {"person_name": "王兼职", "title": "委员", "part_time": "on", "unit": unit.pk})
+    client.post(add, {"person_name": "李书记", "title": "书记", "unit": ""})
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert "王兼职" in page and "县供电公司" in page and "李书记" in page and "移出" in page
+
+    seat = CommitteeSeat.objects.get(person_name="王兼职")
+    remove = reverse("centers:seat_remove", args=[seat.pk])
+    assert client.post(remove, {"reason": ""}).status_code == 200 and CommitteeSeat.objects.filter(pk=seat.pk).exists()
+    resp = client.post(remove, {"reason": "单位调整，不再兼任"})
+    assert resp.status_code == 302 and not CommitteeSeat.objects.filter(pk=seat.pk).exists()
+    entry = AuditEntry.objects.get(action="committee_seat.remove")
+    assert (entry.reason, entry.actor, entry.region) == ("单位调整，不再兼任", personas.village_secretary_a1, tree.A1)
+
+
+def test_committee_seats_of_another_village_are_not_found_and_staff_cannot_change_them(tree, personas, web):
+    from centers.models import CommitteeSeat
+
+    seat = CommitteeSeat.objects.create(organization=f.village_branch(tree.A1), person_name="委员甲")
+    org = seat.organization
+    for user in (personas.village_secretary_b1, personas.township_head_b):
+        client = web(user)
+        assert client.get(reverse("centers:seat_add", args=[org.pk])).status_code == 404
+        assert client.post(reverse("centers:seat_remove", args=[seat.pk]), {"reason": "x"}).status_code == 404
+    # The village assistant sees the organization but does not manage it: no buttons, and 403.
+    client = web(personas.village_assistant_a1)
+    page = client.get(org.get_absolute_url())
+    assert page.status_code == 200 and "委员甲" in page.content.decode()
+    assert "添加委员" not in page.content.decode() and "移出" not in page.content.decode()
+    assert client.post(reverse("centers:seat_add", args=[org.pk]), {"person_name": "x", "title": "委员"}).status_code == 403
+    assert client.post(reverse("centers:seat_remove", args=[seat.pk]), {"reason": "x"}).status_code == 403
+    assert CommitteeSeat.objects.filter(pk=seat.pk).exists() and CommitteeSeat.objects.count() == 1
