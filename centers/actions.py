@@ -46,6 +46,7 @@ from .models import (
     WorkCategory,
     WorkItem,
 )
+from .selectors import co_building_units
 
 HEADS = COUNTY | {Role.TOWNSHIP_HEAD}
 
@@ -403,6 +404,8 @@ def committee_seat_add(*, actor, organization: PartyOrganization, person_name: s
         raise ValidationError({"unit": _("兼职委员须来自共驻共建单位，请选择其所在单位。")})
     if unit is not None and not unit.active:
         raise ValidationError({"unit": _("该单位已不在册。")})
+    if unit is not None and not co_building_units(organization=organization).filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("兼职委员须来自本乡镇（街道）或县直的共驻共建单位。")})
     with transaction.atomic():
         seat = CommitteeSeat.objects.create(organization=organization, person_name=person_name.strip(),
                                             title=(title or "委员").strip(), part_time=part_time, unit=unit)

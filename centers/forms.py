@@ -295,9 +295,9 @@ class CommitteeSeatForm(ScopedForm):
                                    help_text=_("来自共驻共建单位的兼职委员须选择其所在单位。"))
     unit = forms.ModelChoiceField(label=_("所在单位"), queryset=None, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.unit_list(user=self.user).filter(active=True).order_by("name")
+        self.fields["unit"].queryset = selectors.co_building_units(organization=organization)
 
 
 class PartyMemberForm(ResidentByNameMixin, ScopedForm):

@@ -98,6 +98,20 @@ def unit_list(*, user):
     return Unit.objects.restrict(user, "view").select_related("region")
 
 
+def co_building_units(*, organization: PartyOrganization):
+    """The units that can lend a part-time member (兼职委员) to an organisation's committee: the active units
+    located at its region's ancestors (the county's agencies) or anywhere in its township. Names of
+    organisations, not people: read across the caller's scope on purpose — a village secretary's own scope
+    holds none of the county's or the township's units."""
+    region = organization.region
+    ancestors = [region.path[:n] for level, n in Region.PATH_LENGTH.items() if level <= region.level]
+    township = region.path[:Region.PATH_LENGTH[Region.Level.TOWNSHIP]] if region.level >= Region.Level.TOWNSHIP else None
+    near = Q(region__path__in=ancestors)
+    if township:
+        near |= Q(region__path__startswith=township)
+    return Unit.objects.filter(near, active=True).order_by("name")
+
+
 def party_member_list(*, user):
     return PartyMember.objects.restrict(user, "view").select_related("resident", "organization", "region")
 

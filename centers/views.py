@@ -316,7 +316,7 @@ class SeatCreateView(ActionFormView):
         self.org = get_object_or_404(selectors.party_organization_list(user=self.request.user), pk=pk)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "user": self.request.user, "organization": self.org}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "title": _("添加委员：%(o)s") % {"o": self.org.name}}

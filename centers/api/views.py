@@ -243,7 +243,7 @@ class CommitteeSeatViewSet(ScopedViewSet):
         d = dict(ser.validated_data)
         org = scoped_get(selectors.party_organization_list(user=request.user), d.pop("organization"))
         unit_id = d.pop("unit")
-        unit = scoped_get(selectors.unit_list(user=request.user), unit_id) if unit_id else None
+        unit = scoped_get(selectors.co_building_units(organization=org), unit_id) if unit_id else None
         return created(s.CommitteeSeatSerializer,
                        actions.committee_seat_add(actor=request.user, organization=org, unit=unit, **d))
 

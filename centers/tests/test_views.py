@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from centers import actions
@@ -210,10 +211,18 @@ def test_a_village_secretary_founds_a_branch_seats_its_committee_and_removes_a_m
     org = PartyOrganization.objects.get(name="甲一村第二党支部")
     assert resp.status_code == 302 and resp["Location"] == org.get_absolute_url()
 
-    unit = Unit.objects.create(name="县供电公司", kind=Unit.Kind.STATE_FIRM, region=tree.A1)
+    # Part-time members come from the county's and the township's units — outside a village's own scope.
+    unit = Unit.objects.create(name="县供电公司", kind=Unit.Kind.STATE_FIRM, region=tree.C)
+    Unit.objects.create(name="甲镇卫生院", kind=Unit.Kind.AGENCY, region=tree.A)
+    far = Unit.objects.create(name="乙街道物业公司", kind=Unit.Kind.PRIVATE_FIRM, region=tree.B)
     add = reverse("centers:seat_add", args=[org.pk])
+    form = client.get(add).content.decode()
+    assert "县供电公司" in form and "甲镇卫生院" in form and "乙街道物业公司" not in form
     resp = client.post(add, {"person_name": "王兼职", "title": "委员", "part_time": "on", "unit": ""})
     assert resp.status_code == 200 and "兼职委员须来自共驻共建单位" in resp.content.decode()
+    with pytest.raises(ValidationError):  # another township's unit, however it is named
+        actions.committee_seat_add(actor=personas.village_secretary_a1, organization=org, person_name="赵",
+                                   part_time=True, unit=far)
     client.post(add, {"person_name": "王兼职", "title": "委员", "part_time": "on", "unit": unit.pk})
     client.post(add, {"person_name": "李书记", "title": "书记", "unit": ""})
     page = client.get(org.get_absolute_url()).content.decode()
