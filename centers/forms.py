@@ -278,7 +278,8 @@ class PartyOrganizationForm(ScopedForm):
     region = forms.ModelChoiceField(label=_("所在区域"), queryset=None,
                                     help_text=_("街道“大工委”设在街道，社区“大党委”设在社区。"))
     name = forms.CharField(label=_("组织名称"), max_length=100)
-    kind = forms.ChoiceField(label=_("组织类型"), choices=PartyOrganization.Kind.choices)
+    kind = forms.ChoiceField(label=_("组织类型"), choices=PartyOrganization.Kind.choices,
+                             initial=PartyOrganization.Kind.BRANCH)
     parent = forms.ModelChoiceField(label=_("上级组织"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -97,3 +97,11 @@ def test_the_resident_rows_show_masked_numbers_and_escape_names(tree, personas, 
     assert f'href="/residents/{r.pk}/"' in row and r.id_masked in row and "138****8000" in row
     assert "外出（苏州）" in row and 'title="党员"' in row and r.birth_date.isoformat() in row
     assert number not in page and "13800138000" not in page
+
+
+def test_hidden_filters_carry_their_value_without_a_label(tree, personas, web):
+    """`?household=` narrows the resident list from a household's page: kept in the form, not shown."""
+    r = make_resident(tree.A1g)
+    page = web(personas.village_secretary_a1).get("/residents/", {"household": r.household_id}).content.decode()
+    assert f'type="hidden" name="household" value="{r.household_id}"' in page
+    assert 'for="id_household"' not in page
