@@ -70,6 +70,55 @@ class RevealForm(forms.Form):
                              help_text=_("例如：办理社保代办需核对证件。每次查看都会记入审计日志。"))
 
 
+HOUSEHOLD_SELECT_LIMIT = 300
+
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("请选择"))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.number} {obj.address}"
+
+
+class HouseholdLookupField(forms.CharField):
+    """A household by its number (户号), found inside the queryset the form gives (the user's scope) —
+    for users whose scope holds more households than a drop-down can show (a township: thousands; the
+    county: 150,000)."""
+
+    default_error_messages = {"not_found": _("未找到该户号，或该户不在您的管辖范围内。")}
+
+    def __init__(self, *args, queryset, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("help_text", _("输入户号（户籍登记的户号）"))
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+        self.widget.attrs.setdefault("placeholder", _("户号"))
+
+    def prepare_value(self, value):
+        return value.number if isinstance(value, Household) else value
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        found = self.queryset.filter(number=value.strip()).first()
+        if found is None:
+            raise ValidationError(self.error_messages["not_found"], code="not_found")
+        return found
+
+
+def household_field(queryset, **kwargs) -> forms.Field:
+    """A drop-down where the user's households fit in one (a grid, a village), the household number
+    otherwise. Costs one bounded count (LIMIT 301). Initial values may be Household instances."""
+    if queryset.order_by()[:HOUSEHOLD_SELECT_LIMIT + 1].count() <= HOUSEHOLD_SELECT_LIMIT:
+        return HouseholdChoiceField(queryset=queryset, **kwargs)
+    return HouseholdLookupField(queryset=queryset, **kwargs)
+
+
 class ResidentLookupField(forms.CharField):
     """Pick a resident by their full ID number (the card in hand), found through its keyed hash inside
     the user's scope — not a drop-down of every resident, which a county-wide user could not scroll.

@@ -4,16 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import WorkCategory
-from governance.forms import RegionChoiceField, scoped_regions
+from governance.forms import HouseholdChoiceField, RegionChoiceField, household_field, scoped_regions
 from governance.models import Household, Region, Resident
 from governance.scoping import STAFF_ROLES, user_roles
 
 from .models import Grid, Severity
-
-
-class HouseholdChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.number} {obj.address}"
 
 
 class ResidentChoiceField(forms.ModelChoiceField):
@@ -33,7 +28,8 @@ class IssueReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if user_roles(user) & STAFF_ROLES or user.is_superuser:
-            self.fields["household"].queryset = Household.objects.restrict(user, "view").order_by("number")
+            self.fields["household"] = household_field(Household.objects.restrict(user, "view").order_by("number"),
+                                                       required=False, label=_("户"))
             self.fields["region"].queryset = scoped_regions(user, [4], "view", Household)
         else:  # a resident reports for their own household, in their own village
             del self.fields["household"]
@@ -111,7 +107,8 @@ class VisitForm(forms.Form):
         from .models import GridMember
 
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = Household.objects.restrict(user, "view").order_by("number")
+        self.fields["household"] = household_field(Household.objects.restrict(user, "view").order_by("number"),
+                                                   label=_("户"))
         self.fields["member"].queryset = Resident.objects.filter(
             pk__in=GridMember.objects.restrict(user, "view").values("resident_id")).order_by("name")
         self.fields["member"].label_from_instance = lambda r: r.name

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
 from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
-from governance.models import Resident
+from governance.models import Household, Resident
 from governance.scoping import STAFF_ROLES, region_allows, user_roles
 
 from . import actions, selectors
@@ -289,8 +289,9 @@ class VisitAddView(ActionFormView):
 
         kwargs = {**super().get_form_kwargs(), "user": self.request.user}
         kwargs.setdefault("initial", {}).update(visited_on=timezone.localdate(), severity=Severity.MINOR)
-        if "household" in self.request.GET:
-            kwargs["initial"]["household"] = self.request.GET["household"]
+        if self.request.GET.get("household", "").isdigit():  # from a grid's "visits due": that household
+            kwargs["initial"]["household"] = Household.objects.restrict(self.request.user, "view").filter(
+                pk=self.request.GET["household"]).first()
         return kwargs
 
     def perform(self, form):

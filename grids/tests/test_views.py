@@ -155,3 +155,32 @@ def test_a_resident_pressing_accept_is_told_they_may_not(tree, personas, api):
     issue = make_issue(tree.A1g, reporter=personas.resident_a1)
     resp = api(personas.resident_a1).post(f"/api/v1/grids/issues/{issue.pk}/accept/", {}, format="json")
     assert resp.status_code == 403 and "无权办理" in resp.json()["detail"]
+
+
+def test_a_township_picks_the_household_by_its_number_where_a_drop_down_would_not_fit(tree, personas, web,
+                                                                                       monkeypatch):
+    """A township holds thousands of households (the county 150,000): above 300 the form asks for the
+    household number, found inside the user's scope; a grid leader's few dozen stay a drop-down."""
+    import governance.forms
+
+    ours = make_household(tree.A1g, number="A1-0001")
+    theirs = make_household(tree.B1b, number="B1-0001")
+    for i in range(3):
+        make_household(tree.A2g)
+    monkeypatch.setattr(governance.forms, "HOUSEHOLD_SELECT_LIMIT", 2)
+    client = web(personas.township_staff_a)
+    form = client.get("/grids/issues/report/").content.decode()
+    assert 'name="household"' in form and '<select name="household"' not in form and "A1-0001" not in form
+    post = {"category": category().pk, "severity": "minor", "title": "路灯不亮", "description": "夜间无照明"}
+    resp = client.post("/grids/issues/report/", {**post, "household": "B1-0001"})
+    assert resp.status_code == 200 and "未找到该户号，或该户不在您的管辖范围内" in resp.content.decode()
+    assert not Issue.objects.filter(title="路灯不亮").exists()
+    resp = client.post("/grids/issues/report/", {**post, "household": " A1-0001 "})
+    assert resp.status_code == 302 and Issue.objects.get(title="路灯不亮").household == ours
+    # A visit opened from a grid's "visits due" link arrives with the household's number filled in.
+    page = client.get("/grids/visits/add/", {"household": ours.pk}).content.decode()
+    assert 'value="A1-0001"' in page
+    assert 'value="B1-0001"' not in client.get("/grids/visits/add/", {"household": theirs.pk}).content.decode()
+    # The grid leader's scope fits a drop-down.
+    page = web(personas.grid_leader_a1).get("/grids/issues/report/").content.decode()
+    assert '<select name="household"' in page and "A1-0001" in page and "请选择" in page
