@@ -115,6 +115,61 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.resident.name}（{obj.get_membership_display()}·{obj.region.name}）"
 
 
+class MemberLookupField(forms.CharField):
+    """A party member by name — or, where two share the name, by ID number — inside the queryset the form
+    gives (the user's scope): a township holds thousands of members, the county tens of thousands."""
+
+    default_error_messages = {
+        "not_found": _("未找到“%(n)s”，或其不在可选范围内。"),
+        "ambiguous": _("有多名“%(n)s”，请改填其18位身份证号。"),
+    }
+
+    def __init__(self, *args, queryset, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        kwargs.setdefault("help_text", _("填写党员姓名；重名时填写身份证号"))
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def prepare_value(self, value):
+        return value.resident.name if isinstance(value, PartyMember) else value
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        from governance import pii
+
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        value = value.strip()
+        if len(value) == 18 and value[:17].isdigit():
+            try:
+                number = pii.parse_id_number(value).value
+            except ValidationError as exc:
+                raise ValidationError(exc.messages)
+            matches = list(self.queryset.filter(resident__id_hash=pii.keyed_hash(number))[:2])
+        else:
+            matches = list(self.queryset.filter(resident__name=value)[:2])
+        if not matches:
+            raise ValidationError(self.error_messages["not_found"] % {"n": value}, code="not_found")
+        if len(matches) > 1:
+            raise ValidationError(self.error_messages["ambiguous"] % {"n": value}, code="ambiguous")
+        return matches[0]
+
+
+MEMBER_SELECT_LIMIT = 300
+
+
+def member_field(queryset, **kwargs) -> forms.Field:
+    """A drop-down where the members to choose from fit in one (a village), a name otherwise (a township,
+    the county). Costs one bounded count (LIMIT 301)."""
+    if queryset.order_by()[:MEMBER_SELECT_LIMIT + 1].count() <= MEMBER_SELECT_LIMIT:
+        return MemberChoiceField(queryset=queryset, **kwargs)
+    rule = kwargs.pop("help_text", "")
+    hint = str(_("填写党员姓名；重名时填写身份证号"))
+    return MemberLookupField(queryset=queryset, help_text=f"{rule} · {hint}" if rule else hint, **kwargs)
+
+
 class ResidentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.id_masked}）"
@@ -154,7 +209,8 @@ class CandidateForm(ResidentByNameMixin, ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages(self.user)
         self.fields["organization"].queryset = selectors.party_organization_list(user=self.user)
-        self.fields["mentor"].queryset = selectors.party_member_list(user=self.user).filter(active=True)
+        self.fields["mentor"] = member_field(selectors.party_member_list(user=self.user).filter(active=True),
+                                             label=self.fields["mentor"].label, help_text=self.fields["mentor"].help_text)
 
 class ProposeForm(forms.Form):
     step_date = forms.DateField(label=_("拟进入日期"), initial=timezone.localdate,
@@ -326,4 +382,5 @@ class PioneerPostForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = core.region_list(user=self.user).filter(
             kind__in=[Region.Kind.SUBDISTRICT, Region.Kind.COMMUNITY, Region.Kind.COMPOUND, Region.Kind.BUILDING])
-        self.fields["member"].queryset = selectors.party_member_list(user=self.user).filter(active=True)
+        self.fields["member"] = member_field(selectors.party_member_list(user=self.user).filter(active=True),
+                                             label=self.fields["member"].label)

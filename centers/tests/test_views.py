@@ -254,3 +254,32 @@ def test_committee_seats_of_another_village_are_not_found_and_staff_cannot_chang
     assert client.post(reverse("centers:seat_add", args=[org.pk]), {"person_name": "x", "title": "委员"}).status_code == 403
     assert client.post(reverse("centers:seat_remove", args=[seat.pk]), {"reason": "x"}).status_code == 403
     assert CommitteeSeat.objects.filter(pk=seat.pk).exists() and CommitteeSeat.objects.count() == 1
+
+
+def test_a_township_names_the_mentor_where_a_drop_down_of_members_would_not_fit(tree, personas, web, monkeypatch):
+    """Above 300 members in scope (a township holds thousands) the mentor is typed: a name, or where two
+    share it, the ID number; a village's few dozen stay a drop-down."""
+    import centers.forms
+    from centers.models import Candidate
+    from governance.tests.fixtures import make_resident, valid_id_number
+
+    number = valid_id_number()
+    mentor = f.member(tree.A1g, resident=make_resident(tree.A1g, name="周老师", id_number=number))
+    f.member(tree.A2g, resident=make_resident(tree.A2g, name="周老师"))  # the same name in the next village
+    f.member(tree.B1b, resident=make_resident(tree.B1b, name="吴导师"))  # another township: out of scope
+    make_resident(tree.A1g, name="申请人甲")
+    monkeypatch.setattr(centers.forms, "MEMBER_SELECT_LIMIT", 1)
+    client = web(personas.township_staff_a)
+    form = client.get(reverse("centers:candidate_add")).content.decode()
+    assert '<select name="mentor"' not in form and "重名时填写身份证号" in form
+    post = {"village": tree.A1.pk, "resident_name": "申请人甲", "organization": f.village_branch(tree.A1).pk,
+            "applied_on": "2026-03-01"}
+    for name, error in (("吴导师", "未找到“吴导师”"), ("周老师", "有多名“周老师”，请改填其18位身份证号")):
+        resp = client.post(reverse("centers:candidate_add"), {**post, "mentor": name})
+        assert resp.status_code == 200 and error in resp.content.decode()
+    assert not Candidate.objects.exists()
+    resp = client.post(reverse("centers:candidate_add"), {**post, "mentor": number})
+    assert resp.status_code == 302 and Candidate.objects.get().mentor == mentor
+    assert number not in client.get(resp["Location"]).content.decode()  # the number is never shown back
+    monkeypatch.setattr(centers.forms, "MEMBER_SELECT_LIMIT", 300)
+    assert '<select name="mentor"' in web(personas.village_secretary_a1).get(reverse("centers:candidate_add")).content.decode()
