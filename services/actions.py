@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -46,9 +46,9 @@ def _clean_text(value: str, field: str, label: str, max_length: int | None = Non
     return value
 
 
-def _load(model, actor, pk, action: str = "view", related: tuple[str, ...] = ()):
+def _load(model, actor, pk, action: str = "view", related: tuple[str, ...] = (), **annotations):
     """The object if the actor may see it (else 404); PermissionDenied if they see it but may not act."""
-    obj = model.objects.restrict(actor, "view").select_related(*related).filter(pk=pk).first()
+    obj = model.objects.restrict(actor, "view").select_related(*related).annotate(**annotations).filter(pk=pk).first()
     if obj is None:
         raise Http404
     if action != "view" and not model.objects.restrict(actor, action).filter(pk=pk).exists():
@@ -184,9 +184,11 @@ def order_dispatch(*, actor, order_id: int, unit: Unit, note: str = "") -> Order
 
 def _unit_order(actor, order_id: int) -> Order:
     """An order the actor sees, dispatched to a unit the actor works for (else 403). Its region (for the
-    audit entry), unit (for the history row) and resident (for the API's answer) come in the same query."""
-    order = _load(Order, actor, order_id, "view", related=("region", "unit", "resident"))
-    if order.unit_id is None or not (is_unrestricted(actor) or order.unit.staff.filter(pk=actor.pk).exists()):
+    audit entry), unit (for the history row), resident (for the API's answer) and whether the actor works
+    for the unit all come in the same query."""
+    works_there = Exists(Unit.staff.through.objects.filter(unit_id=OuterRef("unit_id"), user_id=actor.pk))
+    order = _load(Order, actor, order_id, "view", related=("region", "unit", "resident"), actor_works_there=works_there)
+    if order.unit_id is None or not (is_unrestricted(actor) or order.actor_works_there):
         raise PermissionDenied(_("该订单未派给您所在的单位，不能操作。"))
     return order
 

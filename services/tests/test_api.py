@@ -87,17 +87,17 @@ def test_api_lists_cost_the_same_queries_at_10_and_100_rows(api, tree, personas,
 
 def test_it_accepts_an_order_in_a_fixed_number_of_queries(api, tree, personas, item, django_assert_num_queries):
     """The accept is the hot path when units work their inbox: session, user, roles, the order with its
-    region, unit and resident (the scoped 404), the staff check, UPDATE, history, audit (+ savepoint and
-    release). The move sets the updated fields on the order instead of reading it back, the unit and
-    region come with the order, and the answer is that order: before, 5 more queries (a separate 404
-    check and a re-read for the answer among them)."""
+    region, unit, resident and whether the caller works for the unit (the scoped 404 and the staff check),
+    UPDATE, history, audit (+ savepoint and release). The move sets the updated fields on the order instead
+    of reading it back, and the answer is that order: before, 6 more queries (a separate 404 check, a
+    separate staff check and a re-read for the answer among them)."""
     from django.contrib.contenttypes.models import ContentType
 
     order = make_order(tree.A1g, item, placed_by=personas.resident_a1, status=Order.Status.DISPATCHED,
                        unit=item.units.first())
     ContentType.objects.get_for_model(Order)  # cached for the process's life in production
     client = api(personas.unit_staff_a)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         resp = client.post(f"{BASE}/orders/{order.pk}/accept/", {}, format="json")
     assert resp.status_code == 200 and resp.json()["status"] == "accepted"
     assert resp.json() == client.get(f"{BASE}/orders/{order.pk}/").json()  # the answer is what a read shows
