@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import selectors as core
+from governance.forms import ScopedLookupField
 from governance.models import Region
 from governance.scoping import TOWNSHIP
 
@@ -115,33 +116,28 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.resident.name}（{obj.get_membership_display()}·{obj.region.name}）"
 
 
-class MemberLookupField(forms.CharField):
-    """A party member by name — or, where two share the name, by ID number — inside the queryset the form
-    gives (the user's scope): a township holds thousands of members, the county tens of thousands."""
+class MemberLookupField(ScopedLookupField):
+    """A party member by name — or, where two share the name, by ID number — for users whose scope holds
+    more members than a drop-down can show (a township: thousands; the county: tens of thousands)."""
 
     default_error_messages = {
         "not_found": _("未找到“%(n)s”，或其不在可选范围内。"),
         "ambiguous": _("有多名“%(n)s”，请改填其18位身份证号。"),
     }
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 18)
         kwargs.setdefault("help_text", _("填写党员姓名；重名时填写身份证号"))
         super().__init__(*args, **kwargs)
-        self.queryset = queryset
 
     def prepare_value(self, value):
         return value.resident.name if isinstance(value, PartyMember) else value
 
-    def clean(self, value):
+    def find(self, value):
         from django.core.exceptions import ValidationError
 
         from governance import pii
 
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        value = value.strip()
         if len(value) == 18 and value[:17].isdigit():
             try:
                 number = pii.parse_id_number(value).value
@@ -150,11 +146,9 @@ class MemberLookupField(forms.CharField):
             matches = list(self.queryset.filter(resident__id_hash=pii.keyed_hash(number))[:2])
         else:
             matches = list(self.queryset.filter(resident__name=value)[:2])
-        if not matches:
-            raise ValidationError(self.error_messages["not_found"] % {"n": value}, code="not_found")
         if len(matches) > 1:
-            raise ValidationError(self.error_messages["ambiguous"] % {"n": value}, code="ambiguous")
-        return matches[0]
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"n": value})
+        return matches[0] if matches else None
 
 
 MEMBER_SELECT_LIMIT = 300

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Household, Region, Resident
@@ -82,33 +83,48 @@ class HouseholdChoiceField(forms.ModelChoiceField):
         return f"{obj.number} {obj.address}"
 
 
-class HouseholdLookupField(forms.CharField):
-    """A household by its number (户号), found inside the queryset the form gives (the user's scope) —
-    for users whose scope holds more households than a drop-down can show (a township: thousands; the
-    county: 150,000)."""
+class ScopedLookupField(forms.CharField):
+    """An object typed in (a number, a name) and found inside the queryset the form gives — the user's
+    scope — where a drop-down would be too long to scroll. Subclasses say how `find` reads the text; it
+    returns None (not found) or raises ValidationError itself (ambiguous, malformed)."""
+
+    default_error_messages = {"not_found": _("未找到，或不在您的管辖范围内。")}
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def find(self, value: str):
+        raise NotImplementedError
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        value = value.strip()
+        found = self.find(value)
+        if found is None:
+            raise ValidationError(self.error_messages["not_found"], code="not_found", params={"n": value})
+        return found
+
+
+class HouseholdLookupField(ScopedLookupField):
+    """A household by its number (户号) — for users whose scope holds more households than a drop-down can
+    show (a township: thousands; the county: 150,000)."""
 
     default_error_messages = {"not_found": _("未找到该户号，或该户不在您的管辖范围内。")}
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault("help_text", _("输入户号（户籍登记的户号）"))
         super().__init__(*args, **kwargs)
-        self.queryset = queryset
         self.widget.attrs.setdefault("placeholder", _("户号"))
 
     def prepare_value(self, value):
         return value.number if isinstance(value, Household) else value
 
-    def clean(self, value):
-        from django.core.exceptions import ValidationError
-
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        found = self.queryset.filter(number=value.strip()).first()
-        if found is None:
-            raise ValidationError(self.error_messages["not_found"], code="not_found")
-        return found
+    def find(self, value):
+        return self.queryset.filter(number=value).first()
 
 
 def household_field(queryset, **kwargs) -> forms.Field:
@@ -119,7 +135,7 @@ def household_field(queryset, **kwargs) -> forms.Field:
     return HouseholdLookupField(queryset=queryset, **kwargs)
 
 
-class ResidentLookupField(forms.CharField):
+class ResidentLookupField(ScopedLookupField):
     """Pick a resident by their full ID number (the card in hand), found through its keyed hash inside
     the user's scope — not a drop-down of every resident, which a county-wide user could not scroll.
     A numeric value is a resident's id (a link from the resident's page pre-fills it)."""
@@ -131,8 +147,7 @@ class ResidentLookupField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 18)
         kwargs.setdefault("help_text", _("输入居民的18位身份证号"))
-        super().__init__(*args, **kwargs)
-        self.queryset = Resident.objects.none()
+        super().__init__(*args, queryset=Resident.objects.none(), **kwargs)
         self.widget.attrs.setdefault("placeholder", _("身份证号"))
 
     def for_user(self, user) -> "ResidentLookupField":
@@ -142,23 +157,13 @@ class ResidentLookupField(forms.CharField):
     def prepare_value(self, value):
         return value.pk if isinstance(value, Resident) else value
 
-    def clean(self, value):
-        from django.core.exceptions import ValidationError
-
+    def find(self, value):
         from . import pii
 
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        value = value.strip()
         if value.isdigit() and len(value) < 18:
-            found = self.queryset.filter(pk=int(value)).first()
-        else:
-            try:
-                number = pii.parse_id_number(value).value
-            except ValidationError as exc:
-                raise ValidationError(exc.messages)
-            found = self.queryset.filter(id_hash=pii.keyed_hash(number)).first()
-        if found is None:
-            raise ValidationError(self.error_messages["not_found"], code="not_found")
-        return found
+            return self.queryset.filter(pk=int(value)).first()
+        try:
+            number = pii.parse_id_number(value).value
+        except ValidationError as exc:
+            raise ValidationError(exc.messages)
+        return self.queryset.filter(id_hash=pii.keyed_hash(number)).first()
