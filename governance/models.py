@@ -329,7 +329,11 @@ class AuditEntry(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_target")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="audit_target"),
+            # "how many exact lookups did this user make in the last hour" (the lookup rate limit)
+            models.Index(fields=["actor", "action", "at"], name="audit_actor_action"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
@@ -468,6 +472,8 @@ class ExportJob(models.Model):
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Written by the worker while it writes the file; a sweeper fails jobs whose heartbeat stopped.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(region=None, owner="user", owner_actions=frozenset({"view"}))
@@ -504,8 +510,10 @@ class ImportJob(models.Model):
     rows_imported = models.IntegerField(_("已导入行数"), default=0)
     only_valid = models.BooleanField(_("仅导入有效行"), default=False)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)  # why the job failed (not a row's error)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(region=None, owner="user", owner_actions=frozenset({"view", "change"}))
@@ -520,3 +528,29 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("import_job", args=[self.pk])
+
+
+class ApiToken(models.Model):
+    """An API token: its key is shown once and stored only as a hash; it expires, and its owner (or a
+    password change) revokes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("前缀"), max_length=8)  # the key's first characters, to tell tokens apart
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region=None, owner="user", owner_actions=frozenset({"view", "change"}))
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}".strip()
