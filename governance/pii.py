@@ -104,14 +104,24 @@ def keyed_hash(value: str) -> str:
     return hmac.new(_keys(settings.PII_KEY)[1], value.encode(), hashlib.sha256).hexdigest() if value else ""
 
 
-# 18-digit IDs and 11-digit mobiles anywhere in a log message are masked before output.
-_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?![\dXx])")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# 18-digit IDs and 11-digit mobiles anywhere in free text (a log line, a public description) are masked,
+# also as people type them: grouped by spaces or dashes, with +86/0086, in full-width digits (a Chinese IME).
+_SEP = r"[ \-\u3000\uff0d]?"
+_ID_IN_TEXT = re.compile(rf"(?<!\d)\d(?:{_SEP}\d){{16}}{_SEP}[\dXx\uff38\uff58](?![\dXx\uff38\uff58])")
+_PHONE_IN_TEXT = re.compile(rf"(?<!\d)((?:(?:\+|\uff0b|00)?86{_SEP})?)[1\uff11]{_SEP}[3-9\uff13-\uff19](?:{_SEP}\d){{9}}(?!\d)")
+_NOT_DIGIT = re.compile(r"[^\dXx\uff38\uff58]")
 
 
 def scrub(text: str) -> str:
-    text = _ID_IN_TEXT.sub(lambda m: f"{m.group(1)}{'*' * 10}{m.group(2)}", text)
-    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    def id_mask(m):
+        digits = _NOT_DIGIT.sub("", m.group(0))
+        return f"{digits[:4]}{'*' * 10}{digits[-4:]}"
+
+    def phone_mask(m):
+        digits = _NOT_DIGIT.sub("", m.group(0)[len(m.group(1)):])
+        return f"{m.group(1)}{digits[:3]}****{digits[-4:]}"
+
+    return _PHONE_IN_TEXT.sub(phone_mask, _ID_IN_TEXT.sub(id_mask, text))
 
 
 class MaskPIIFilter(logging.Filter):

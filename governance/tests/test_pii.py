@@ -62,3 +62,26 @@ def test_no_id_number_or_phone_reaches_a_log_line(caplog):
         logger.warning("lookup %s by %s failed", "32010519491231002X", "13800138000")
     assert "32010519491231002X" not in caplog.text and "13800138000" not in caplog.text
     assert "3201**********002X" in caplog.text and "138****8000" in caplog.text
+
+
+@pytest.mark.parametrize("text, gone, shown", [
+    ("身份证32010519491231002X，电话13800138000", ["32010519491231002X", "13800138000"],
+     ["3201**********002X", "138****8000"]),
+    ("身份证 320105 19491231 002X", ["19491231"], ["3201**********002X"]),
+    ("身份证 3201-0519-4912-3100-2x", ["0519-4912"], ["3201**********002x"]),
+    ("身份证３２０１０５１９４９１２３１００２Ｘ", ["１９４９１２３１"], ["３２０１**********００２Ｘ"]),
+    ("电话 +86 138 0013 8000", ["0013"], ["+86 138****8000"]),
+    ("电话+8613800138000", ["8613800138000"], ["+86138****8000"]),
+    ("电话 008613800138000", ["13800138000"], ["0086138****8000"]),
+    ("电话 138-0013-8000 或 1390 013 9000", ["0013", "1390 013"], ["138****8000", "139****9000"]),
+    ("电话１３８００１３８０００", ["１３８００１３８０００"], ["１３８****８０００"]),
+])
+def test_scrub_masks_ids_and_phones_however_they_are_typed(text, gone, shown):
+    scrubbed = pii.scrub(text)
+    assert not any(g in scrubbed for g in gone), scrubbed
+    assert all(s in scrubbed for s in shown), scrubbed
+
+
+@pytest.mark.parametrize("text", ["订单号 20260101000123", "2026-01-01 13:45", "共 1000 2000 条", "编号 138001380001"])
+def test_scrub_leaves_numbers_that_are_not_ids_or_phones_alone(text):
+    assert pii.scrub(text) == text
