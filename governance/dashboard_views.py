@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -27,8 +31,34 @@ def fmt(value, kind: str) -> str:
     return f"{int(value):,}"
 
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+MAX_RANGE_DAYS = 10 * 366  # a month per label on the trend charts: 120 of them, not 120,000
+
+
 class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "governance/dashboard.html"
+
+    def date_range(self, params) -> tuple[dt.date, dt.date]:
+        """since/until from the query; a date that is not one (2026-02-30) or out of range falls back to the
+        default with a message on the page, never a 500."""
+        default_since, default_until = dashboard.default_range()
+        dates = {}
+        for name, default in (("since", default_since), ("until", default_until)):
+            raw = (params.get(name) or "").strip()
+            try:
+                value = parse_date(raw) if raw else None
+            except ValueError:  # well-formed but impossible
+                value = None
+            if raw and (value is None or not EARLIEST <= value <= LATEST):
+                messages.warning(self.request, _("日期“%(v)s”无效（应为 2000 至 2099 年间的 年-月-日），已改用默认日期。")
+                                 % {"v": raw[:20]})
+                value = None
+            dates[name] = value or default
+        since, until = sorted([dates["since"], dates["until"]])
+        if (until - since).days > MAX_RANGE_DAYS:
+            messages.warning(self.request, _("时间范围最长 10 年，已改用默认时间范围。"))
+            since, until = default_since, default_until
+        return since, until
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -38,19 +68,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if not roots:
             raise Http404
         root = roots[0]
-        if params.get("region", "").isdigit():
-            root = visible.filter(pk=params["region"]).first() or root
+        region_pk = params.get("region", "")
+        if re.fullmatch(r"[0-9]{1,18}", region_pk):  # "²".isdigit() is True; an unknown region is the user's own
+            root = visible.filter(pk=int(region_pk)).first() or root
         if root.level >= Region.Level.GROUP:
             children = [root]
             child_len = len(root.path)
         else:
             children = list(visible.filter(parent=root).order_by("path"))
             child_len = Region.PATH_LENGTH[root.level + 1]
-        default_since, default_until = dashboard.default_range()
-        since = parse_date(params.get("since") or "") or default_since
-        until = parse_date(params.get("until") or "") or default_until
-        if since > until:
-            since, until = until, since
+        since, until = self.date_range(params)
         c = dashboard.Context(user=user, root=root, children=children, child_len=child_len, since=since, until=until)
         date_q = f"since={since}&until={until}"
         live = params.get("live") == "1"
