@@ -158,95 +158,191 @@ def notification_mark_read(*, actor, notification_id: int | None = None) -> int:
 
 
 def export_start(*, actor, key: str, params: dict, estimated_rows: int):
-    """Queue a large export as a job; the worker writes the file (see tasks.export_run)."""
-    from . import exports
+    """Queue a large export as a job; the worker writes the file (see tasks.export_run). The job and
+    its audit row hold the filters masked; the worker reads them unmasked from `sealed_params`."""
+    from . import exports, jobs
     from .models import ExportJob
+    from .tasks import export_run
 
     export = exports.get(key)
     if export is None:
         raise ValidationError(_("未知的导出内容。"))
     with transaction.atomic():
-        job = ExportJob.objects.create(user=actor, key=key, title=str(export.title), params=params,
-                                       rows_total=estimated_rows)
-        audit_record(actor=actor, action="export.start", obj=job, data={"key": key, "params": params})
-        from .tasks import export_run
+        job = ExportJob.objects.create(user=actor, key=key, title=str(export.title), params=exports.masked_params(params),
+                                       sealed_params=exports.seal_params(params), rows_total=estimated_rows)
+        audit_record(actor=actor, action="export.start", obj=job, region=jobs.actor_region(actor),
+                     data={"key": key, "title": job.title, "params": job.params, "rows": estimated_rows})
+        jobs.enqueue_on_commit(export_run, ExportJob, job.pk, failed_status=ExportJob.Status.FAILED)
+    return job
 
-        transaction.on_commit(lambda: export_run.delay(job.pk))
+
+def export_retry(*, actor, job_id: int):
+    """Queue a failed export again (the broker was down, or its worker died)."""
+    from . import exports, jobs
+    from .models import ExportJob
+    from .tasks import export_run
+
+    with transaction.atomic():
+        job = get_for_update(ExportJob, actor, job_id, action="view")  # only its owner sees it
+        if job.status != ExportJob.Status.FAILED:
+            raise Conflict(_("只有失败的任务可以重试。"))
+        job.status, job.error, job.rows_done, job.finished_at, job.heartbeat_at = ExportJob.Status.PENDING, "", 0, None, None
+        job.save(update_fields=["status", "error", "rows_done", "finished_at", "heartbeat_at"])
+        audit_record(actor=actor, action="export.retry", obj=job, region=jobs.actor_region(actor),
+                     data={"key": job.key, "title": job.title, "params": job.params})
+        jobs.enqueue_on_commit(export_run, ExportJob, job.pk, failed_status=ExportJob.Status.FAILED)
+    exports.job_xlsx(job.pk).unlink(missing_ok=True)
     return job
 
 
 def export_run_job(*, job_id: int) -> None:
-    """Write the job's file. Idempotent: a finished job is left alone; a job whose worker was killed
-    (still 'running' when redelivered) is simply written again from the start."""
-    from django.contrib.auth import get_user_model
+    """Write the job's file. Idempotent: a finished or failed job is left alone, and so is a job another
+    worker is writing (its heartbeat is fresh); a job whose worker died (stale heartbeat) is written
+    again from the start. The file appears under its name only when complete."""
+    from datetime import timedelta
 
-    from . import exports
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from . import exports, jobs
     from .models import ExportJob
 
-    claimed = ExportJob.objects.filter(pk=job_id, status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING]).update(
-        status=ExportJob.Status.RUNNING, rows_done=0)
+    now = timezone.now()
+    stale = now - timedelta(seconds=jobs.stale_seconds())
+    claimed = ExportJob.objects.filter(pk=job_id).filter(
+        Q(status=ExportJob.Status.PENDING) | Q(status=ExportJob.Status.RUNNING, heartbeat_at__lt=stale),
+    ).update(status=ExportJob.Status.RUNNING, rows_done=0, heartbeat_at=now)
     if not claimed:
         return
     job = ExportJob.objects.get(pk=job_id)
     export = exports.get(job.key)
     user = get_user_model().objects.get(pk=job.user_id)
-    path = exports.temp_xlsx()
+    path = exports.job_xlsx(job.pk)
+    running = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING)
+
+    def progress(done: int) -> None:
+        running.update(rows_done=done, heartbeat_at=timezone.now())
+
     try:
-        qs = export.queryset(user=user, params=job.params)  # the owner's own scope, as on the page
-        n = exports.write_xlsx(export, qs, path,
-                               progress=lambda done: ExportJob.objects.filter(pk=job_id).update(rows_done=done))
+        qs = export.queryset(user=user, params=exports.unseal_params(job))  # the owner's own scope, as on the page
+        n = exports.write_xlsx(export, qs, path, progress=progress)
     except Exception as exc:  # the user sees that it failed; the worker log has the traceback
-        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=str(exc)[:500],
-                                                   finished_at=timezone.now())
-        path.unlink(missing_ok=True)
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("导出时发生错误，请稍后重试或联系管理员。")
+        running.update(status=ExportJob.Status.FAILED, error=message[:500], finished_at=timezone.now())
+        if isinstance(exc, ValidationError):
+            return
         raise
-    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.DONE, rows_done=n, rows_total=n,
-                                               file_path=str(path), finished_at=timezone.now())
+    if not running.update(status=ExportJob.Status.DONE, rows_done=n, rows_total=n, file_path=str(path),
+                          finished_at=timezone.now(), heartbeat_at=timezone.now()):
+        path.unlink(missing_ok=True)  # the sweeper gave up on this run meanwhile: no file without its job
 
 
 IMPORT_SYNC_LIMIT = 2_000
 
 
+def _import_rows(parsed) -> dict:
+    return {"rows_total": parsed.rows, "rows_valid": parsed.valid_rows,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors[:1000]]}
+
+
 def import_upload(*, actor, kind: str, upload) -> "ImportJob":
-    """Store the upload and validate every row; the job holds the preview (errors by row/column)."""
-    import uuid
-    from pathlib import Path
+    """Store the upload (encrypted, 0600) and validate every row; the job holds the preview (errors by
+    row and column). A hostile file is refused before anything parses it; a small file is validated
+    here (in a bounded child process), a large one by the worker (the job shows "校验中" meanwhile)."""
+    import io
 
-    from django.conf import settings as dj_settings
-
-    from . import imports
+    from . import imports, jobs
     from .models import ImportJob
+    from .tasks import import_validate
 
     importer = imports.get(kind)
     if importer is None:
         raise ValidationError(_("未知的导入内容。"))
     if not upload.name.lower().endswith(".xlsx"):
         raise ValidationError({"file": _("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")})
-    folder = Path(dj_settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.xlsx"
-    with open(path, "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    limit = imports.max_upload_bytes()
+    if upload.size > limit:
+        raise ValidationError({"file": imports.too_large_message()})
+    data = upload.read(limit + 1)
     try:
-        parsed = importer.parse(path, user=actor)
-    except Exception:  # not a readable workbook
-        path.unlink(missing_ok=True)
-        raise ValidationError({"file": _("无法读取该文件，请确认是用模板填写的 .xlsx 文件。")})
-    job = ImportJob.objects.create(
-        user=actor, kind=kind, file=str(path), original_name=upload.name[:200], rows_total=parsed.rows,
-        rows_valid=parsed.valid_rows,
-        errors=[{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors[:1000]],
-    )
-    audit_record(actor=actor, action="import.upload", obj=job,
-                 data={"kind": kind, "rows": parsed.rows, "errors": len(parsed.errors)})
+        inspection = imports.inspect(data, importer.columns)
+        parsed = importer.parse(io.BytesIO(data), user=actor) if inspection.small else None
+    except imports.Refused as exc:
+        raise ValidationError({"file": exc.message})
+    path = imports.store(data) if parsed is None or parsed.valid_rows else None  # nothing to import: not kept
+    region = jobs.actor_region(actor)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=actor, kind=kind, file=str(path or ""), original_name=pii.scrub(upload.name)[:200],
+            status=ImportJob.Status.VALIDATED if parsed is not None else ImportJob.Status.VALIDATING,
+            **(_import_rows(parsed) if parsed is not None else {}),
+        )
+        audit_record(actor=actor, action="import.upload", obj=job, region=region,
+                     data={"kind": kind, "file": job.original_name, "bytes": len(data),
+                           "rows": job.rows_total, "errors": len(job.errors), "in_worker": parsed is None})
+        if parsed is None:
+            jobs.enqueue_on_commit(import_validate, ImportJob, job.pk, failed_status=ImportJob.Status.FAILED)
     return job
+
+
+def _import_claim(job_id: int, status: str) -> bool:
+    """Take a queued import job (no heartbeat yet, or a stale one: its worker died)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from . import jobs
+    from .models import ImportJob
+
+    now = timezone.now()
+    stale = now - timedelta(seconds=jobs.stale_seconds())
+    return bool(ImportJob.objects.filter(pk=job_id, status=status).filter(
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale)).update(heartbeat_at=now))
+
+
+def _import_end(job_id: int, from_status: str, **fields) -> None:
+    """Finish an import job (done or failed) and delete its stored file: it holds full ID numbers."""
+    from . import imports
+    from .models import ImportJob
+
+    path = ImportJob.objects.filter(pk=job_id).values_list("file", flat=True).first()
+    if ImportJob.objects.filter(pk=job_id, status=from_status).update(file="", finished_at=timezone.now(), **fields):
+        imports.delete_stored(path)
+
+
+def import_validate_job(*, job_id: int) -> None:
+    """The worker's half of a large upload: read and validate the stored file (bounded child process),
+    then show the preview. A hostile or unreadable file fails the job with its message."""
+    from django.contrib.auth import get_user_model
+
+    from . import imports
+    from .models import ImportJob
+
+    if not _import_claim(job_id, ImportJob.Status.VALIDATING):
+        return
+    job = ImportJob.objects.get(pk=job_id)
+    importer = imports.get(job.kind)
+    user = get_user_model().objects.get(pk=job.user_id)
+    validating = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.VALIDATING)
+    try:
+        with imports.while_reading(lambda: validating.update(heartbeat_at=timezone.now())):
+            parsed = importer.parse(imports.load_stored(job.file), user=user)
+    except imports.Refused as exc:
+        _import_end(job_id, ImportJob.Status.VALIDATING, status=ImportJob.Status.FAILED, error=exc.message)
+        return
+    if not validating.update(status=ImportJob.Status.VALIDATED, heartbeat_at=None, **_import_rows(parsed)):
+        return
+    if not parsed.valid_rows:  # nothing can be imported: the file is not kept
+        imports.delete_stored(job.file)
+        ImportJob.objects.filter(pk=job_id).update(file="")
 
 
 def import_confirm(*, actor, job_id: int, only_valid: bool) -> "ImportJob":
     """Import a validated file: everything, or (explicitly) only its valid rows. Large files go to the
     worker; the job can be confirmed once — a second press gets a clear message."""
+    from . import jobs
     from .models import ImportJob
+    from .tasks import import_run
 
     with transaction.atomic():
         job = get_for_update(ImportJob, actor, job_id)
@@ -254,48 +350,78 @@ def import_confirm(*, actor, job_id: int, only_valid: bool) -> "ImportJob":
             raise Conflict(_("该文件已经导入或正在导入。"))
         if job.errors and not only_valid:
             raise ValidationError(_("文件中有错误行：请改正后重新上传，或选择“仅导入有效行”。"))
-        if job.rows_valid == 0:
+        if job.rows_valid == 0 or not job.file:
             raise ValidationError(_("没有可导入的有效行。"))
-        job.status, job.only_valid = ImportJob.Status.RUNNING, only_valid
-        job.save(update_fields=["status", "only_valid"])
-        audit_record(actor=actor, action="import.confirm", obj=job, data={"only_valid": only_valid})
+        job.status, job.only_valid, job.heartbeat_at, job.error = ImportJob.Status.RUNNING, only_valid, None, ""
+        job.save(update_fields=["status", "only_valid", "heartbeat_at", "error"])
+        audit_record(actor=actor, action="import.confirm", obj=job, region=jobs.actor_region(actor),
+                     data={"kind": job.kind, "file": job.original_name, "only_valid": only_valid, "rows": job.rows_valid})
         if job.rows_total > IMPORT_SYNC_LIMIT:
-            from .tasks import import_run
-
-            transaction.on_commit(lambda: import_run.delay(job.pk))
+            jobs.enqueue_on_commit(import_run, ImportJob, job.pk, failed_status=ImportJob.Status.FAILED)
     if job.rows_total <= IMPORT_SYNC_LIMIT:
         import_run_job(job_id=job.pk)
         job.refresh_from_db()
     return job
 
 
+def import_retry(*, actor, job_id: int) -> "ImportJob":
+    """Queue a failed import again while its file is kept (the broker was down, or its worker died):
+    validation if it never got a preview, the import itself if it had been confirmed."""
+    from . import jobs
+    from .models import ImportJob
+    from .tasks import import_run, import_validate
+
+    with transaction.atomic():
+        job = get_for_update(ImportJob, actor, job_id)
+        if job.status != ImportJob.Status.FAILED or not job.file:
+            raise Conflict(_("该任务无法重试，请重新上传文件。"))
+        confirmed = job.rows_valid > 0  # only a job with a preview of valid rows can have been confirmed
+        job.status = ImportJob.Status.RUNNING if confirmed else ImportJob.Status.VALIDATING
+        job.error, job.heartbeat_at, job.finished_at = "", None, None
+        job.save(update_fields=["status", "error", "heartbeat_at", "finished_at"])
+        audit_record(actor=actor, action="import.retry", obj=job, region=jobs.actor_region(actor),
+                     data={"kind": job.kind, "file": job.original_name, "phase": job.status})
+        jobs.enqueue_on_commit(import_run if confirmed else import_validate, ImportJob, job.pk,
+                               failed_status=ImportJob.Status.FAILED)
+    return job
+
+
 def import_run_job(*, job_id: int) -> None:
     """Validate again (the database may have changed since the preview) and write in one transaction.
-    Idempotent: a job that is not 'running' is left alone; a rerun after a kill writes it once."""
-    from pathlib import Path
-
+    Idempotent: a job that is not 'running', or that another worker holds, is left alone; a rerun after
+    a kill writes it once (the writes and the 'done' commit together). The stored file is deleted
+    when the job ends."""
     from django.contrib.auth import get_user_model
 
-    from . import imports
+    from . import imports, jobs
     from .models import ImportJob
 
-    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).first()
-    if job is None:
+    if not _import_claim(job_id, ImportJob.Status.RUNNING):
         return
+    job = ImportJob.objects.get(pk=job_id)
     importer = imports.get(job.kind)
     user = get_user_model().objects.get(pk=job.user_id)
-    parsed = importer.parse(Path(job.file), user=user)
+    running = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING)
+    try:
+        with imports.while_reading(lambda: running.update(heartbeat_at=timezone.now())):
+            parsed = importer.parse(imports.load_stored(job.file), user=user)
+    except imports.Refused as exc:
+        _import_end(job_id, ImportJob.Status.RUNNING, status=ImportJob.Status.FAILED, error=exc.message)
+        return
+    running.update(heartbeat_at=timezone.now())
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status != ImportJob.Status.RUNNING:
             return
         if (parsed.errors and not job.only_valid) or not parsed.valid_rows:
             job.status = ImportJob.Status.FAILED
-            job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors[:1000]]
-            job.finished_at = timezone.now()
-            job.save()
-            return
-        counts = importer.write(parsed, user=user)
-        job.status, job.rows_imported, job.finished_at = ImportJob.Status.DONE, counts["rows"], timezone.now()
-        job.save(update_fields=["status", "rows_imported", "finished_at"])
-        audit_record(actor=user, action=f"import.{job.kind}", obj=job, data={**counts, "skipped": len(parsed.bad_rows)})
+            job.errors = _import_rows(parsed)["errors"]
+            job.error = str(_("文件中的数据已与系统不一致（例如有人刚登记了相同的身份证号），请改正后重新上传。"))
+            job.save(update_fields=["status", "errors", "error"])
+        else:
+            counts = importer.write(parsed, user=user)
+            job.status, job.rows_imported = ImportJob.Status.DONE, counts["rows"]
+            job.save(update_fields=["status", "rows_imported"])
+            audit_record(actor=user, action=f"import.{job.kind}", obj=job, region=jobs.actor_region(user),
+                         data={**counts, "kind": job.kind, "file": job.original_name, "skipped": len(parsed.bad_rows)})
+    _import_end(job_id, job.status)  # committed: done or failed, the stored file goes

@@ -24,6 +24,10 @@ class GovernanceConfig(AppConfig):
         nav.register(_("数据看板"), "dashboard", roles=MANAGERS, group=_("数据看板"), order=1)
         self.register_exports()
         self.register_dashboard()
+        from django.conf import settings
+
+        # exports and imports whose worker died fail within minutes; expired files are deleted
+        settings.CELERY_BEAT_SCHEDULE["jobs-sweep"] = {"task": "governance.tasks.sweep_jobs", "schedule": 60.0}
 
     def register_dashboard(self):
         from django.db.models import Count, Q

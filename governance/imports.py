@@ -15,10 +15,23 @@ read-only reader; the writes are bulk inserts in one transaction.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import re
+import resource
+import select
+import uuid
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +55,7 @@ RESIDENT_COLUMNS = [
     ("党员（是/否）", "is_party_member", False),
 ]
 MAX_ROWS = 200_000
+MAX_CELL_CHARS = 1_000  # no template column needs more; a longer cell is an error, not carried along
 
 
 @dataclass(frozen=True)
@@ -100,49 +114,336 @@ def write_template(importer: Importer, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from .exports import sheet_value
+
     wb = Workbook()
     ws = wb.active
     ws.title = str(importer.title)[:31]
     ws.append([str(h) for h, _k, _r in importer.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append(list(importer.example))
+    ws.append([sheet_value(ws, v) for v in importer.example])
     for i in range(len(importer.columns)):
         ws.column_dimensions[chr(ord("A") + i)].width = 18
     notes = wb.create_sheet(_("填写说明"))
     for line in [*importer.notes, _("请删除示例行后再导入。")]:
-        notes.append([str(line)])
+        notes.append([sheet_value(notes, str(line))])
     notes.column_dimensions["A"].width = 100
     wb.save(str(path))
 
 
-def read_rows(path: Path, columns, result: "Parsed"):
-    """-> [(row number, {key: text})] with the header checked; errors go to `result`."""
+# --- Hostile files -------------------------------------------------------------------------------
+# An .xlsx is a zip of XML: 1.5 MB can declare a 1.5 GB cell or a million rows. Before any parsing the
+# zip's directory is checked (every member's declared size, the total, the compression ratio) and the
+# first sheet's declared dimension and its rows are counted from the raw XML; the parse itself runs in a
+# forked child with an address-space and CPU limit, so that a file that still gets past the checks
+# fails its job with a message instead of taking the server's memory.
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_upload_bytes() -> int:
+    return _setting("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+
+def too_large_message() -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return _("文件过大：一次最多上传 %(m)s，请分批导入。") % {"m": filesizeformat(max_upload_bytes())}
+
+
+def pending_seconds() -> int:
+    """A validated import not confirmed within this time expires (its stored file is deleted)."""
+    return _setting("IMPORT_PENDING_SECONDS", 24 * 3600)
+
+
+class Refused(Exception):
+    """The file cannot be imported; `message` says why, in the user's language."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+@dataclass
+class Inspection:
+    sheet: str  # the zip member holding the first worksheet
+    sheet_bytes: int  # its declared uncompressed size
+
+    @property
+    def small(self) -> bool:
+        """Small enough to be validated in the web request (still in a bounded child)."""
+        return self.sheet_bytes <= _setting("IMPORT_SYNC_PARSE_BYTES", 2 * 1024 * 1024)
+
+
+_SHEET_REL = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"')
+_REL = re.compile(rb'<Relationship\b[^>]*>')
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"|<(?:\w+:)?row\b')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for c in letters:
+        n = n * 26 + c - 64
+    return n
+
+
+def inspect(data, columns) -> Inspection:
+    """Check the zip's structure and the first sheet's declared size before anything parses it.
+    Cheap (the zip directory, two small XML parts and the sheet's first 64 KB): the web request may
+    call it for any upload."""
+    try:
+        zf = zipfile.ZipFile(data if hasattr(data, "read") else io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Refused(_("无法读取该文件，请确认是用模板填写的 .xlsx 文件。"))
+    with zf:
+        members = zf.infolist()
+        member_cap = _setting("IMPORT_MAX_MEMBER_BYTES", 128 * 1024 * 1024)
+        total_cap = _setting("IMPORT_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024)
+        ratio_cap = _setting("IMPORT_MAX_COMPRESSION_RATIO", 100)
+        too_big = _("文件解压后过大（可能是恶意构造的文件），无法导入。请使用模板填写，一次最多 %(n)d 行。") % {"n": MAX_ROWS}
+        if len(members) > 1000 or sum(m.file_size for m in members) > total_cap:
+            raise Refused(too_big)
+        for m in members:
+            if m.file_size > member_cap or (m.file_size > 1024 * 1024 and m.file_size > ratio_cap * max(m.compress_size, 1)):
+                raise Refused(too_big)
+        sheet = _first_sheet(zf)
+        if sheet is None:
+            raise Refused(_("无法读取该文件，请确认是用模板填写的 .xlsx 文件。"))
+        with zf.open(sheet) as fh:
+            head = fh.read(64 * 1024)
+        _check_dimension(head, columns)
+        return Inspection(sheet=sheet, sheet_bytes=zf.getinfo(sheet).file_size)
+
+
+def _small_member(zf, name: str) -> bytes | None:
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > 1024 * 1024:
+        raise Refused(_("无法读取该文件，请确认是用模板填写的 .xlsx 文件。"))
+    return zf.read(info)
+
+
+def _first_sheet(zf) -> str | None:
+    """The first worksheet's member, as openpyxl finds it: workbook.xml's first <sheet>, through its rels."""
+    workbook, rels = _small_member(zf, "xl/workbook.xml"), _small_member(zf, "xl/_rels/workbook.xml.rels")
+    if workbook is None or rels is None:
+        return None
+    first = _SHEET_REL.search(workbook)
+    if first is None:
+        return None
+    for rel in _REL.findall(rels):
+        attrs = dict(_ATTR.findall(rel))
+        if attrs.get(b"Id") == first.group(1):
+            target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+            name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return name if name in zf.namelist() else None
+    return None
+
+
+def _check_dimension(head: bytes, columns) -> None:
+    m = _DIMENSION.search(head)
+    if m is None:
+        return
+    last_col, last_row = (m.group(3), m.group(4)) if m.group(4) else (m.group(1), m.group(2))
+    if last_row and int(last_row) > MAX_ROWS + 1:
+        raise Refused(_("文件声明有 %(r)s 行，一次最多导入 %(n)d 行（含空行）。") % {"r": int(last_row) - 1, "n": MAX_ROWS})
+    if last_col and _column_number(last_col) > len(columns):
+        raise Refused(_("文件有 %(c)d 列，模板只有 %(n)d 列：请使用模板填写，不要添加列。") % {
+            "c": _column_number(last_col), "n": len(columns)})
+
+
+def _count_rows(zf, sheet: str) -> None:
+    """Count the sheet's rows in its raw XML, empty ones too (and the highest row number: openpyxl
+    fills the gaps), before openpyxl builds a single cell. Bounded by the member size checked above."""
+    highest, count, tail = 0, 0, b""
+    with zf.open(sheet) as fh:
+        while True:
+            chunk = fh.read(1024 * 1024)
+            if not chunk:
+                break
+            buf = tail + chunk
+            cut = buf.rfind(b"<")  # a tag split across chunks is counted with the next one
+            if cut <= 0:
+                cut = len(buf)
+            for m in _ROW.finditer(buf, 0, cut):
+                count += 1
+                if m.group(1):
+                    highest = max(highest, int(m.group(1)))
+            tail = buf[cut:]
+            if max(count, highest) > MAX_ROWS + 1:
+                raise Refused(_("一次最多导入 %(n)d 行（含空行）：请删除多余的行后再上传。") % {"n": MAX_ROWS})
+
+
+# --- Stored files: encrypted at rest, readable only by the portal --------------------------------
+
+def import_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _fernet():
+    from cryptography.fernet import Fernet
+
+    key = hmac.new(settings.PII_KEY.encode(), b"governance/imports/file", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def store(data: bytes) -> Path:
+    """Write an uploaded workbook encrypted (it holds full ID numbers and phones), mode 0600."""
+    path = import_dir() / f"{uuid.uuid4().hex}.xlsx.enc"
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_fernet().encrypt(data))
+    return path
+
+
+def load_stored(path) -> io.BytesIO:
+    with open(path, "rb") as fh:
+        return io.BytesIO(_fernet().decrypt(fh.read()))
+
+
+def delete_stored(path) -> None:
+    if path:
+        Path(path).unlink(missing_ok=True)
+
+
+# --- Reading rows in a bounded child process ----------------------------------------------------
+
+_on_wait: list[Callable[[], None]] = []
+
+
+@contextmanager
+def while_reading(callback: Callable[[], None]):
+    """Call `callback` every few seconds while a child reads a workbook (a job's heartbeat)."""
+    _on_wait.append(callback)
+    try:
+        yield
+    finally:
+        _on_wait.pop()
+
+
+def read_rows(source, columns, result: "Parsed"):
+    """-> [(row number, {key: text})] with the header checked; errors go to `result`.
+
+    `source` is a path or a file-like object holding the .xlsx. The workbook is read in a forked child
+    limited in memory (IMPORT_PARSE_MEMORY_BYTES above the parent's size) and CPU time; only the
+    rows' short texts come back. A file that cannot be read at all raises Refused (the caller fails
+    the upload or the job with its message)."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as fh:
+            source = io.BytesIO(fh.read())
+    rows, count, errors = _in_child(_read_rows_unbounded, source, columns)  # Refused: the whole file is
+    result.rows += count
+    for e in errors:
+        result.errors.append(e)
+        if e.column:  # a cell's error makes its row invalid
+            result.bad_rows.add(e.row)
+    return rows
+
+
+def _read_rows_unbounded(source, columns):
+    """The part that parses untrusted XML (runs in the child). -> (rows, row count, errors)."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(str(path), read_only=True, data_only=True)
+    errors: list[RowError] = []
+    try:
+        with zipfile.ZipFile(source) as zf:
+            info = inspect(source, columns)
+            _count_rows(zf, info.sheet)
+        source.seek(0)
+        wb = load_workbook(source, read_only=True, data_only=True)
+    except (Refused, MemoryError):
+        raise
+    except Exception:
+        raise Refused(_("无法读取该文件，请确认是用模板填写的 .xlsx 文件。"))
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True)
         header = [_text(h) for h in next(rows, [])]
         expected = [str(h) for h, _k, _r in columns]
         if header[: len(expected)] != expected:
-            result.errors.append(RowError(1, "", _("表头与模板不一致，请下载最新模板填写。")))
-            return []
-        out = []
+            return [], 0, [RowError(1, "", _("表头与模板不一致，请下载最新模板填写。"))]
+        out, count = [], 0
         for index, values in enumerate(rows, start=2):
+            if index > MAX_ROWS + 1:  # every row counts, empty ones too
+                errors.append(RowError(index, "", _("一次最多导入 %(n)d 行（含空行）：请删除多余的行后再上传。") % {"n": MAX_ROWS}))
+                break
             if values is None or all(v in (None, "") for v in values):
                 continue
-            result.rows += 1
-            if result.rows > MAX_ROWS:
-                result.errors.append(RowError(index, "", _("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS}))
-                break
-            out.append((index, {key: _text(values[i]) if i < len(values) else "" for i, (_h, key, _r) in enumerate(columns)}))
-            for h, key, required in columns:
-                if required and not out[-1][1][key]:
-                    result.error(index, h, _("必填。"))
-        return out
+            count += 1
+            data = {}
+            for i, (h, key, required) in enumerate(columns):
+                text = _text(values[i]) if i < len(values) else ""
+                if len(text) > MAX_CELL_CHARS:
+                    errors.append(RowError(index, str(h), _("内容过长（超过 %(n)d 个字符）。") % {"n": MAX_CELL_CHARS}))
+                    text = ""
+                elif required and not text:
+                    errors.append(RowError(index, str(h), _("必填。")))
+                data[key] = text
+            out.append((index, data))
+        return out, count, errors
     finally:
         wb.close()
+
+
+def _vm_size() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _in_child(fn, *args):
+    """Run fn(*args) in a forked child whose address space and CPU time are limited; return its result
+    or raise Refused. The child touches no database connection and leaves with os._exit."""
+    memory = _setting("IMPORT_PARSE_MEMORY_BYTES", 1024 * 1024 * 1024)
+    cpu = _setting("IMPORT_PARSE_CPU_SECONDS", 300)
+    failed = _("文件过大或内容异常，读取时超出了允许的内存或时间，未导入任何数据。")
+    read_end, write_end = os.pipe()
+    limit = _vm_size() + memory
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 0
+        try:
+            os.close(read_end)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+            try:
+                payload = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except Refused as exc:
+                payload = pickle.dumps(("refused", exc.message))
+            except MemoryError:
+                payload = pickle.dumps(("refused", str(failed)))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks = []
+    with os.fdopen(read_end, "rb") as fh:
+        while True:
+            ready, _w, _x = select.select([fh], [], [], 5.0)
+            if not ready:
+                for callback in _on_wait:
+                    callback()
+                continue
+            chunk = os.read(fh.fileno(), 1024 * 1024)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    _pid, status = os.waitpid(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
+        raise Refused(failed)  # killed by the CPU limit, or died of the memory limit
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "refused":
+        raise Refused(value)
+    return value
 
 
 def _text(value) -> str:

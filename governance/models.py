@@ -459,12 +459,14 @@ class ExportJob(models.Model):
         RUNNING = "running", _("生成中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        EXPIRED = "expired", _("已过期")  # the file was deleted after the retention period
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs",
                              verbose_name=_("用户"))
     key = models.CharField(_("导出内容"), max_length=64)
     title = models.CharField(_("标题"), max_length=100)
-    params = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)  # masked (pii.scrub): for people to read
+    sealed_params = models.TextField(blank=True)  # the same filters unmasked, encrypted: for the worker only
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     rows_done = models.BigIntegerField(_("已写行数"), default=0)
     rows_total = models.BigIntegerField(_("预计行数"), default=0)
@@ -494,10 +496,12 @@ class ImportJob(models.Model):
     """An uploaded spreadsheet: validated into a preview, then imported (all, or only valid rows)."""
 
     class Status(models.TextChoices):
+        VALIDATING = "validating", _("校验中")  # a large file, parsed by the worker
         VALIDATED = "validated", _("已校验，待确认")
         RUNNING = "running", _("导入中")
         DONE = "done", _("已导入")
         FAILED = "failed", _("失败")
+        EXPIRED = "expired", _("已过期")  # not confirmed in time: the stored file was deleted
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs",
                              verbose_name=_("用户"))

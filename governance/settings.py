@@ -212,8 +212,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # No long ETAs anywhere (a Redis visibility timeout would run them twice); one hour is ample.
+    # A task taken by a worker that then dies (SIGKILL, OOM, power) is delivered again only after the
+    # visibility timeout. It must stay longer than any task runs, or Redis hands a running task to a
+    # second worker; one hour is far above our longest (a 200,000-row import, a county recompute). The
+    # user does not wait for it: the jobs-sweep beat job fails a job whose heartbeat stopped within
+    # JOB_STALE_SECONDS, and the late redelivery then finds the job failed (or retried) and does nothing.
+    # No long ETAs anywhere (they would be run twice after this timeout).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3  # an unreachable broker fails an enqueue in seconds (the job says so)
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="governance")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is delivered again; tasks are idempotent
@@ -222,6 +228,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Background exports and imports (governance/jobs.py sweeps them every minute).
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=300)  # no heartbeat for this long: the worker died
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)  # then the file is deleted
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMPORT_PENDING_SECONDS = env.int("IMPORT_PENDING_SECONDS", default=24 * 3600)  # unconfirmed imports expire
+IMPORT_PARSE_MEMORY_BYTES = env.int("IMPORT_PARSE_MEMORY_BYTES", default=1024 * 1024 * 1024)
 # Each app adds its periodic jobs to this schedule from its own tasks module (see apps.py).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "governance.tasks.heartbeat", "schedule": 60.0},

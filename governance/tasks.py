@@ -19,6 +19,24 @@ def export_run(job_id: int) -> None:
     export_run_job(job_id=job_id)
 
 
+@shared_task(name="governance.tasks.import_validate")
+def import_validate(job_id: int) -> None:
+    from .actions import import_validate_job
+
+    import_validate_job(job_id=job_id)
+
+
+@shared_task(name="governance.tasks.sweep_jobs")
+def sweep_jobs() -> dict:
+    """Beat runs this every minute: fail exports/imports whose worker died (and remove their partial
+    files), delete exports past their retention and imports never confirmed. Idempotent."""
+    from . import jobs
+
+    with job_run("jobs-sweep") as progress:
+        progress.result.update(jobs.sweep())
+    return progress.result
+
+
 @shared_task(name="governance.tasks.import_run")
 def import_run(job_id: int) -> None:
     from .actions import import_run_job

@@ -38,10 +38,12 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
     path("imports/jobs/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/jobs/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
     path("imports/<slug:kind>/", import_views.import_upload, name="import_upload"),
     path("imports/<slug:kind>/template/", import_views.import_template, name="import_template"),
     path("exports/jobs/<int:pk>/", export_views.export_job, name="export_job"),
     path("exports/jobs/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
+    path("exports/jobs/<int:pk>/retry/", export_views.export_job_retry, name="export_job_retry"),
     path("exports/<slug:key>/", export_views.export_list, name="export_list"),
     # API
     path("api/v1/auth/token/", api_views.ObtainTokenView.as_view(), name="api_token"),

@@ -25,4 +25,22 @@ class Migration(migrations.Migration):
             name='heartbeat_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='最近心跳'),
         ),
+        # Exports: the unmasked filters, encrypted, for the worker (params holds them masked);
+        # 'expired' once the file is deleted after the retention period.
+        migrations.AddField(
+            model_name='exportjob',
+            name='sealed_params',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AlterField(
+            model_name='exportjob',
+            name='status',
+            field=models.CharField(choices=[('pending', '排队中'), ('running', '生成中'), ('done', '已完成'), ('failed', '失败'), ('expired', '已过期')], default='pending', max_length=16, verbose_name='状态'),
+        ),
+        # Imports: large files are validated in the worker ('validating'); unconfirmed ones expire.
+        migrations.AlterField(
+            model_name='importjob',
+            name='status',
+            field=models.CharField(choices=[('validating', '校验中'), ('validated', '已校验，待确认'), ('running', '导入中'), ('done', '已导入'), ('failed', '失败'), ('expired', '已过期')], default='validated', max_length=16, verbose_name='状态'),
+        ),
     ]
