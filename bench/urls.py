@@ -6,6 +6,7 @@ from django.http import Http404, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
+from governance.tokens import hash_key
 from services.models import Order
 
 
@@ -18,12 +19,14 @@ def bare_order(request, pk: int):
 
 @csrf_exempt
 def bare_accept(request, pk: int):
-    """What an accept must write, by hand, with no framework: the token's user (one query), then in one
-    transaction the conditional UPDATE, the history row and the audit row. No scope check, no roles."""
+    """What an accept must write, by hand, with no framework: the token's user (one query, the key's
+    hash, current and unrevoked), then in one transaction the conditional UPDATE, the history row and the
+    audit row. No scope check, no roles."""
     key = request.headers.get("Authorization", "").removeprefix("Token ")
     ct = ContentType.objects.get_for_model(Order).pk  # cached after the first request
     with connection.cursor() as cur:
-        cur.execute("SELECT user_id FROM authtoken_token WHERE key = %s", [key])
+        cur.execute("SELECT user_id FROM governance_apitoken WHERE key_hash = %s AND revoked_at IS NULL"
+                    " AND expires_at > now()", [hash_key(key)])
         row = cur.fetchone()
         if row is None:
             return JsonResponse({"detail": "unauthorized"}, status=401)

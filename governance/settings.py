@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -130,6 +129,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a rule: Django's hook after any password change, which revokes the user's API tokens.
+    {"NAME": "governance.tokens.RevokeTokensOnPasswordChange"},
 ]
 # Lock by username + IP: one villager's typos must not lock out the whole village office.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -165,8 +166,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # bulk forms (attendance, approvals) post 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that an unauthenticated call answers 401 with its challenge (see Sessions and tokens).
+        "governance.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON in; an endpoint that takes files (attachments) names MultiPartParser itself.
@@ -275,3 +277,8 @@ X_FRAME_OPTIONS = "DENY"
 
 PORTAL_NAME = _("县域乡村治理门户")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026")
+
+
+# --- Sessions and tokens, client addresses, Content-Security-Policy -----------------------------
+# API tokens (governance.tokens): a new key for every POST /api/v1/auth/token/, stored as a keyed hash.
+API_TOKEN_LIFETIME_HOURS = env.float("API_TOKEN_LIFETIME_HOURS", default=12)

@@ -8,8 +8,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import dashboard_views, export_views, import_views, views
+from . import dashboard_views, export_views, import_views, token_views, views
 from .api import views as api_views
+from .api.urls import auth_urlpatterns as api_auth_urlpatterns
 
 DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation"]
 
@@ -17,6 +18,10 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", token_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/tokens/", token_views.token_list, name="token_list"),
+    path("accounts/tokens/new/", token_views.token_create, name="token_create"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
@@ -47,6 +52,8 @@ urlpatterns = [
     path("exports/<slug:key>/", export_views.export_list, name="export_list"),
     # API
     path("api/v1/auth/token/", api_views.ObtainTokenView.as_view(), name="api_token"),
+    path("api/v1/auth/logout/", api_views.LogoutView.as_view(), name="api_logout"),
+    path("api/v1/auth/", include(api_auth_urlpatterns)),
     path("api/v1/me/", api_views.MeView.as_view(), name="api_me"),
     path("api/v1/governance/", include("governance.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from governance import pii
 from governance.api.base import ModelSerializer
-from governance.models import AuditEntry, Household, Notification, Region, Resident, RoleAssignment
+from governance.models import ApiToken, AuditEntry, Household, Notification, Region, Resident, RoleAssignment
 
 
 class RegionSerializer(ModelSerializer):
@@ -119,14 +119,29 @@ class MeSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                 help_text=_("令牌名称，便于在“我的令牌”中辨认"))
 
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+class ApiTokenSerializer(ModelSerializer):
+    """A token as its owner sees it later: never the key, only its first characters."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at"]
+
+
+class TokenSerializer(ApiTokenSerializer):
+    """The answer that issues a token: the key, this once."""
+
+    token = serializers.CharField(source="key", read_only=True, help_text=_("只显示这一次；请求时放在 Authorization: Token <令牌> 头中"))
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = ["token", *ApiTokenSerializer.Meta.fields]
 
 
 User = get_user_model()

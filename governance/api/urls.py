@@ -12,3 +12,10 @@ router.register("audit", views.AuditEntryViewSet)
 router.register("notifications", views.NotificationViewSet)
 
 urlpatterns = router.urls
+
+# /api/v1/auth/: the caller's own tokens (obtaining one and logging out are plain views in governance.urls).
+auth_router = DefaultRouter()
+auth_router.include_root_view = False
+auth_router.register("tokens", views.ApiTokenViewSet, basename="api_tokens")
+
+auth_urlpatterns = auth_router.urls

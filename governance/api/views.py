@@ -1,17 +1,17 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth import logout as django_logout
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance import actions, selectors
+from governance import actions, selectors, tokens
 from governance.lockout import lockout_response
 from governance.filtersets import (
     AuditEntryFilterSet,
@@ -21,7 +21,7 @@ from governance.filtersets import (
     ResidentFilterSet,
     RoleAssignmentFilterSet,
 )
-from governance.models import AuditEntry, Household, Notification, Region, Resident, RoleAssignment
+from governance.models import ApiToken, AuditEntry, Household, Notification, Region, Resident, RoleAssignment
 
 from . import serializers as s
 from .base import ScopedReadOnlyViewSet, ScopedViewSet
@@ -53,8 +53,35 @@ class ObtainTokenView(APIView):
             if getattr(request._request, "axes_locked_out", False):
                 return lockout_response(request._request)
             return Response({"detail": _("用户名或密码错误。")}, status=status.HTTP_401_UNAUTHORIZED)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = tokens.api_token_create(actor=user, name=ser.validated_data["name"])
+        token.key = key  # the only time the key leaves the server
+        return Response(s.TokenSerializer(token).data, headers={"Cache-Control": "no-store"})
+
+
+class LogoutView(APIView):
+    """Signing out with a token revokes that token; with a session, ends the session."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            tokens.api_token_revoke(actor=request.user, token_id=request.auth.pk, reason=_("退出登录"))
+        else:
+            django_logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenViewSet(ScopedViewSet):
+    """The caller's own current tokens (never the keys); another person's token is not found (404)."""
+
+    queryset = ApiToken.objects.all()
+    selector = tokens.api_token_list
+    serializer_class = s.ApiTokenSerializer
+
+    @extend_schema(request=None, responses={200: s.ApiTokenSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = tokens.api_token_revoke(actor=request.user, token_id=self.get_object().pk)
+        return Response(s.ApiTokenSerializer(token).data)
 
 
 class MeView(APIView):

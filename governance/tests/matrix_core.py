@@ -49,6 +49,7 @@ from governance.models import ExportJob  # noqa: E402
 register(ExportJob, _export_job)
 register_kwarg("export_job:pk", ExportJob)
 register_kwarg("export_job_download:pk", ExportJob)
+register_kwarg("export_job_retry:pk", ExportJob)
 register_pages("export_list", key="residents")
 
 
@@ -64,4 +65,18 @@ from governance.models import ImportJob  # noqa: E402
 register(ImportJob, _import_job)
 register_kwarg("import_job:pk", ImportJob)
 register_kwarg("import_confirm:pk", ImportJob)
+register_kwarg("import_retry:pk", ImportJob)
 register_pages("import_upload", "import_template", kind="residents")
+
+
+def _api_token(region, side, tree, p):
+    from governance.tokens import api_token_create
+
+    return api_token_create(actor=p.township_staff_a if side == "a" else p.township_staff_b, name="matrix")[0]
+
+
+from governance.models import ApiToken  # noqa: E402
+
+register(ApiToken, _api_token)
+register_kwarg("token_revoke:pk", ApiToken)
+register_pages("token_list", "token_create", "password_change", "api_logout")
