@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "csp",
     "governance",
     # Domain apps, in the order their dependencies point (see CONVENTIONS.md).
     "centers",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # every answer below static files carries the policy (CONTENT_SECURITY_POLICY below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -282,3 +284,26 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026")
 # --- Sessions and tokens, client addresses, Content-Security-Policy -----------------------------
 # API tokens (governance.tokens): a new key for every POST /api/v1/auth/token/, stored as a keyed hash.
 API_TOKEN_LIFETIME_HOURS = env.float("API_TOKEN_LIFETIME_HOURS", default=12)
+
+
+# Content-Security-Policy (django-csp 4): everything is served from this origin (no CDN on the
+# intranet). Scripts only from files (the few handlers live in static/governance/portal.js), or an
+# inline <script nonce="{{ request.csp_nonce }}"> should one ever be needed. Styles allow inline
+# attributes: Django admin, Swagger UI's page, ECharts' SVG and a few progress bars set them, and a
+# style cannot run code.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
