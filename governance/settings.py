@@ -307,3 +307,31 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+
+# The client's address behind the TLS proxy. 0: the peer address (REMOTE_ADDR) — nothing in front.
+# N > 0: N proxies of ours are in front, each appending its peer to X-Forwarded-For, so the client is
+# the N-th address from the right; whatever the client wrote further left is ignored. django-axes reads
+# it through django-ipware with these settings; nothing else in the portal reads a client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+
+def client_address_settings(trusted_proxy_count: int) -> dict:
+    """django-axes / django-ipware settings for `trusted_proxy_count` proxies (the tests reuse this)."""
+    if trusted_proxy_count <= 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",), "AXES_IPWARE_PROXY_COUNT": None,
+                "AXES_IPWARE_PROXY_ORDER": "left-most"}
+    return {
+        # ipware counts the proxies listed in the header after the client: with N of ours, N - 1 (the
+        # last one is the peer, REMOTE_ADDR); it picks chain[-(count + 1)], the N-th from the right.
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxy_count - 1,
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+    }
+
+
+globals().update(client_address_settings(TRUSTED_PROXY_COUNT))
+# Non-strict: a client that adds addresses of its own on the left must not make the header "invalid"
+# (ipware would then fall back to the proxy's address and lock everyone there); it only shifts what
+# is ignored.
+IPWARE_STRICT = False
