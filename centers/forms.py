@@ -143,7 +143,8 @@ class MemberLookupField(ScopedLookupField):
                 number = pii.parse_id_number(value).value
             except ValidationError as exc:
                 raise ValidationError(exc.messages)
-            matches = list(self.queryset.filter(resident__id_hash=pii.keyed_hash(number))[:2])
+            found = self.find_by_id_number(number, hash_path="resident__id_hash")
+            matches = [found] if found else []
         else:
             matches = list(self.queryset.filter(resident__name=value)[:2])
         if len(matches) > 1:
@@ -154,14 +155,14 @@ class MemberLookupField(ScopedLookupField):
 MEMBER_SELECT_LIMIT = 300
 
 
-def member_field(queryset, **kwargs) -> forms.Field:
+def member_field(queryset, *, actor, **kwargs) -> forms.Field:
     """A drop-down where the members to choose from fit in one (a village), a name otherwise (a township,
     the county). Costs one bounded count (LIMIT 301)."""
     if queryset.order_by()[:MEMBER_SELECT_LIMIT + 1].count() <= MEMBER_SELECT_LIMIT:
         return MemberChoiceField(queryset=queryset, **kwargs)
     rule = kwargs.pop("help_text", "")
     hint = str(_("填写党员姓名；重名时填写身份证号"))
-    return MemberLookupField(queryset=queryset, help_text=f"{rule} · {hint}" if rule else hint, **kwargs)
+    return MemberLookupField(queryset=queryset, actor=actor, help_text=f"{rule} · {hint}" if rule else hint, **kwargs)
 
 
 class ResidentChoiceField(forms.ModelChoiceField):
@@ -203,7 +204,7 @@ class CandidateForm(ResidentByNameMixin, ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages(self.user)
         self.fields["organization"].queryset = selectors.party_organization_list(user=self.user)
-        self.fields["mentor"] = member_field(selectors.party_member_list(user=self.user).filter(active=True),
+        self.fields["mentor"] = member_field(selectors.party_member_list(user=self.user).filter(active=True), actor=self.user,
                                              label=self.fields["mentor"].label, help_text=self.fields["mentor"].help_text)
 
 class ProposeForm(forms.Form):
@@ -376,5 +377,5 @@ class PioneerPostForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = core.region_list(user=self.user).filter(
             kind__in=[Region.Kind.SUBDISTRICT, Region.Kind.COMMUNITY, Region.Kind.COMPOUND, Region.Kind.BUILDING])
-        self.fields["member"] = member_field(selectors.party_member_list(user=self.user).filter(active=True),
+        self.fields["member"] = member_field(selectors.party_member_list(user=self.user).filter(active=True), actor=self.user,
                                              label=self.fields["member"].label)

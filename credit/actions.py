@@ -11,12 +11,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance import pii
+from governance import lookups, pii
 from governance.attachments import attachment_add
 from governance.audit import audit_record, notify
 from governance.errors import Conflict
 from governance.models import AuditEntry, Region, Resident
-from governance.scoping import COUNTY, Role, get_for_update, region_allows, require_region, user_roles
+from governance.scoping import (COUNTY, Role, get_for_update, region_allows, require_region, user_roles,
+                                within_regions)
 
 from .models import (
     CRITERION_ORDER,
@@ -122,9 +123,13 @@ def standard_copy_payload(standard: Standard) -> dict:
 def resident_by_id_number(*, actor, id_number: str, action: str, model, field: str = "id_number") -> Resident:
     """Find a resident by full ID number inside the actor's scope for `action` on `model`. The same
     message whether the number is unknown or out of scope: a lookup reveals nothing."""
-    resident = (Resident.objects.filter(id_hash=pii.keyed_hash(id_number.strip().upper()))
-                .select_related("region").first())
-    if resident is None or not region_allows(actor, resident.region, model.scope_spec.roles_for(action)):
+    within = within_regions(Resident.objects.all(), actor, model.scope_spec.roles_for(action))
+    try:
+        resident = lookups.find_one(actor=actor, queryset=within.select_related("region"),
+                                    number=id_number.strip().upper(), purpose=f"credit.{model._meta.model_name}.{action}")
+    except lookups.LookupLimited as exc:
+        raise ValidationError({field: exc.messages})
+    if resident is None:
         raise ValidationError({field: _("未找到该身份证号的居民，或该居民不在您的管辖范围内。")})
     return resident
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import hooks, pii
 from .audit import audit_record
@@ -75,18 +76,36 @@ def resident_create(*, actor, household: Household, region: Region, name: str, i
         raise ValidationError(errors)
     _check_household_region(household, region)
     _check_away(resident)
+    require_region(actor, region, Resident.scope_spec.roles_for("add"))
+    require_region(actor, household.region, Household.scope_spec.roles_for("view"))
+    # Whether the number is registered here or in another township, the answer is the same, and the test
+    # is an exact lookup, limited and audited (committed before this action's own transaction, so a
+    # refused registration still counts): registering is no way to probe other scopes.
+    if _id_number_registered(actor, pii.parse_id_number(id_number).value):
+        raise ValidationError({"id_number": DUPLICATE_ID})
     with transaction.atomic():
         require_region(actor, region, Resident.scope_spec.roles_for("add"))
         require_region(actor, household.region, Household.scope_spec.roles_for("view"))
-        if Resident.objects.filter(id_hash=resident.id_hash).exists():
-            raise ValidationError({"id_number": _("该身份证号已登记。")})
         try:
             with transaction.atomic():
                 resident.save()
         except IntegrityError:  # a concurrent registration of the same number
-            raise ValidationError({"id_number": _("该身份证号已登记。")})
+            raise ValidationError({"id_number": DUPLICATE_ID})
         audit_record(actor=actor, action="resident.create", obj=resident)
     return resident
+
+
+DUPLICATE_ID = gettext_lazy("该身份证号已登记，不能重复登记。如该居民已迁入本辖区，请联系县委组织部办理迁移。")
+
+
+def _id_number_registered(actor, number: str) -> bool:
+    from . import lookups
+
+    try:
+        return bool(lookups.exact_lookup(actor=actor, queryset=Resident.objects.all(), numbers=[number],
+                                         purpose="resident.create", refused_when_found=True))
+    except lookups.LookupLimited as exc:
+        raise ValidationError({"id_number": exc.messages})
 
 
 def _check_away(resident: Resident) -> None:

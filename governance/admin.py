@@ -26,13 +26,13 @@ class HouseholdAdmin(ScopedAdmin):
 
 @admin.register(Resident)
 class ResidentAdmin(ScopedAdmin):
-    list_display = ["name", "id_masked", "phone_masked", "gender", "birth_date", "region", "status", "is_party_member"]
+    list_display = ["name", "id_masked", "phone_masked", "gender", "age", "region", "status", "is_party_member"]
     list_filter = ["status", "is_party_member", "gender"]
     search_fields = ["name"]
     raw_id_fields = ["household", "region", "user"]
     # The encrypted columns and hashes are never shown or edited here; changes go through the portal's forms.
     exclude = ["id_cipher", "id_hash", "phone_cipher", "phone_hash"]
-    readonly_fields = ["id_masked", "phone_masked", "gender", "birth_date"]
+    readonly_fields = ["id_masked", "phone_masked", "gender", "age"]
 
     def has_add_permission(self, request):
         return False  # a resident is registered through the portal form, which validates the ID number

@@ -20,7 +20,7 @@ class GovernanceConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("imports")  # each app's imports.py registers its importers (the residents' is ours)
-        nav.register(_("审计日志"), "audit_list", roles=COUNTY, group=g, order=90)
+        nav.register(_("审计日志"), "audit_list", roles=COUNTY | {Role.TOWNSHIP_HEAD}, group=g, order=90)
         nav.register(_("数据看板"), "dashboard", roles=MANAGERS, group=_("数据看板"), order=1)
         self.register_exports()
         self.register_dashboard()
@@ -62,7 +62,7 @@ class GovernanceConfig(AppConfig):
         from . import exports, selectors
         from .exports import Column, Export
         from .filtersets import HouseholdFilterSet, ResidentFilterSet
-        from .models import Resident
+        from .models import Resident, age_on
         from .scoping import STAFF_ROLES
 
         yes_no = {True: _("是"), False: _("否")}
@@ -72,7 +72,7 @@ class GovernanceConfig(AppConfig):
             columns=(
                 Column(_("姓名"), "name", width=10), Column(_("身份证号"), "id_masked", width=22),
                 Column(_("性别"), "gender", dict(Resident.Gender.choices), width=6),
-                Column(_("出生日期"), "birth_date", width=12), Column(_("手机号"), "phone_masked", width=14),
+                Column(_("年龄"), "birth_date", age_on, width=6), Column(_("手机号"), "phone_masked", width=14),
                 Column(_("户号"), "household__number"), Column(_("与户主关系"), "relation_to_head", width=10),
                 Column(_("所属区域"), "region__name", width=18), Column(_("统计代码"), "region__code", width=20),
                 Column(_("居住状态"), "status", dict(Resident.Status.choices), width=8),

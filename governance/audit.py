@@ -26,15 +26,20 @@ def audit_record(
     reason: str = "",
     data: dict | None = None,
     region: Region | None = None,
+    region_id: int | None = None,
 ) -> AuditEntry:
-    """Record one action. `data` must never hold personal data (ID numbers, phones)."""
+    """Record one action. `data` must never hold personal data (ID numbers, phones). An action that
+    concerns no single object (an export, an exact lookup) is filed under `region_id` — usually the
+    actor's home region (scoping.home_region_id) — so that the level above sees it."""
+    if region is None and region_id is None and obj is not None:
+        region = _region_of(obj)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
-        region=region or (_region_of(obj) if obj is not None else None),
+        region_id=region.pk if region is not None else region_id,
         from_state=str(from_state or ""),
         to_state=str(to_state or ""),
         reason=reason or "",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Household, Region, Resident
@@ -66,6 +66,11 @@ class ResidentForm(forms.Form):
                                 relation_to_head=instance.relation_to_head)
 
 
+class LookupForm(forms.Form):
+    number = forms.CharField(label=_("身份证号或手机号"), max_length=20,
+                             help_text=_("精确查找：号码不会出现在网址中；每次查找记入审计，每小时次数有限。"))
+
+
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("查看事由"), max_length=200,
                              help_text=_("例如：办理社保代办需核对证件。每次查看都会记入审计日志。"))
@@ -90,12 +95,22 @@ class ScopedLookupField(forms.CharField):
 
     default_error_messages = {"not_found": _("未找到，或不在您的管辖范围内。")}
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args, queryset=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.queryset = queryset
+        self.actor = actor  # who is looking: exact lookups by number are limited and audited per user
 
     def find(self, value: str):
         raise NotImplementedError
+
+    def find_by_id_number(self, number: str, hash_path: str = "id_hash"):
+        """An exact lookup by a full ID number, through the one limited and audited door."""
+        from . import lookups
+
+        if self.actor is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs the actor for a lookup by ID number")
+        return lookups.find_one(actor=self.actor, queryset=self.queryset, number=number, purpose="picker",
+                                hash_path=hash_path)
 
     def clean(self, value):
         value = super().clean(value)
@@ -152,6 +167,7 @@ class ResidentLookupField(ScopedLookupField):
 
     def for_user(self, user) -> "ResidentLookupField":
         self.queryset = Resident.objects.restrict(user, "view").select_related("region", "household")
+        self.actor = user
         return self
 
     def prepare_value(self, value):
@@ -166,4 +182,4 @@ class ResidentLookupField(ScopedLookupField):
             number = pii.parse_id_number(value).value
         except ValidationError as exc:
             raise ValidationError(exc.messages)
-        return self.queryset.filter(id_hash=pii.keyed_hash(number)).first()
+        return self.find_by_id_number(number)

@@ -16,6 +16,15 @@ from . import pii
 from .scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, RestrictedManager, Role, ScopeSpec
 
 
+def age_on(birth_date, today=None) -> int | None:
+    """Whole years since `birth_date`. What every role sees instead of the birth date: the date is 8 of
+    the 10 digits a masked ID number hides (see governance/lookups.py)."""
+    if birth_date is None:
+        return None
+    today = today or timezone.localdate()
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
 class Region(models.Model):
     """A node of 县 → 乡镇/街道 → 村/社区 → 村民小组/小区(网格) → 楼栋.
 
@@ -248,9 +257,7 @@ class Resident(models.Model):
 
     @property
     def age(self) -> int:
-        today = timezone.localdate()
-        b = self.birth_date
-        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        return age_on(self.birth_date)
 
 
 class ResidentUserObjectPermission(UserObjectPermissionBase):
@@ -323,7 +330,9 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("详情"), default=dict, blank=True)
 
     objects = RestrictedManager()
-    scope_spec = ScopeSpec(region="region", roles={"view": COUNTY})
+    # The county reads everything; a township head reads what happened in the township (its staff's
+    # exports, lookups and reveals included): oversight one level up.
+    scope_spec = ScopeSpec(region="region", roles={"view": COUNTY | {Role.TOWNSHIP_HEAD}})
 
     class Meta:
         verbose_name = _("审计日志")

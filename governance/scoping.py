@@ -102,6 +102,16 @@ def role_paths(user, roles: Iterable[str]) -> list[str]:
     return minimal
 
 
+def home_region_id(user) -> int | None:
+    """The region at the top of the user's scope (the shallowest active assignment): where the audit log
+    files what the user did that concerns no single object (an export, an exact lookup), so that the
+    level above sees it."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    rows = sorted(_assignments(user), key=lambda a: (len(a[1]), a[1]))
+    return rows[0][2] if rows else None
+
+
 def subtree_q(paths: list[str], prefix: str = "") -> Q:
     return reduce(operator.or_, (Q(**{f"{prefix}path__startswith": p}) for p in paths))
 
@@ -177,6 +187,15 @@ def region_allows(user, region, roles: Iterable[str]) -> bool:
     if is_unrestricted(user):
         return True
     return any(region.path.startswith(p) for p in role_paths(user, roles))
+
+
+def within_regions(queryset, user, roles: Iterable[str], region_field: str = "region"):
+    """`queryset` narrowed to the subtrees where the user holds one of `roles` — region_allows() as a
+    filter, for a lookup that must find only what the user may act on."""
+    if is_unrestricted(user):
+        return queryset
+    paths = role_paths(user, roles)
+    return queryset.filter(subtree_q(paths, prefix=f"{region_field}__")) if paths else queryset.none()
 
 
 def covers(user, model, region, action: str = "view") -> bool:

@@ -246,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
                           "schedule": env.int("DASHBOARD_REFRESH_SECONDS", default=900)},
 }
 
+# --- Exact lookups by ID number or phone (governance/lookups.py): per user and rolling hour -------
+PII_LOOKUP_PER_HOUR = env.int("PII_LOOKUP_PER_HOUR", default=200)
+PII_LOOKUP_REFUSALS_PER_HOUR = env.int("PII_LOOKUP_REFUSALS_PER_HOUR", default=20)  # "not found" answers
+PII_IMPORT_REFUSALS_PER_HOUR = env.int("PII_IMPORT_REFUSALS_PER_HOUR", default=200)  # in import files
+
 # --- Logging: personal data never reaches a log line -----------------------------------------
 LOGGING = {
     "version": 1,
@@ -257,6 +262,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+        # runserver's request lines carry URLs: masked too, at the logger. gunicorn's access log is masked
+        # by gunicorn.conf.py (configuring its loggers here would drop gunicorn's own handlers).
+        "django.server": {"level": "INFO", "handlers": ["console"], "filters": ["mask_pii"], "propagate": False},
     },
 }
 
@@ -285,7 +293,6 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026")
 # API tokens (governance.tokens): a new key for every POST /api/v1/auth/token/, stored as a keyed hash.
 API_TOKEN_LIFETIME_HOURS = env.float("API_TOKEN_LIFETIME_HOURS", default=12)
 
-
 # Content-Security-Policy (django-csp 4): everything is served from this origin (no CDN on the
 # intranet). Scripts only from files (the few handlers live in static/governance/portal.js), or an
 # inline <script nonce="{{ request.csp_nonce }}"> should one ever be needed. Styles allow inline
@@ -307,7 +314,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
-
 
 # The client's address behind the TLS proxy. 0: the peer address (REMOTE_ADDR) — nothing in front.
 # N > 0: N proxies of ours are in front, each appending its peer to X-Forwarded-For, so the client is
@@ -335,3 +341,4 @@ globals().update(client_address_settings(TRUSTED_PROXY_COUNT))
 # (ipware would then fall back to the proxy's address and lock everyone there); it only shifts what
 # is ignored.
 IPWARE_STRICT = False
+

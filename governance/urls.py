@@ -33,6 +33,7 @@ urlpatterns = [
     path("households/<int:pk>/edit/", views.HouseholdEditView.as_view(), name="household_edit"),
     path("households/<int:household_pk>/residents/add/", views.ResidentCreateView.as_view(), name="resident_add"),
     path("residents/", views.ResidentListView.as_view(), name="resident_list"),
+    path("residents/lookup/", views.resident_lookup, name="resident_lookup"),
     path("residents/<int:pk>/", views.ResidentDetailView.as_view(), name="resident_detail"),
     path("residents/<int:pk>/edit/", views.ResidentEditView.as_view(), name="resident_edit"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),

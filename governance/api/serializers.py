@@ -39,11 +39,13 @@ class ResidentSerializer(ModelSerializer):
 
     id_number = serializers.CharField(source="id_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
+    # The age, not the birth date: the date is 8 of the 10 masked digits (see governance/lookups.py).
+    age = serializers.IntegerField(read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
 
     class Meta:
         model = Resident
-        fields = ["id", "name", "id_number", "gender", "birth_date", "phone", "household", "region", "region_name",
+        fields = ["id", "name", "id_number", "gender", "age", "phone", "household", "region", "region_name",
                   "status", "away_location", "is_party_member", "relation_to_head", "updated_at"]
 
 
@@ -73,6 +75,14 @@ class ResidentUpdateSerializer(serializers.Serializer):
     away_location = serializers.CharField(max_length=100, required=False, allow_blank=True)
     is_party_member = serializers.BooleanField(required=False)
     relation_to_head = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class LookupSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=20, help_text=_("完整的18位身份证号或11位手机号（只在请求体中，不进网址）"))
+
+
+class LookupResultSerializer(serializers.Serializer):
+    results = ResidentSerializer(many=True)
 
 
 class RevealSerializer(serializers.Serializer):

@@ -171,6 +171,22 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedVi
         actions.resident_update(actor=request.user, resident_id=resident.pk, region=region, phone=phone, **d)
         return Response(s.ResidentSerializer(self.get_queryset().get(pk=resident.pk)).data)
 
+    @extend_schema(request=s.LookupSerializer,
+                   responses={200: s.LookupResultSerializer, 400: s.ErrorSerializer, 429: s.ErrorSerializer})
+    @action(detail=False, methods=["post"])
+    def lookup(self, request):
+        """Exact lookup by a full ID number or phone inside the caller's scope: a POST (never in a URL),
+        limited per user and hour and written to the audit log. `results` holds 0 or 1 resident."""
+        from governance import lookups
+
+        ser = s.LookupSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            resident = lookups.resident_lookup(actor=request.user, text=ser.validated_data["number"], purpose="api")
+        except lookups.LookupLimited as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        return Response({"results": [s.ResidentSerializer(resident).data] if resident else []})
+
     @extend_schema(request=s.RevealSerializer, responses={200: s.RevealResultSerializer})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):

@@ -50,6 +50,6 @@ def resident_rows(residents):
     return format_html_join("\n", "<tr><td><a href=\"{}\">{}</a></td><td class=\"masked\">{}</td><td>{}</td>"
                             "<td>{}</td><td class=\"masked\">{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>", (
         (r.get_absolute_url(), r.name, r.id_masked, choice(r, "gender"),
-         r.birth_date.isoformat() if r.birth_date else "", r.phone_masked or "—", r.region.name,
+         r.age, r.phone_masked or "—", r.region.name,
          choice(r, "status"), f"（{r.away_location}）" if r.away_location else "", party if r.is_party_member else "")
         for r in residents))

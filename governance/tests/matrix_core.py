@@ -17,7 +17,8 @@ register(Notification, lambda region, side, tree, p: Notification.objects.create
     user=p.resident_a1 if side == "a" else p.resident_b1, title="matrix"))
 register_kwarg("household_pk", Household)
 register_pages("home", "region_list", "household_list", "household_add", "resident_list", "role_assignment_list",
-               "audit_list", "notification_list", "notifications_mark_read", "api_me", "dashboard")
+               "audit_list", "notification_list", "notifications_mark_read", "api_me", "dashboard",
+               "resident_lookup")
 register_kwarg("household_edit:pk", Household)
 register_kwarg("resident_edit:pk", Resident)
 register_kwarg("resident_reveal:pk", Resident)

@@ -88,12 +88,11 @@ def test_a_resident_sees_only_themselves(tree, personas, api):
     assert names == ["甲村民"]
 
 
-def test_search_by_full_id_number_finds_the_person_through_the_hash(tree, personas, web):
+def test_a_full_id_number_is_looked_up_by_post_and_lands_on_the_persons_page(tree, personas, web):
     number = valid_id_number()
-    make_resident(tree.A1g, id_number=number, name="要找的人")
-    make_resident(tree.A1g, name="别人")
-    page = web(personas.village_secretary_a1).get("/residents/", {"q": number}).content.decode()
-    assert "要找的人" in page and "别人" not in page
+    r = make_resident(tree.A1g, id_number=number, name="要找的人")
+    resp = web(personas.village_secretary_a1).post("/residents/lookup/", {"number": number})
+    assert resp.status_code == 302 and resp["Location"] == r.get_absolute_url() and number not in resp["Location"]
 
 
 @pytest.mark.parametrize("rows", [10, 100])
