@@ -214,6 +214,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir),
         "store_processed": False,
+        # The pidbox exchange table (kombu's default is ./control, in whatever directory the worker starts).
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     # A task taken by a worker that then dies (SIGKILL, OOM, power) is delivered again only after the
