@@ -30,7 +30,7 @@ from .models import (
     Issue,
     IssueEvent,
     IssueStatus,
-    Level,
+    EscalationLevel,
     MajorEvent,
     MajorEventTask,
     Responsibility,
@@ -40,10 +40,10 @@ from .models import (
 
 # Used when the county has not configured a level/severity (hours).
 DEFAULT_SLA_HOURS = {
-    (Level.GRID, Severity.MINOR): 72, (Level.GRID, Severity.HARD): 24, (Level.GRID, Severity.MAJOR): 4,
-    (Level.VILLAGE, Severity.MINOR): 72, (Level.VILLAGE, Severity.HARD): 48, (Level.VILLAGE, Severity.MAJOR): 12,
-    (Level.TOWNSHIP, Severity.MINOR): 120, (Level.TOWNSHIP, Severity.HARD): 72, (Level.TOWNSHIP, Severity.MAJOR): 24,
-    (Level.COUNTY, Severity.MINOR): 240, (Level.COUNTY, Severity.HARD): 120, (Level.COUNTY, Severity.MAJOR): 48,
+    (EscalationLevel.GRID, Severity.MINOR): 72, (EscalationLevel.GRID, Severity.HARD): 24, (EscalationLevel.GRID, Severity.MAJOR): 4,
+    (EscalationLevel.VILLAGE, Severity.MINOR): 72, (EscalationLevel.VILLAGE, Severity.HARD): 48, (EscalationLevel.VILLAGE, Severity.MAJOR): 12,
+    (EscalationLevel.TOWNSHIP, Severity.MINOR): 120, (EscalationLevel.TOWNSHIP, Severity.HARD): 72, (EscalationLevel.TOWNSHIP, Severity.MAJOR): 24,
+    (EscalationLevel.COUNTY, Severity.MINOR): 240, (EscalationLevel.COUNTY, Severity.HARD): 120, (EscalationLevel.COUNTY, Severity.MAJOR): 48,
 }
 # Rows per sweep transaction. Measured at 20,000 overdue of 200,000 (bench): 500 → 2.2× the bare
 # UPDATE + INSERT, 2,000 → 1.8×, 5,000 → 1.6×; 2,000 keeps a batch's row locks to ~0.1 s.
@@ -62,7 +62,7 @@ def deadline_for(level: int, severity: str, start: dt.datetime | None = None, ta
 
 
 def _level_label(level: int) -> str:
-    return str(Level(level).label)
+    return str(EscalationLevel(level).label)
 
 
 def _status_label(status: str) -> str:
@@ -167,7 +167,7 @@ def _handler_user_ids(levels_regions: dict[int, set[int]]) -> dict[int, dict[int
 
 
 def _level_region_id(level: int, *, region_id: int, village_id: int, township_id: int, county_id: int | None) -> int | None:
-    return {Level.GRID: region_id, Level.VILLAGE: village_id, Level.TOWNSHIP: township_id, Level.COUNTY: county_id}[level]
+    return {EscalationLevel.GRID: region_id, EscalationLevel.VILLAGE: village_id, EscalationLevel.TOWNSHIP: township_id, EscalationLevel.COUNTY: county_id}[level]
 
 
 def _county_id() -> int | None:
@@ -237,15 +237,15 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
         issue = Issue.objects.create(
             title=title.strip()[:120], description=description.strip(), category=category, severity=severity,
             region=region, village=village, township=township, household=household, resident=resident,
-            reporter=actor, level=Level.GRID, status=IssueStatus.REPORTED,
-            deadline=deadline_for(Level.GRID, severity),
+            reporter=actor, level=EscalationLevel.GRID, status=IssueStatus.REPORTED,
+            deadline=deadline_for(EscalationLevel.GRID, severity),
         )
         IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.REPORTED, actor=actor,
-                                  to_status=IssueStatus.REPORTED, to_level=Level.GRID)
+                                  to_status=IssueStatus.REPORTED, to_level=EscalationLevel.GRID)
         for upload in uploads:
             attachment_add(actor=actor, target=issue, upload=upload)
         audit_record(actor=actor, action="issue.report", obj=issue, to_state=issue.status)
-        _notify_arrival(issue, Level.GRID, _("新事件待受理：%(t)s") % {"t": issue.title})
+        _notify_arrival(issue, EscalationLevel.GRID, _("新事件待受理：%(t)s") % {"t": issue.title})
     return issue
 
 
@@ -425,13 +425,13 @@ def issue_escalate(*, actor, issue_id: int, reason: str, version: int | None = N
         issue = _lock_issue(actor, issue_id, version)
         _require_handler(actor, issue)
         _require_status(issue, ACTIVE_STATUSES, _("提级"))
-        if issue.level >= Level.COUNTY:
+        if issue.level >= EscalationLevel.COUNTY:
             raise ValidationError({"reason": _("事件已在县级部门，不能再提级。")})
         new_level = issue.level + 1
         changes = dict(level=new_level, status=IssueStatus.REPORTED, assignee=None,
                        deadline=deadline_for(new_level, issue.severity))
         _move(issue, actor=actor, kind=IssueEvent.Kind.ESCALATED, note=reason.strip(), **changes)
-        if new_level == Level.TOWNSHIP:
+        if new_level == EscalationLevel.TOWNSHIP:
             item = work_item_create(actor=actor, township=issue.township, category=issue.category,
                                     title=issue.title, description=_("%(d)s\n\n提级理由：%(r)s") % {"d": issue.description, "r": reason.strip()},
                                     deadline=issue.deadline, source=issue)
@@ -464,7 +464,7 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
     item_ct = ContentType.objects.get_for_model(WorkItem)
     moved = batches = 0
     by_level: dict[int, int] = {}
-    overdue_total = Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY, deadline__lt=now).count()
+    overdue_total = Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY, deadline__lt=now).count()
     if progress is not None:
         progress.set(0, overdue_total)
     while max_batches is None or batches < max_batches:
@@ -479,7 +479,7 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
                     by_level[row[1] + 1] = by_level.get(row[1] + 1, 0) + 1
             else:
                 rows = list(
-                    Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY, deadline__lt=now)
+                    Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY, deadline__lt=now)
                     .order_by("deadline", "id")
                     .select_for_update(skip_locked=True)
                     .values_list("pk", "level", "severity", "region_id", "village_id", "township_id", "category_id",
@@ -505,7 +505,7 @@ def _escalation_reasons(table) -> dict[tuple[int, str], str]:
     """The history note of an automatic escalation, per level and severity (nine texts per sweep)."""
     return {(lvl, sev): _("超过%(level)s办理时限（%(h)d小时）未办结，自动提级到%(next)s。") % {
         "level": _level_label(lvl), "h": table[(lvl, sev)], "next": _level_label(lvl + 1)}
-        for lvl in (Level.GRID, Level.VILLAGE, Level.TOWNSHIP) for sev in Severity.values}
+        for lvl in (EscalationLevel.GRID, EscalationLevel.VILLAGE, EscalationLevel.TOWNSHIP) for sev in Severity.values}
 
 
 def _escalate_batch_orm(rows, *, batch_now, batch_size, reasons, table, issue_ct, audits, by_level) -> None:
@@ -513,9 +513,9 @@ def _escalate_batch_orm(rows, *, batch_now, batch_size, reasons, table, issue_ct
     ids = [r[0] for r in rows]
     new_deadline = Case(
         *[When(level=lvl, severity=sev, then=Value(batch_now + dt.timedelta(hours=table[(lvl + 1, sev)])))
-          for lvl in (Level.GRID, Level.VILLAGE, Level.TOWNSHIP) for sev in Severity.values],
+          for lvl in (EscalationLevel.GRID, EscalationLevel.VILLAGE, EscalationLevel.TOWNSHIP) for sev in Severity.values],
     )
-    Issue.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY).update(
+    Issue.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY).update(
         level=F("level") + 1, status=IssueStatus.REPORTED, assignee=None, deadline=new_deadline,
         version=F("version") + 1, updated_at=batch_now,
     )
@@ -537,7 +537,7 @@ WITH rule(level, severity, next_hours, reason) AS (VALUES {rules}),
 claimed AS (
     SELECT id, level, severity, region_id, village_id, township_id, category_id, title, description, status
     FROM grids_issue
-    WHERE status IN ('reported', 'accepted', 'in_progress', 'reopened') AND level < 4 AND deadline < %(now)s
+    WHERE status IN ('reported', 'accepted', 'in_progress', 'reopened') AND level < {county} AND deadline < %(now)s
     ORDER BY deadline, id LIMIT %(batch_size)s FOR UPDATE SKIP LOCKED
 ),
 plan AS (
@@ -591,20 +591,20 @@ def _escalate_batch_sql(*, now, batch_now, batch_size, reasons, table, issue_ct_
     issue. Each item's id is drawn from its sequence while planning, so the issue's UPDATE links it in the
     same statement (the foreign key is checked at commit). Returns the moved rows as the claim did. The
     history's unique (issue, level) still refuses a repeat."""
-    params = {"now": now, "batch_size": batch_size, "at": batch_now, "township_level": int(Level.TOWNSHIP),
+    params = {"now": now, "batch_size": batch_size, "at": batch_now, "township_level": int(EscalationLevel.TOWNSHIP),
               "issue_ct": issue_ct_id, "item_ct": item_ct_id}
     values = []
     for i, ((lvl, sev), reason) in enumerate(reasons.items()):
         values.append(f"(%(l{i})s::smallint, %(s{i})s, %(h{i})s, %(r{i})s)")
         params.update({f"l{i}": lvl, f"s{i}": sev, f"h{i}": table[(lvl + 1, sev)], f"r{i}": reason})
     with connection.cursor() as cursor:
-        cursor.execute(_ESCALATE_SQL.format(rules=", ".join(values)), params)
+        cursor.execute(_ESCALATE_SQL.format(rules=", ".join(values), county=int(EscalationLevel.COUNTY)), params)
         return cursor.fetchall()
 
 
 def _open_center_items(rows, kinds, batch_now, table, issue_ct, item_ct, audits) -> None:
     """Issues arriving at the township go into the center that owns their category (one INSERT)."""
-    arriving = [r for r in rows if r[1] + 1 == Level.TOWNSHIP]
+    arriving = [r for r in rows if r[1] + 1 == EscalationLevel.TOWNSHIP]
     if not arriving:
         return
     centers = {(t, k): pk for pk, t, k in Center.objects.filter(
@@ -616,7 +616,7 @@ def _open_center_items(rows, kinds, batch_now, table, issue_ct, item_ct, audits)
             continue  # a township without its centers: the issue still waits in the township queue
         items.append(WorkItem(township_id=township_id, center_id=center_id, category_id=category_id, title=title[:200],
                               description=description, created_at=batch_now, source_type=issue_ct, source_id=str(pk),
-                              deadline=batch_now + dt.timedelta(hours=table[(Level.TOWNSHIP, severity)])))
+                              deadline=batch_now + dt.timedelta(hours=table[(EscalationLevel.TOWNSHIP, severity)])))
     if not items:
         return
     WorkItem.objects.bulk_create(items)
@@ -732,7 +732,7 @@ def sla_set(*, actor, level: int, severity: str, hours: int) -> EscalationSLA:
     if not (actor.is_superuser or Role.COUNTY_ADMIN in user_roles(actor)):
         raise PermissionDenied(_("办理时限由县委组织部配置。"))
     errors = {}
-    if level not in Level.values:
+    if level not in EscalationLevel.values:
         errors["level"] = _("未知的层级。")
     if severity not in Severity.values:
         errors["severity"] = _("未知的事件分级。")

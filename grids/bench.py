@@ -15,7 +15,7 @@ from django.utils import timezone
 from bench.cases import Case
 from bench.measure import summarize
 
-from .models import ACTIVE_STATUSES, Issue, Level
+from .models import ACTIVE_STATUSES, EscalationLevel, Issue
 
 ISSUES = 200_000  # at 500,000 residents; other sizes scale
 OVERDUE = 20_000
@@ -24,7 +24,7 @@ TAG = "【基准】"  # the bench's own issues (title prefix): recognisable, nev
 
 def _overdue_count(now=None) -> int:
     now = now or timezone.now()
-    return Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY, deadline__lt=now).count()
+    return Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY, deadline__lt=now).count()
 
 
 def build(*, residents: int) -> None:
@@ -115,7 +115,7 @@ moved AS (
     SET level = i.level + 1, status = 'reported', assignee_id = NULL, version = i.version + 1, updated_at = %(now)s,
         deadline = %(now)s + make_interval(hours => sla.hours)
     FROM (SELECT id, status, level, severity FROM grids_issue
-          WHERE status IN ('reported', 'accepted', 'in_progress', 'reopened') AND level < 4 AND deadline < %(now)s
+          WHERE status IN ('reported', 'accepted', 'in_progress', 'reopened') AND level < {county} AND deadline < %(now)s
           FOR UPDATE) old
     JOIN sla ON sla.level = old.level + 1 AND sla.severity = old.severity
     WHERE i.id = old.id
@@ -131,7 +131,7 @@ def _baseline(now):
 
     table = sla_table()
     values = ", ".join(f"({lvl}, '{sev}', {h})" for (lvl, sev), h in table.items())
-    sql = BASELINE_SQL.format(sla=values)
+    sql = BASELINE_SQL.format(sla=values, county=int(EscalationLevel.COUNTY))
 
     def run():
         with connection.cursor() as cur:
@@ -163,7 +163,7 @@ def escalation_sweep(reps: int) -> dict:
     overdue = _overdue_count(now)
     # A `now` at which only 2,000 issues are overdue: the 2,000th oldest deadline (+1 µs).
     small_n = min(2_000, overdue)
-    cutoff = (Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=Level.COUNTY, deadline__lt=now)
+    cutoff = (Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY, deadline__lt=now)
               .order_by("deadline", "id").values_list("deadline", flat=True)[small_n - 1])
     small_now = cutoff + timezone.timedelta(microseconds=1)
     small_overdue = _overdue_count(small_now)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from governance import dashboard as d
 from governance.models import Household
 
-from .models import ACTIVE_STATUSES, Grid, GridMember, Issue, IssueStatus, Level
+from .models import ACTIVE_STATUSES, EscalationLevel, Grid, GridMember, Issue, IssueStatus
 from .selectors import unassigned_households_below_q
 
 SETTLED_STATUSES = [IssueStatus.RESOLVED, IssueStatus.CLOSED]
@@ -44,7 +44,7 @@ class Median(Aggregate):
         return "NULL", []
 
 
-LEVEL_KEYS = {Level.GRID: "grid", Level.VILLAGE: "village", Level.TOWNSHIP: "township", Level.COUNTY: "county"}
+LEVEL_KEYS = {EscalationLevel.GRID: "grid", EscalationLevel.VILLAGE: "village", EscalationLevel.TOWNSHIP: "township", EscalationLevel.COUNTY: "county"}
 
 
 def grids_compute(c: d.Context) -> dict[str, dict]:
@@ -78,10 +78,10 @@ def issues_compute(c: d.Context) -> dict[str, dict]:
                for level, key in LEVEL_KEYS.items()}
     out = d.rows_by_child(
         c.group(c.scoped(Issue), "region__path"),
-        settled_grid=Count("id", filter=settled & Q(level=Level.GRID)),
-        at_village=Count("id", filter=Q(level=Level.VILLAGE)),
-        at_township=Count("id", filter=Q(level=Level.TOWNSHIP)),
-        at_county=Count("id", filter=Q(level=Level.COUNTY)),
+        settled_grid=Count("id", filter=settled & Q(level=EscalationLevel.GRID)),
+        at_village=Count("id", filter=Q(level=EscalationLevel.VILLAGE)),
+        at_township=Count("id", filter=Q(level=EscalationLevel.TOWNSHIP)),
+        at_county=Count("id", filter=Q(level=EscalationLevel.COUNTY)),
         overdue=Count("id", filter=Q(status__in=ACTIVE_STATUSES, deadline__lt=now)),
         **medians,
     )
@@ -95,8 +95,8 @@ def issues_trend(c: d.Context) -> dict:
     """Issues reported per month in the page's range, and how many of them stayed in the grid."""
     qs = c.group(c.dated(c.scoped(Issue), "created_at"), "region__path")
     return d.monthly(c, qs, "created_at", reported=Count("id"),
-                     settled_grid=Count("id", filter=Q(status__in=SETTLED_STATUSES, level=Level.GRID)),
-                     escalated=Count("id", filter=Q(level__gt=Level.GRID)))
+                     settled_grid=Count("id", filter=Q(status__in=SETTLED_STATUSES, level=EscalationLevel.GRID)),
+                     escalated=Count("id", filter=Q(level__gt=EscalationLevel.GRID)))
 
 
 def register_sections() -> None:
@@ -116,10 +116,10 @@ def register_sections() -> None:
         key="grid_issues", title=_("事件办理"), order=21, roles=MANAGERS, compute=issues_compute, trend=issues_trend,
         trend_series=(("reported", _("上报")), ("settled_grid", _("网格内办结")), ("escalated", _("提级处置"))),
         metrics=(
-            d.Metric("settled_grid", _("网格内办结"), list_url="grids:issue_list", list_params="level=1&settled=true"),
-            d.Metric("at_village", _("提级到村"), list_url="grids:issue_list", list_params="level=2"),
-            d.Metric("at_township", _("提级到乡镇"), list_url="grids:issue_list", list_params="level=3"),
-            d.Metric("at_county", _("提级到县级部门"), list_url="grids:issue_list", list_params="level=4"),
+            d.Metric("settled_grid", _("网格内办结"), list_url="grids:issue_list", list_params=f"level={EscalationLevel.GRID:d}&settled=true"),
+            d.Metric("at_village", _("提级到村"), list_url="grids:issue_list", list_params=f"level={EscalationLevel.VILLAGE:d}"),
+            d.Metric("at_township", _("提级到乡镇"), list_url="grids:issue_list", list_params=f"level={EscalationLevel.TOWNSHIP:d}"),
+            d.Metric("at_county", _("提级到县级部门"), list_url="grids:issue_list", list_params=f"level={EscalationLevel.COUNTY:d}"),
             d.Metric("overdue", _("超时未办结"), list_url="grids:issue_list", list_params="overdue=true", chart=True),
             d.Metric("settled_grid_share", _("网格内办结占比"), fmt="pct"),
             d.Metric("median_grid", _("办结用时中位数·网格（小时）"), fmt="float"),

@@ -21,7 +21,7 @@ from .models import (
     Issue,
     IssueEvent,
     IssueStatus,
-    Level,
+    EscalationLevel,
     MajorEvent,
     MajorEventTask,
     Responsibility,
@@ -125,14 +125,14 @@ def _issues(ctx) -> None:
     resident = Resident.objects.filter(user=resident_user).select_related("household", "region").first() if resident_user else None
 
     # (level, status, overdue) mixes: every level and status, about one in eight past its deadline.
-    mixes = [(Level.GRID, IssueStatus.REPORTED, False), (Level.GRID, IssueStatus.ACCEPTED, False),
-             (Level.GRID, IssueStatus.IN_PROGRESS, True), (Level.GRID, IssueStatus.RESOLVED, False),
-             (Level.GRID, IssueStatus.CLOSED, False), (Level.GRID, IssueStatus.REOPENED, False),
-             (Level.GRID, IssueStatus.REJECTED, False), (Level.VILLAGE, IssueStatus.REPORTED, True),
-             (Level.VILLAGE, IssueStatus.IN_PROGRESS, False), (Level.VILLAGE, IssueStatus.CLOSED, False),
-             (Level.TOWNSHIP, IssueStatus.ACCEPTED, False), (Level.TOWNSHIP, IssueStatus.REPORTED, True),
-             (Level.TOWNSHIP, IssueStatus.RESOLVED, False), (Level.COUNTY, IssueStatus.IN_PROGRESS, False),
-             (Level.COUNTY, IssueStatus.CLOSED, False), (Level.GRID, IssueStatus.ACCEPTED, False)]
+    mixes = [(EscalationLevel.GRID, IssueStatus.REPORTED, False), (EscalationLevel.GRID, IssueStatus.ACCEPTED, False),
+             (EscalationLevel.GRID, IssueStatus.IN_PROGRESS, True), (EscalationLevel.GRID, IssueStatus.RESOLVED, False),
+             (EscalationLevel.GRID, IssueStatus.CLOSED, False), (EscalationLevel.GRID, IssueStatus.REOPENED, False),
+             (EscalationLevel.GRID, IssueStatus.REJECTED, False), (EscalationLevel.VILLAGE, IssueStatus.REPORTED, True),
+             (EscalationLevel.VILLAGE, IssueStatus.IN_PROGRESS, False), (EscalationLevel.VILLAGE, IssueStatus.CLOSED, False),
+             (EscalationLevel.TOWNSHIP, IssueStatus.ACCEPTED, False), (EscalationLevel.TOWNSHIP, IssueStatus.REPORTED, True),
+             (EscalationLevel.TOWNSHIP, IssueStatus.RESOLVED, False), (EscalationLevel.COUNTY, IssueStatus.IN_PROGRESS, False),
+             (EscalationLevel.COUNTY, IssueStatus.CLOSED, False), (EscalationLevel.GRID, IssueStatus.ACCEPTED, False)]
     plan = []
     for i, group in enumerate(groups[::3]):
         plan.append((group, *mixes[i % len(mixes)]))
@@ -144,8 +144,8 @@ def _issues(ctx) -> None:
     plan = [(*row, False) for row in plan]
     if resident is not None:  # the demo villager follows two requests of their own
         own_group = resident.region.path[:15]
-        plan += [(own_group, Level.GRID, IssueStatus.RESOLVED, False, True),
-                 (own_group, Level.VILLAGE, IssueStatus.ACCEPTED, False, True)]
+        plan += [(own_group, EscalationLevel.GRID, IssueStatus.RESOLVED, False, True),
+                 (own_group, EscalationLevel.VILLAGE, IssueStatus.ACCEPTED, False, True)]
     issues, reporters = [], []
     for group, level, status, overdue, by_resident in plan:
         cat = rng.choice(categories)
@@ -153,7 +153,7 @@ def _issues(ctx) -> None:
         hours = DEFAULT_SLA_HOURS[(level, severity)]
         created = now - dt.timedelta(hours=rng.randint(hours * (level - 1) + 2, hours * level + 48))
         open_ = status in (IssueStatus.REPORTED, IssueStatus.ACCEPTED, IssueStatus.IN_PROGRESS, IssueStatus.REOPENED)
-        if open_ and overdue and level < Level.COUNTY:
+        if open_ and overdue and level < EscalationLevel.COUNTY:
             deadline = now - dt.timedelta(hours=rng.randint(1, 30))
         elif open_:
             deadline = now + dt.timedelta(hours=rng.randint(1, hours))
@@ -190,8 +190,8 @@ def _history(issues, now) -> None:
     for issue in issues:
         at = issue.created_at
         events.append(IssueEvent(issue=issue, kind="reported", actor=issue.reporter, at=at,
-                                 to_status="reported", to_level=Level.GRID))
-        for level in range(Level.GRID, issue.level):
+                                 to_status="reported", to_level=EscalationLevel.GRID))
+        for level in range(EscalationLevel.GRID, issue.level):
             at += dt.timedelta(hours=6)
             events.append(IssueEvent(issue=issue, kind="escalated", actor=issue.reporter, at=at, from_status="accepted",
                                      to_status="reported", from_level=level, to_level=level + 1,
@@ -215,14 +215,14 @@ def _center_items(issues) -> None:
     items = []
     for issue in issues:
         center = centers.get((issue.township_id, issue.category.center_kind))
-        if issue.level >= Level.TOWNSHIP and center:
+        if issue.level >= EscalationLevel.TOWNSHIP and center:
             items.append(WorkItem(township_id=issue.township_id, center_id=center, category=issue.category,
                                   title=issue.title, description=issue.description, deadline=issue.deadline,
                                   status=WorkItem.Status.DONE if not issue.is_open else WorkItem.Status.OPEN,
                                   source_type=ct, source_id=str(issue.pk)))
     WorkItem.objects.bulk_create(items, batch_size=2000)
     latest = WorkItem.objects.filter(source_type=ct, source_id=Cast(OuterRef("pk"), CharField())).order_by("-id").values("pk")[:1]
-    Issue.objects.filter(level__gte=Level.TOWNSHIP).update(work_item=Subquery(latest))
+    Issue.objects.filter(level__gte=EscalationLevel.TOWNSHIP).update(work_item=Subquery(latest))
 
 
 def _major_events(ctx) -> None:

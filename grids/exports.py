@@ -11,7 +11,7 @@ from governance.scoping import STAFF_ROLES, Role
 
 from . import selectors
 from .filtersets import GridFilterSet, IssueFilterSet
-from .models import Level, Severity, IssueStatus
+from .models import EscalationLevel, IssueStatus, Severity
 
 
 def grid_export(*, user):
@@ -46,7 +46,7 @@ def register_exports() -> None:
             Column(_("乡镇（街道）"), "township__name", width=14), Column(_("村（社区）"), "village__name", width=14),
             Column(_("网格"), "region__name", width=14),
             Column(_("当事群众"), "resident__name", width=10), Column(_("联系电话"), "resident__phone_masked"),
-            Column(_("当前层级"), "level", dict(Level.choices), width=12),
+            Column(_("当前层级"), "level", dict(EscalationLevel.choices), width=12),
             Column(_("状态"), "status", dict(IssueStatus.choices), width=10),
             Column(_("上报时间"), "created_at", width=18), Column(_("本级办理时限"), "deadline", width=18),
             Column(_("办结时间"), "resolved_at", width=18),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
-from .models import ACTIVE_STATUSES, Grid, Issue, IssueStatus, Level, MajorEvent, MajorEventTask, Severity, Visit
+from .models import ACTIVE_STATUSES, EscalationLevel, Grid, Issue, IssueStatus, MajorEvent, MajorEventTask, Severity, Visit
 
 
 class GridFilterSet(ScopedFilterSet):
@@ -33,7 +33,7 @@ class GridFilterSet(ScopedFilterSet):
 class IssueFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     region = RegionSubtreeFilter()
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("当前层级"))
+    level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label=_("当前层级"))
     status = django_filters.ChoiceFilter(choices=IssueStatus.choices, label=_("状态"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("事件分级"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超时"))

@@ -30,11 +30,11 @@ class IssueReportForm(forms.Form):
         if user_roles(user) & STAFF_ROLES or user.is_superuser:
             self.fields["household"] = household_field(Household.objects.restrict(user, "view").order_by("number"),
                                                        required=False, label=_("户"))
-            self.fields["region"].queryset = scoped_regions(user, [4], "view", Household)
+            self.fields["region"].queryset = scoped_regions(user, [Region.Level.GROUP], "view", Household)
         else:  # a resident reports for their own household, in their own village
             del self.fields["household"]
             own = Resident.objects.filter(user=user).select_related("region").first()
-            self.fields["region"].queryset = (Region.objects.filter(level=4, path__startswith=own.region.path[:12])
+            self.fields["region"].queryset = (Region.objects.filter(level=Region.Level.GROUP, path__startswith=own.region.path[:12])
                                               if own else Region.objects.none())
             self.fields["region"].label = _("所在网格（村民小组/小区）")
 
@@ -130,7 +130,7 @@ class MajorEventForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         paths = role_paths(user, MANAGERS)
-        qs = Region.objects.filter(level__lte=3).order_by("path")
+        qs = Region.objects.filter(level__lte=Region.Level.VILLAGE).order_by("path")
         self.fields["region"].queryset = qs if user.is_superuser else (qs.filter(subtree_q(paths)) if paths else qs.none())
 
 

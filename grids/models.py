@@ -94,7 +94,10 @@ class Severity(models.TextChoices):
     MAJOR = "major", _("大事")
 
 
-class Level(models.IntegerChoices):
+class EscalationLevel(models.IntegerChoices):
+    """Where an issue sits in the escalation chain (1 = grid … 4 = county): the opposite order of
+    `Region.Level` (1 = county … 4 = group), hence its own name; compare only by member, never by number."""
+
     GRID = 1, _("网格")
     VILLAGE = 2, _("村（社区）")
     TOWNSHIP = 3, _("乡镇（街道）")
@@ -103,24 +106,24 @@ class Level(models.IntegerChoices):
 
 # Who handles an issue at each level: the level's own office, and anyone above it in the same subtree.
 LEVEL_HANDLERS = {
-    Level.GRID: STAFF_ROLES,
-    Level.VILLAGE: VILLAGE_OFFICE | TOWNSHIP | COUNTY,
-    Level.TOWNSHIP: TOWNSHIP | COUNTY,
-    Level.COUNTY: COUNTY,
+    EscalationLevel.GRID: STAFF_ROLES,
+    EscalationLevel.VILLAGE: VILLAGE_OFFICE | TOWNSHIP | COUNTY,
+    EscalationLevel.TOWNSHIP: TOWNSHIP | COUNTY,
+    EscalationLevel.COUNTY: COUNTY,
 }
 # Who is notified when an issue arrives at a level (the handlers of that level's region only).
 LEVEL_NOTIFY = {
-    Level.GRID: frozenset({Role.GRID_LEADER}),
-    Level.VILLAGE: frozenset({Role.VILLAGE_SECRETARY, Role.VILLAGE_ASSISTANT}),
-    Level.TOWNSHIP: TOWNSHIP,
-    Level.COUNTY: COUNTY,
+    EscalationLevel.GRID: frozenset({Role.GRID_LEADER}),
+    EscalationLevel.VILLAGE: frozenset({Role.VILLAGE_SECRETARY, Role.VILLAGE_ASSISTANT}),
+    EscalationLevel.TOWNSHIP: TOWNSHIP,
+    EscalationLevel.COUNTY: COUNTY,
 }
 
 
 class EscalationSLA(models.Model):
     """County-configured time allowed at each level for each severity (hours)."""
 
-    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=EscalationLevel.choices)
     severity = models.CharField(_("事件分级"), max_length=8, choices=Severity.choices)
     hours = models.PositiveIntegerField(_("办理时限（小时）"))
 
@@ -172,7 +175,7 @@ class Issue(models.Model):
                                  verbose_name=_("上报人"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="assigned_issues", verbose_name=_("承办人"))
-    level = models.PositiveSmallIntegerField(_("当前层级"), choices=Level.choices, default=Level.GRID)
+    level = models.PositiveSmallIntegerField(_("当前层级"), choices=EscalationLevel.choices, default=EscalationLevel.GRID)
     status = models.CharField(_("状态"), max_length=16, choices=IssueStatus.choices, default=IssueStatus.REPORTED)
     deadline = models.DateTimeField(_("本级办理时限"))
     version = models.PositiveIntegerField(default=1, editable=False)  # every change bumps it: stale forms lose
@@ -198,13 +201,13 @@ class Issue(models.Model):
         indexes = [
             # The sweep's claim: open issues below the county past their deadline.
             models.Index(fields=["deadline"], name="issue_overdue",
-                         condition=Q(status__in=["reported", "accepted", "in_progress", "reopened"], level__lt=4)),
+                         condition=Q(status__in=["reported", "accepted", "in_progress", "reopened"], level__lt=EscalationLevel.COUNTY)),
             models.Index(fields=["township", "level", "status"], name="issue_township_queue"),
             models.Index(fields=["village", "level", "status"], name="issue_village_queue"),
             models.Index(fields=["reporter", "created_at"], name="issue_reporter"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="issue_level_valid"),
+            models.CheckConstraint(condition=Q(level__gte=EscalationLevel.GRID, level__lte=EscalationLevel.COUNTY), name="issue_level_valid"),
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reject_reason=""), name="issue_reject_has_reason"),
         ]
 
@@ -253,8 +256,8 @@ class IssueEvent(models.Model):
     at = models.DateTimeField(_("时间"), default=timezone.now)
     from_status = models.CharField(_("原状态"), max_length=16, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, blank=True)
-    from_level = models.PositiveSmallIntegerField(_("原层级"), null=True, blank=True, choices=Level.choices)
-    to_level = models.PositiveSmallIntegerField(_("新层级"), null=True, blank=True, choices=Level.choices)
+    from_level = models.PositiveSmallIntegerField(_("原层级"), null=True, blank=True, choices=EscalationLevel.choices)
+    to_level = models.PositiveSmallIntegerField(_("新层级"), null=True, blank=True, choices=EscalationLevel.choices)
     note = models.TextField(_("说明"), blank=True)
 
     objects = RestrictedManager()

@@ -13,6 +13,7 @@ from governance.scoping import Role, role_paths
 
 from .models import (
     ACTIVE_STATUSES,
+    EscalationLevel,
     EscalationSLA,
     Grid,
     GridMember,
@@ -172,10 +173,10 @@ def issue_overview(*, user) -> list[dict]:
         .annotate(
             open=Count("id"),
             overdue=Count("id", filter=Q(deadline__lt=now)),
-            at_grid=Count("id", filter=Q(level=1)),
-            at_village=Count("id", filter=Q(level=2)),
-            at_township=Count("id", filter=Q(level=3)),
-            at_county=Count("id", filter=Q(level=4)),
+            at_grid=Count("id", filter=Q(level=EscalationLevel.GRID)),
+            at_village=Count("id", filter=Q(level=EscalationLevel.VILLAGE)),
+            at_township=Count("id", filter=Q(level=EscalationLevel.TOWNSHIP)),
+            at_county=Count("id", filter=Q(level=EscalationLevel.COUNTY)),
         )
         .order_by("township__path")
     )

@@ -26,7 +26,7 @@ from .forms import (
     SLAForm,
     VisitForm,
 )
-from .models import ACTIVE_STATUSES, LEVEL_HANDLERS, IssueStatus, Level, Severity
+from .models import ACTIVE_STATUSES, LEVEL_HANDLERS, EscalationLevel, IssueStatus, Severity
 
 # --- Grids ------------------------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ class IssueListView(ObjectListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["is_staff"] = bool(user_roles(self.request.user) & STAFF_ROLES) or self.request.user.is_superuser
-        ctx["levels"] = Level.choices
+        ctx["levels"] = EscalationLevel.choices
         if not ctx["is_staff"]:
             ctx["title"] = _("我的诉求")
         return ctx
@@ -172,7 +172,7 @@ class IssueDetailView(ObjectDetailView):
                 ("issue_start", _("开始办理"), handler and status in (IssueStatus.ACCEPTED, IssueStatus.REOPENED)),
                 ("issue_assign", _("指派"), handler and status in ACTIVE_STATUSES),
                 ("issue_resolve", _("办结"), handler and status in ACTIVE_STATUSES),
-                ("issue_escalate", _("提级处置"), handler and status in ACTIVE_STATUSES and issue.level < Level.COUNTY),
+                ("issue_escalate", _("提级处置"), handler and status in ACTIVE_STATUSES and issue.level < EscalationLevel.COUNTY),
                 ("issue_reject", _("不予受理"), handler and status in (IssueStatus.REPORTED, IssueStatus.ACCEPTED)),
                 ("issue_confirm", _("确认办结"), issue.reporter_id == user.pk and status == IssueStatus.RESOLVED),
                 ("issue_reopen", _("不满意，重新打开"), issue.reporter_id == user.pk and status == IssueStatus.RESOLVED),

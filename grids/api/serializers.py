@@ -8,7 +8,7 @@ from grids.models import (
     GridMember,
     Issue,
     IssueEvent,
-    Level,
+    EscalationLevel,
     MajorEvent,
     MajorEventTask,
     Responsibility,
@@ -178,4 +178,4 @@ class OverviewRowSerializer(serializers.Serializer):
     at_county = serializers.IntegerField()
 
 
-LEVELS = Level
+LEVELS = EscalationLevel

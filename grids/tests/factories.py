@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from centers.models import WorkCategory
 from governance.tests.fixtures import make_household, make_resident
-from grids.models import Grid, GridMember, Issue, IssueEvent, IssueStatus, Level, Severity
+from grids.models import EscalationLevel, Grid, GridMember, Issue, IssueEvent, IssueStatus, Severity
 
 
 def category(kind: str | None = None) -> WorkCategory:
@@ -21,18 +21,18 @@ def category(kind: str | None = None) -> WorkCategory:
     return found
 
 
-def make_issue(region, *, reporter, level=Level.GRID, status=IssueStatus.REPORTED, severity=Severity.MINOR,
+def make_issue(region, *, reporter, level=EscalationLevel.GRID, status=IssueStatus.REPORTED, severity=Severity.MINOR,
                deadline=None, title="路灯不亮", cat=None) -> Issue:
     from governance.models import Region
 
-    group = region if region.level == 4 else Region.objects.get(path=region.path[:15])
+    group = region if region.level == Region.Level.GROUP else Region.objects.get(path=region.path[:15])
     issue = Issue.objects.create(
         title=title, description="村口路灯坏了一周", category=cat or category(), severity=severity, region=group,
         village=Region.objects.get(path=group.path[:12]), township=Region.objects.get(path=group.path[:9]),
         reporter=reporter, level=level, status=status,
         deadline=deadline or timezone.now() + dt.timedelta(hours=24),
     )
-    IssueEvent.objects.create(issue=issue, kind="reported", actor=reporter, to_status=status, to_level=Level.GRID)
+    IssueEvent.objects.create(issue=issue, kind="reported", actor=reporter, to_status=status, to_level=EscalationLevel.GRID)
     return issue
 
 

@@ -1,7 +1,7 @@
 """grids/ in the authorization matrix: one object of each model in A1's group or B1's compound."""
 from governance.tests.fixtures import make_household
 from governance.tests.matrix import register, register_pages
-from grids.models import EscalationSLA, Grid, GridMember, Issue, MajorEvent, MajorEventTask, Responsibility, Visit
+from grids.models import EscalationLevel, EscalationSLA, Grid, GridMember, Issue, MajorEvent, MajorEventTask, Responsibility, Visit
 
 from .factories import make_issue, party_member
 
@@ -40,7 +40,7 @@ def _task(region, side, tree, p):
 
 
 def _sla(region, side, tree, p):
-    sla, _ = EscalationSLA.objects.get_or_create(level=1 if side == "a" else 2, severity="minor", defaults={"hours": 72})
+    sla, _ = EscalationSLA.objects.get_or_create(level=EscalationLevel.GRID if side == "a" else EscalationLevel.VILLAGE, severity="minor", defaults={"hours": 72})
     return sla
 
 

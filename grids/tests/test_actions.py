@@ -10,7 +10,7 @@ from governance.attachments import attachments_of
 from governance.errors import Conflict
 from governance.models import Notification
 from grids import actions
-from grids.models import Issue, IssueEvent, IssueStatus, Level, Responsibility, Severity
+from grids.models import EscalationLevel, Issue, IssueEvent, IssueStatus, Responsibility, Severity
 
 from .factories import category, make_household, make_issue, party_member, staffed_grid
 
@@ -27,7 +27,7 @@ def test_a_resident_reports_for_their_own_household_with_a_photo(tree, personas,
     with django_capture_on_commit_callbacks(execute=True):
         issue = report(personas.resident_a1, uploads=[SimpleUploadedFile("垃圾.png", PNG, "image/png")])
     own = personas.resident_a1.resident
-    assert (issue.household, issue.resident, issue.region, issue.level) == (own.household, own, tree.A1g, Level.GRID)
+    assert (issue.household, issue.resident, issue.region, issue.level) == (own.household, own, tree.A1g, EscalationLevel.GRID)
     assert attachments_of(issue).get().mime == "image/png"
     assert issue.events.get().kind == "reported"
     assert Notification.objects.filter(user=personas.grid_leader_a1, title__contains="垃圾未清运").exists()
@@ -84,12 +84,12 @@ def test_the_full_chain_from_grid_to_township_center_and_back_to_the_reporter(tr
     issue = report(personas.resident_a1, category=category("construction_development"), severity=Severity.HARD)
     issue = actions.issue_accept(actor=personas.grid_leader_a1, issue_id=issue.pk)
     issue = actions.issue_escalate(actor=personas.grid_leader_a1, issue_id=issue.pk, reason="需要村里协调资金")
-    assert issue.level == Level.VILLAGE
+    assert issue.level == EscalationLevel.VILLAGE
     with pytest.raises(PermissionDenied):  # the grid no longer handles it
         actions.issue_resolve(actor=personas.grid_leader_a1, issue_id=issue.pk, note="已修")
     with django_capture_on_commit_callbacks(execute=True):
         issue = actions.issue_escalate(actor=personas.village_secretary_a1, issue_id=issue.pk, reason="超出村级能力")
-    assert issue.level == Level.TOWNSHIP
+    assert issue.level == EscalationLevel.TOWNSHIP
     item = WorkItem.objects.get(pk=issue.work_item_id)
     assert item.center.kind == "construction_development" and item.township == tree.A
     assert Notification.objects.filter(user=personas.township_staff_a, title__contains="提级").exists()
@@ -116,7 +116,7 @@ def test_escalating_a_closed_issue_is_refused_and_changes_nothing(tree, personas
         actions.issue_escalate(actor=personas.grid_leader_a1, issue_id=issue.pk, reason="再看看")
     assert "已确认关闭" in str(exc.value.message)
     issue.refresh_from_db()
-    assert issue.level == Level.GRID and issue.events.count() == 1
+    assert issue.level == EscalationLevel.GRID and issue.events.count() == 1
 
 
 def test_escalating_without_a_reason_is_refused(tree, personas):
@@ -174,7 +174,7 @@ def test_two_handlers_escalating_at_once_one_wins_the_other_is_told(tree, person
     )
     assert outcomes.count("ok") == 1 and any("刷新" in o for o in outcomes if o != "ok")
     issue.refresh_from_db()
-    assert issue.level == Level.VILLAGE
+    assert issue.level == EscalationLevel.VILLAGE
     assert IssueEvent.objects.filter(issue=issue, kind="escalated").count() == 1
 
 
@@ -240,7 +240,7 @@ def test_a_major_event_reaches_every_grid_and_the_board_shows_who_answered(tree,
 
 def test_only_the_county_sets_slas_and_new_arrivals_use_them(tree, personas):
     with pytest.raises(PermissionDenied):
-        actions.sla_set(actor=personas.township_head_a, level=Level.GRID, severity=Severity.MINOR, hours=1)
-    actions.sla_set(actor=personas.county_admin, level=Level.GRID, severity=Severity.MINOR, hours=2)
+        actions.sla_set(actor=personas.township_head_a, level=EscalationLevel.GRID, severity=Severity.MINOR, hours=1)
+    actions.sla_set(actor=personas.county_admin, level=EscalationLevel.GRID, severity=Severity.MINOR, hours=2)
     issue = report(personas.resident_a1)
     assert 1.9 * 3600 < (issue.deadline - issue.created_at).total_seconds() < 2.1 * 3600

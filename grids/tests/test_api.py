@@ -1,7 +1,7 @@
 """The API as a client sees it: the same chain, the same messages, 404 outside one's scope."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grids.models import Issue, IssueStatus, Level
+from grids.models import EscalationLevel, Issue, IssueStatus
 
 from .factories import category, make_issue, staffed_grid
 
@@ -11,7 +11,7 @@ def test_a_resident_reports_through_the_api_and_sees_only_their_own(tree, person
     resp = client.post("/api/v1/grids/issues/", {"category": category().pk, "severity": "minor",
                                                  "title": "水管漏水", "description": "巷口水管漏水"}, format="json")
     assert resp.status_code == 201, resp.content
-    assert resp.json()["level"] == Level.GRID and resp.json()["seconds_left"] > 0
+    assert resp.json()["level"] == EscalationLevel.GRID and resp.json()["seconds_left"] > 0
     make_issue(tree.A1g, reporter=personas.grid_leader_a1, title="别人的事")
     titles = [r["title"] for r in client.get("/api/v1/grids/issues/").json()["results"]]
     assert titles == ["水管漏水"]
@@ -35,7 +35,7 @@ def test_escalating_a_closed_issue_is_409_and_a_stale_version_too(tree, personas
     assert resp.status_code == 409 and "不能提级" in resp.json()["detail"]
     issue = make_issue(tree.A1g, reporter=personas.resident_a1)
     ok = client.post(f"/api/v1/grids/issues/{issue.pk}/escalate/", {"note": "协调", "version": issue.version}, format="json")
-    assert ok.status_code == 200 and ok.json()["level"] == Level.VILLAGE
+    assert ok.status_code == 200 and ok.json()["level"] == EscalationLevel.VILLAGE
     stale = api(personas.village_secretary_a1).post(f"/api/v1/grids/issues/{issue.pk}/escalate/",
                                                     {"note": "重复", "version": issue.version}, format="json")
     assert stale.status_code == 409

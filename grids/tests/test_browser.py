@@ -1,6 +1,6 @@
 import pytest
 
-from grids.models import Issue, Level
+from grids.models import EscalationLevel, Issue
 
 from .factories import category
 
@@ -33,5 +33,5 @@ def test_a_villager_reports_the_grid_escalates_and_the_village_sees_it_with_its_
     row = page.locator("tr", has_text="桥头护栏断了")
     assert "剩余" in row.inner_text() and "村（社区）" in row.inner_text()
     issue.refresh_from_db()
-    assert issue.level == Level.VILLAGE
+    assert issue.level == EscalationLevel.VILLAGE
     assert not page.external_requests

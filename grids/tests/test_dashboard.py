@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from grids import actions
-from grids.models import Issue, IssueStatus, Level
+from grids.models import EscalationLevel, Issue, IssueStatus
 
 from .factories import make_household, make_issue, staffed_grid
 
@@ -19,7 +19,7 @@ def figures(resp, key):
     return values, urls
 
 
-def settle(issue, hours, level=Level.GRID):
+def settle(issue, hours, level=EscalationLevel.GRID):
     now = timezone.now()
     Issue.objects.filter(pk=issue.pk).update(status=IssueStatus.RESOLVED, level=level, resolved_at=now,
                                              created_at=now - dt.timedelta(hours=hours))
@@ -32,11 +32,11 @@ def county_data(tree, personas):
     actions.responsibility_assign(actor=personas.grid_leader_a1, grid_id=grid.pk, household=homes[0], member=m1)
     for hours in (2, 6, 10):
         settle(make_issue(tree.A1g, reporter=personas.resident_a1, title=f"网格办结{hours}"), hours)
-    settle(make_issue(tree.A2g, reporter=personas.resident_a1, title="村里办结"), 30, level=Level.VILLAGE)
-    make_issue(tree.A1g, reporter=personas.resident_a1, title="在村办理", level=Level.VILLAGE)
-    make_issue(tree.A1g, reporter=personas.resident_a1, title="乡镇超时", level=Level.TOWNSHIP,
+    settle(make_issue(tree.A2g, reporter=personas.resident_a1, title="村里办结"), 30, level=EscalationLevel.VILLAGE)
+    make_issue(tree.A1g, reporter=personas.resident_a1, title="在村办理", level=EscalationLevel.VILLAGE)
+    make_issue(tree.A1g, reporter=personas.resident_a1, title="乡镇超时", level=EscalationLevel.TOWNSHIP,
                deadline=timezone.now() - dt.timedelta(hours=3))
-    make_issue(tree.B1g, reporter=personas.resident_b1, title="乙街道超时", level=Level.COUNTY,
+    make_issue(tree.B1g, reporter=personas.resident_b1, title="乙街道超时", level=EscalationLevel.COUNTY,
                deadline=timezone.now() - dt.timedelta(hours=1))
     return tree
 
@@ -109,7 +109,7 @@ def add_issues(tree, personas, grid, members, n):
         issue = make_issue(tree.A1g if i % 3 else tree.B1g, reporter=personas.resident_a1, level=1 + i % 4,
                            deadline=timezone.now() + dt.timedelta(hours=-1 if i % 5 == 0 else 5))
         if i % 4 == 0:
-            settle(issue, hours=i + 1, level=Level.GRID)
+            settle(issue, hours=i + 1, level=EscalationLevel.GRID)
 
 
 def page_queries(client):

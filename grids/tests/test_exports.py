@@ -6,7 +6,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from grids import actions
-from grids.models import Grid, Issue, Level
+from grids.models import EscalationLevel, Grid, Issue
 
 from .factories import make_household, make_issue, party_member, staffed_grid
 
@@ -60,7 +60,7 @@ def test_a_township_issue_export_holds_only_its_issues_with_masked_phones(tree, 
 
 
 def test_the_issue_export_follows_the_overdue_filter_and_a_villager_gets_only_their_own(tree, personas, web):
-    make_issue(tree.A1g, reporter=personas.resident_a1, title="超时的事", level=Level.VILLAGE,
+    make_issue(tree.A1g, reporter=personas.resident_a1, title="超时的事", level=EscalationLevel.VILLAGE,
                deadline=timezone.now() - dt.timedelta(hours=1))
     make_issue(tree.A1g, reporter=personas.grid_leader_a1, title="按期的事")
     rows = rows_of(web(personas.village_secretary_a1).get("/exports/grid_issues/", {"overdue": "true"}))

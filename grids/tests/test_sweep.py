@@ -10,7 +10,7 @@ from django.utils import timezone
 from centers.models import Center, WorkItem
 from governance.models import JobStatus, Notification
 from grids.actions import issues_escalate_overdue
-from grids.models import Issue, IssueEvent, IssueStatus, Level, Severity
+from grids.models import EscalationLevel, Issue, IssueEvent, IssueStatus, Severity
 from grids.tasks import escalate_overdue_issues
 
 from .factories import make_issue
@@ -20,7 +20,7 @@ def overdue(hours=1):
     return timezone.now() - dt.timedelta(hours=hours)
 
 
-def bulk_overdue(tree, reporter, n, *, level=Level.GRID):
+def bulk_overdue(tree, reporter, n, *, level=EscalationLevel.GRID):
     """n overdue issues in one INSERT (the sweep tests need thousands)."""
     proto = make_issue(tree.A1g, reporter=reporter, level=level, deadline=overdue())
     rows = [Issue(title=f"积水{i}", description="路面积水", category=proto.category, severity=Severity.HARD,
@@ -32,26 +32,26 @@ def bulk_overdue(tree, reporter, n, *, level=Level.GRID):
 
 def test_it_moves_every_overdue_issue_one_level_up_and_says_why(tree, personas, django_capture_on_commit_callbacks):
     grid_late = make_issue(tree.A1g, reporter=personas.resident_a1, deadline=overdue())
-    village_late = make_issue(tree.A1g, reporter=personas.grid_leader_a1, level=Level.VILLAGE, deadline=overdue())
-    township_late = make_issue(tree.B1g, reporter=personas.grid_leader_b1, level=Level.TOWNSHIP, deadline=overdue())
+    village_late = make_issue(tree.A1g, reporter=personas.grid_leader_a1, level=EscalationLevel.VILLAGE, deadline=overdue())
+    township_late = make_issue(tree.B1g, reporter=personas.grid_leader_b1, level=EscalationLevel.TOWNSHIP, deadline=overdue())
     on_time = make_issue(tree.A1g, reporter=personas.grid_leader_a1)
     resolved = make_issue(tree.A1g, reporter=personas.grid_leader_a1, status=IssueStatus.RESOLVED, deadline=overdue())
-    at_county = make_issue(tree.A1g, reporter=personas.grid_leader_a1, level=Level.COUNTY, deadline=overdue())
+    at_county = make_issue(tree.A1g, reporter=personas.grid_leader_a1, level=EscalationLevel.COUNTY, deadline=overdue())
 
     with django_capture_on_commit_callbacks(execute=True):
         result = issues_escalate_overdue()
 
     assert result["moved"] == 3
     levels = dict(Issue.objects.values_list("pk", "level"))
-    assert levels[grid_late.pk] == Level.VILLAGE
-    assert levels[village_late.pk] == Level.TOWNSHIP
-    assert levels[township_late.pk] == Level.COUNTY
-    assert levels[on_time.pk] == Level.GRID and levels[resolved.pk] == Level.GRID and levels[at_county.pk] == Level.COUNTY
+    assert levels[grid_late.pk] == EscalationLevel.VILLAGE
+    assert levels[village_late.pk] == EscalationLevel.TOWNSHIP
+    assert levels[township_late.pk] == EscalationLevel.COUNTY
+    assert levels[on_time.pk] == EscalationLevel.GRID and levels[resolved.pk] == EscalationLevel.GRID and levels[at_county.pk] == EscalationLevel.COUNTY
     grid_late.refresh_from_db()
     assert grid_late.deadline > timezone.now() + dt.timedelta(hours=71)  # village, minor: 72 h
     assert grid_late.status == IssueStatus.REPORTED  # waits for the village to accept
     event = IssueEvent.objects.get(issue=grid_late, kind="auto_escalated")
-    assert "自动提级" in event.note and event.from_level == Level.GRID and event.to_level == Level.VILLAGE
+    assert "自动提级" in event.note and event.from_level == EscalationLevel.GRID and event.to_level == EscalationLevel.VILLAGE
     # The township arrival went into the center owning the category.
     village_late.refresh_from_db()
     item = WorkItem.objects.get(pk=village_late.work_item_id)
@@ -77,7 +77,7 @@ def test_the_history_refuses_a_second_escalation_into_the_same_level(tree, perso
     issue = make_issue(tree.A1g, reporter=personas.grid_leader_a1, deadline=overdue())
     issues_escalate_overdue()
     with pytest.raises(IntegrityError), transaction.atomic():
-        IssueEvent.objects.create(issue=issue, kind="escalated", from_level=1, to_level=2)
+        IssueEvent.objects.create(issue=issue, kind="escalated", from_level=EscalationLevel.GRID, to_level=EscalationLevel.VILLAGE)
 
 
 @pytest.mark.parametrize("n", [10, 120])
@@ -119,7 +119,7 @@ def test_two_sweeps_at_once_move_each_issue_exactly_once(tree, personas):
     [t.join() for t in threads]
     assert not errors
     assert sum(r["moved"] for r in results) == 400
-    assert set(Issue.objects.values_list("level", flat=True)) == {Level.VILLAGE}
+    assert set(Issue.objects.values_list("level", flat=True)) == {EscalationLevel.VILLAGE}
     assert IssueEvent.objects.filter(kind="auto_escalated").count() == 400
 
 
@@ -130,7 +130,7 @@ def test_a_real_worker_runs_the_escalation_job_end_to_end(celery_worker_process,
     assert celery_worker_process.wait_for(
         lambda: JobStatus.objects.filter(name="grids-escalate-overdue", last_finished_at__isnull=False).exists())
     issue.refresh_from_db()
-    assert issue.level == Level.VILLAGE
+    assert issue.level == EscalationLevel.VILLAGE
     assert JobStatus.objects.get(name="grids-escalate-overdue").last_result["moved"] == 1
     assert Notification.objects.filter(user=personas.village_secretary_a1, title__contains="自动提级").exists()
 
@@ -160,8 +160,8 @@ def test_a_sweep_killed_mid_run_and_run_again_moves_every_issue_exactly_once(cel
     result = issues_escalate_overdue()
 
     assert result["moved"] == total - moved_before
-    assert Issue.objects.filter(level=Level.VILLAGE).count() == total
-    assert not Issue.objects.exclude(level=Level.VILLAGE).exists()
+    assert Issue.objects.filter(level=EscalationLevel.VILLAGE).count() == total
+    assert not Issue.objects.exclude(level=EscalationLevel.VILLAGE).exists()
     per_issue = IssueEvent.objects.filter(kind="auto_escalated").values("issue").distinct().count()
     assert per_issue == total == IssueEvent.objects.filter(kind="auto_escalated").count()
 
@@ -177,14 +177,14 @@ def test_each_batch_is_a_fixed_handful_of_statements(tree, personas, n, batches)
 
     from centers.models import WorkItem
 
-    bulk_overdue(tree, personas.grid_leader_a1, n, level=Level.VILLAGE)  # each arrives at the township
+    bulk_overdue(tree, personas.grid_leader_a1, n, level=EscalationLevel.VILLAGE)  # each arrives at the township
     ContentType.objects.get_for_models(Issue, WorkItem)  # cached for the process's life in production
     with CaptureQueriesContext(connection) as ctx:
         result = issues_escalate_overdue(batch_size=10)
     assert (result["moved"], result["batches"]) == (n, batches)
     assert len(ctx.captured_queries) == 4 * batches + 6, [q["sql"][:60] for q in ctx.captured_queries]
     assert IssueEvent.objects.filter(kind="auto_escalated").count() == n
-    assert Issue.objects.filter(level=Level.TOWNSHIP, work_item__isnull=False).count() == n
+    assert Issue.objects.filter(level=EscalationLevel.TOWNSHIP, work_item__isnull=False).count() == n
     # Each arrival has its own work item in the center owning its category, due when the issue is, audited.
     from governance.models import AuditEntry
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from grids import actions
-from grids.models import Issue, IssueStatus, Level, MajorEventTask
+from grids.models import EscalationLevel, Issue, IssueStatus, MajorEventTask
 
 from .factories import category, make_household, make_issue, staffed_grid
 from .test_sweep import bulk_overdue
@@ -28,8 +28,8 @@ def test_the_grid_leaders_page_shows_households_without_a_member_and_the_loads(t
 
 
 def test_the_queue_puts_overdue_issues_first(tree, personas, web):
-    make_issue(tree.A1g, reporter=personas.resident_a1, title="按期事件", level=Level.VILLAGE)
-    make_issue(tree.A1g, reporter=personas.resident_a1, title="超时事件", level=Level.VILLAGE,
+    make_issue(tree.A1g, reporter=personas.resident_a1, title="按期事件", level=EscalationLevel.VILLAGE)
+    make_issue(tree.A1g, reporter=personas.resident_a1, title="超时事件", level=EscalationLevel.VILLAGE,
                deadline=timezone.now() - dt.timedelta(hours=2))
     page = web(personas.village_secretary_a1).get("/grids/issues/?level=2").content.decode()
     assert page.index("超时事件") < page.index("按期事件")
@@ -90,7 +90,7 @@ def test_a_handler_escalates_from_the_page_and_a_stale_second_click_is_told(tree
                                                     {"note": "重复点击", "version": issue.version})
     assert stale.status_code == 200 and "刷新" in stale.content.decode()
     issue.refresh_from_db()
-    assert issue.level == Level.VILLAGE
+    assert issue.level == EscalationLevel.VILLAGE
     timeline = client.get(f"/grids/issues/{issue.pk}/").content.decode()
     assert "需要村里协调" in timeline and "重复点击" not in timeline
 
