@@ -1,0 +1,1 @@
+"""The SQLite smoke suite: see conftest.py and `make smoke`."""
