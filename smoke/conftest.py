@@ -34,6 +34,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _rolled_back(db):
+    """Every journey runs in a transaction rolled back at its end: each starts from the same demo county."""
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default():
     from django.conf import settings
     from django.utils import translation
@@ -44,7 +49,7 @@ def _chinese_by_default():
 
 
 @pytest.fixture
-def login(db):
+def login():
     """login(username) -> a test client signed in through the login page with the demo password."""
     from django.conf import settings
     from django.test import Client
