@@ -5,6 +5,7 @@ writes and all start from the same demo county.
 """
 import io
 import os
+import shutil
 
 import pytest
 
@@ -22,6 +23,13 @@ def pytest_configure(config):
     if engine != "django.db.backends.sqlite3":
         pytest.exit(f"The smoke suite runs on the embedded default (SQLite), not {engine}: `make smoke`.",
                     returncode=3)
+
+
+def pytest_unconfigure(config):
+    from django.conf import settings
+
+    if getattr(settings, "SMOKE_VAR_DIR_IS_TEMPORARY", False):
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
