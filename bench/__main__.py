@@ -24,7 +24,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
-APPS = ["governance", "centers", "grids", "credit", "services", "deliberation"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -52,22 +51,25 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from . import cases
     from .measure import format_row, table
 
+    apps = ["governance", *settings.DOMAIN_APPS]
+
     if not args.skip_build:
         started = time.monotonic()
         call_command("migrate", verbosity=0)
         call_command("seed_demo", residents=args.residents)
-        for app in APPS:
+        for app in apps:
             if find_spec(f"{app}.bench"):
                 import_module(f"{app}.bench").build(residents=args.residents)
         print(f"county built in {time.monotonic() - started:.0f} s", flush=True)
 
     all_cases = list(cases.CASES)
-    for app in APPS:
+    for app in apps:
         if find_spec(f"{app}.bench"):
             all_cases += getattr(import_module(f"{app}.bench"), "CASES", [])
     only = {c for c in args.only.split(",") if c}

@@ -66,6 +66,8 @@ class WorkCategory(models.Model):
 
 
 class WorkItem(models.Model):
+    carries_out_resolutions = True  # a 三村议事 resolution may link to it (the app opts in; deliberation names no app)
+
     class Status(models.TextChoices):
         OPEN = "open", _("待办")
         IN_PROGRESS = "in_progress", _("办理中")

@@ -1,11 +1,12 @@
-"""What may carry a resolution out: models of other apps, named by label, never imported.
+"""What may carry a resolution out: models of other apps, which opt in; this app neither imports nor names them.
 
 A resolution links to a micro-work, a service order or a center work item through a generic relation
-(ContentType + object id). The candidates are resolved lazily through the app registry, so this app
-works with whichever of them are installed; a project may replace the list with the setting
-`DELIBERATION_LINK_TARGETS`, and any model can opt in by declaring `carries_out_resolutions = True`.
-Whatever the source, a model is offered only if it is scoped (`objects.restrict`), and a user only
-ever sees and links the objects that `restrict(user, "view")` lets them see.
+(ContentType + object id). Each such model declares `carries_out_resolutions = True` (services' `Order` and
+`MicroWork`, centers' `WorkItem`), the way apps register into the core, so deliberation depends on the core
+alone (the layers contract in `.importlinter`) and works with whichever apps are installed. A project may add
+models by label with the setting `DELIBERATION_LINK_TARGETS`. Whatever the source, a model is offered only if
+it is scoped (`objects.restrict`), and a user only ever sees and links the objects that `restrict(user,
+"view")` lets them see.
 """
 from __future__ import annotations
 
@@ -13,16 +14,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
-DEFAULT_TARGETS = (
-    "services.MicroWork",
-    "services.Order",
-    "centers.WorkItem",
-)
 CHOICES_PER_MODEL = 100
 
 
 def target_models() -> list[type]:
-    labels = getattr(settings, "DELIBERATION_LINK_TARGETS", DEFAULT_TARGETS)
+    labels = getattr(settings, "DELIBERATION_LINK_TARGETS", ())
     found: list[type] = []
     for label in labels:
         try:

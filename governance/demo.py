@@ -276,7 +276,7 @@ def seed(*, residents: int, stdout=None) -> DemoContext:
                 stdout.write(f"生成居民 {residents - existing} 人 …")
             build_people(random.Random(20261129 + existing), residents - existing, stdout)
         build_users(ctx)
-    for app in ("centers", "grids", "credit", "services", "deliberation"):
+    for app in settings.DOMAIN_APPS:
         if find_spec(f"{app}.demo"):
             ctx.rng = random.Random(f"{app}-20261129")
             if stdout:

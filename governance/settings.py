@@ -37,6 +37,10 @@ else:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The domain apps, in the order their dependencies point (README, Architecture): the one list of them.
+# The core finds each app's urls, API, demo data and schema names through it, never by naming an app.
+DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,12 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "governance",
-    # Domain apps, in the order their dependencies point (see CONVENTIONS.md).
-    "centers",
-    "grids",
-    "credit",
-    "services",
-    "deliberation",
+    *DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [

@@ -77,6 +77,8 @@ class MenuItem(models.Model):
 class Order(models.Model):
     """A resident's order of a menu item, moved through the chain by actions only (one history row each)."""
 
+    carries_out_resolutions = True  # a 三村议事 resolution may link to it (the app opts in; deliberation names no app)
+
     class Status(models.TextChoices):
         PLACED = "placed", _("待派单")
         DISPATCHED = "dispatched", _("待接单")
@@ -314,6 +316,8 @@ class ServiceCenterFacility(models.Model):
 
 class MicroWork(models.Model):
     """微实事 (or a service-center rebuild project): proposed → approved → in progress → accepted, public."""
+
+    carries_out_resolutions = True  # a 三村议事 resolution may link to it (the app opts in; deliberation names no app)
 
     class Kind(models.TextChoices):
         MICRO_WORK = "micro_work", _("微实事")

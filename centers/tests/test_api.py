@@ -1,7 +1,7 @@
 """The API: each workflow step as POST …/{id}/<verb>/, with the same rules as the pages."""
 import datetime as dt
 
-from centers.models import CenterKind, OperatingMode, PipelineStep, Stage, TownshipMode, VillageContact
+from centers.models import Center, CenterKind, OperatingMode, PipelineStep, Stage, TownshipMode, VillageContact
 
 from . import factories as f
 
@@ -83,3 +83,11 @@ def test_bulk_attendance_over_the_api_counts_only_new_rows(tree, personas, api):
     url = f"/api/v1/centers/training-sessions/{session.pk}/attendance/"
     assert api(personas.county_admin).post(url, {"residents": people}, format="json").json() == {"added": 2}
     assert api(personas.county_admin).post(url, {"residents": people}, format="json").json() == {"added": 0}
+
+
+# The core's region API, seen from centers: the core's tests import no domain app (.importlinter).
+def test_creating_a_township_through_the_api_gives_it_its_four_centers(tree, personas, api):
+    resp = api(personas.county_admin).post("/api/v1/governance/regions/", {
+        "parent": tree.C.pk, "code": "341122003000", "name": "新设镇", "kind": "township"}, format="json")
+    assert resp.status_code == 201
+    assert Center.objects.filter(township_id=resp.json()["id"]).count() == 4

@@ -34,9 +34,8 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
+from django.conf import settings  # noqa: E402
 from drf_spectacular.openapi import AutoSchema  # noqa: E402
-
-DOMAIN_APPS = ("centers", "grids", "credit", "services", "deliberation")
 
 
 class PortalAutoSchema(AutoSchema):
@@ -47,6 +46,6 @@ class PortalAutoSchema(AutoSchema):
         name = super()._get_serializer_name(serializer, direction, bypass_extensions)
         app = type(serializer).__module__.split(".")[0]
         prefix = app.capitalize()
-        if app in DOMAIN_APPS and not name.startswith(prefix):
+        if app in settings.DOMAIN_APPS and not name.startswith(prefix):
             return prefix + name
         return name

@@ -7,7 +7,7 @@ from pathlib import Path
 import polib
 from django.conf import settings
 
-SOURCES = ["manage.py", "governance", "centers", "grids", "credit", "services", "deliberation", "templates", "locale"]
+SOURCES = ["manage.py", "governance", *settings.DOMAIN_APPS, "templates", "locale"]
 
 
 def test_every_marked_string_has_an_english_translation(tmp_path):

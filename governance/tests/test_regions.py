@@ -22,15 +22,6 @@ def test_everything_under_a_township_is_one_prefix_query(tree, django_assert_num
     assert names == {"甲镇", "甲一村", "甲一村第1组", "甲二村", "甲二村第1组"}
 
 
-def test_creating_a_township_through_the_api_gives_it_its_four_centers(tree, personas, api):
-    resp = api(personas.county_admin).post("/api/v1/governance/regions/", {
-        "parent": tree.C.pk, "code": "341122003000", "name": "新设镇", "kind": "township"}, format="json")
-    assert resp.status_code == 201
-    from centers.models import Center
-
-    assert Center.objects.filter(township_id=resp.json()["id"]).count() == 4
-
-
 def test_a_township_staff_cannot_create_a_region_in_another_township(tree, personas, api):
     resp = api(personas.township_staff_a).post("/api/v1/governance/regions/", {
         "parent": tree.B.pk, "code": "341122002009", "name": "越权村", "kind": "community"}, format="json")
