@@ -6,7 +6,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # pytest-xdist processes for `make test` (each gets its own test database, test_governance_gw<N>).
 TEST_WORKERS ?= 2
 
-.PHONY: run test setup setup-dev assets messages messages-update services check-deploy bench clean
+.PHONY: run test smoke setup setup-dev assets messages messages-update services check-deploy bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,12 @@ services:
 test: setup-dev services
 	./scripts/system-deps.sh
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(MAKE) smoke
+
+# The embedded default `make run` uses (SQLite, filesystem broker), which the main suite refuses: the demo
+# county built by seed_demo, then one journey per app (smoke/). Its own pytest config and a temporary var dir.
+smoke: setup-dev
+	$(BIN)/python -m pytest -c smoke/pytest.ini smoke
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \

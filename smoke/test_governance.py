@@ -35,3 +35,20 @@ def test_the_village_secretary_lists_registers_and_reveals_a_resident(login):
 def test_another_townships_secretary_gets_a_404(login):
     resident = _own_household("village_secretary").members.order_by("pk").first()
     assert login("village_secretary_2").get(f"/residents/{resident.pk}/").status_code == 404
+
+
+def test_the_api_answers_a_token_holder_with_their_villages_residents_counted_and_masked():
+    from django.conf import settings
+    from rest_framework.test import APIClient
+
+    village = RoleAssignment.objects.get(user__username="village_secretary").region
+    resp = APIClient().post("/api/v1/auth/token/", {"username": "village_secretary",
+                                                    "password": settings.DEMO_PASSWORD}, format="json")
+    assert resp.status_code == 200
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {resp.json()['token']}")
+    body = client.get("/api/v1/governance/residents/").json()
+    mine = Resident.objects.filter(region__path__startswith=village.path)
+    assert body["count"] == mine.count() and body["count_is_estimate"] is False
+    assert len(body["results"]) == min(50, mine.count()) and (body["next"] is None) == (mine.count() <= 50)
+    assert all("**********" in r["id_number"] for r in body["results"])
