@@ -1,14 +1,14 @@
+"""Admin of deliberation/: scoped and read-only (ScopedAdmin); topics, votes and resolutions move through the
+portal's actions, which keep the tally and the audit log."""
 from django.contrib import admin
 
-from governance.admin import ScopedAdmin
+from governance.admin import ReadOnlyInline, ScopedAdmin
 
 from .models import Council, CouncilMember, Resolution, SupervisionNote, Topic
 
 
-class CouncilMemberInline(admin.TabularInline):
+class CouncilMemberInline(ReadOnlyInline):
     model = CouncilMember
-    raw_id_fields = ["resident"]
-    extra = 0
 
 
 @admin.register(Council)
@@ -16,23 +16,14 @@ class CouncilAdmin(ScopedAdmin):
     list_display = ["name", "kind", "region", "founded_on", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]
-    raw_id_fields = ["region", "created_by"]
     inlines = [CouncilMemberInline]
 
 
 @admin.register(Topic)
 class TopicAdmin(ScopedAdmin):
-    """Read-only: topics move through the portal's actions (votes, tally and close are audited there)."""
-
     list_display = ["title", "region", "status", "opens_at", "closes_at", "turnout", "passed"]
     list_filter = ["status", "kind"]
     search_fields = ["title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Resolution)
@@ -40,19 +31,7 @@ class ResolutionAdmin(ScopedAdmin):
     list_display = ["topic", "status", "published_at", "done_at"]
     list_filter = ["status"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SupervisionNote)
 class SupervisionNoteAdmin(ScopedAdmin):
     list_display = ["resolution", "council", "author", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

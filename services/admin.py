@@ -1,4 +1,4 @@
-"""Admin: read-mostly views for the county; state and money move only through the portal's actions."""
+"""Admin of services/: scoped and read-only (ScopedAdmin); state and money move only through the portal's actions."""
 from django.contrib import admin
 
 from governance.admin import ScopedAdmin
@@ -6,26 +6,15 @@ from governance.admin import ScopedAdmin
 from .models import Allocation, Errand, Expenditure, Fund, MenuItem, MicroWork, Open311Key, Order, VolunteerTeam
 
 
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(MenuItem)
-class MenuItemAdmin(ReadOnlyScopedAdmin):
+class MenuItemAdmin(ScopedAdmin):
     list_display = ["code", "title", "township", "category", "status"]
     list_filter = ["status"]
     search_fields = ["code", "title"]
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyScopedAdmin):
+class OrderAdmin(ScopedAdmin):
     list_display = ["number", "item_title", "region", "status", "unit", "stage_deadline", "rating"]
     list_filter = ["status", "channel"]
     search_fields = ["number"]
@@ -34,49 +23,45 @@ class OrderAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(MicroWork)
-class MicroWorkAdmin(ReadOnlyScopedAdmin):
+class MicroWorkAdmin(ScopedAdmin):
     list_display = ["title", "region", "kind", "status", "budget_fen", "is_public"]
     list_filter = ["kind", "status"]
     list_select_related = ["region"]
 
 
 @admin.register(Fund)
-class FundAdmin(ReadOnlyScopedAdmin):
+class FundAdmin(ScopedAdmin):
     list_display = ["name", "region", "year", "amount_fen", "allocated_fen", "spent_fen"]
     list_filter = ["source", "year"]
     list_select_related = ["region"]
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ReadOnlyScopedAdmin):
+class AllocationAdmin(ScopedAdmin):
     list_display = ["fund", "work", "amount_fen", "spent_fen", "approved_at"]
     list_select_related = ["fund", "work"]
 
 
 @admin.register(Expenditure)
-class ExpenditureAdmin(ReadOnlyScopedAdmin):
+class ExpenditureAdmin(ScopedAdmin):
     list_display = ["allocation", "amount_fen", "payee", "receipt_number", "spent_on"]
 
 
 @admin.register(Errand)
-class ErrandAdmin(ReadOnlyScopedAdmin):
+class ErrandAdmin(ScopedAdmin):
     list_display = ["title", "kind", "region", "status", "received_at"]
     list_filter = ["kind", "status"]
 
 
 @admin.register(VolunteerTeam)
-class VolunteerTeamAdmin(ReadOnlyScopedAdmin):
+class VolunteerTeamAdmin(ScopedAdmin):
     list_display = ["name", "region", "leader_name"]
     search_fields = ["name"]
 
 
 @admin.register(Open311Key)
 class Open311KeyAdmin(ScopedAdmin):
-    """Keys are issued with `Open311Key.issue()` (the raw key is shown once); here they can be disabled."""
+    """Keys are issued with `Open311Key.issue()` (the raw key is shown once); the hash is never shown."""
 
     list_display = ["name", "key_prefix", "region", "active", "created_at"]
-    fields = ["name", "region", "active"]
-    readonly_fields = ["name", "region"]
-
-    def has_add_permission(self, request):
-        return False
+    list_filter = ["active"]

@@ -39,3 +39,16 @@ def register_pages(*url_names: str, **sample_kwargs) -> None:
 
 def register_kwarg(kwarg: str, model: type) -> None:
     KWARG_MODELS[kwarg] = model
+
+
+def load_all() -> None:
+    """Import the core's and every domain app's `tests/matrix.py`, so every factory is registered."""
+    import importlib
+    from importlib.util import find_spec
+
+    from governance.urls import DOMAIN_APPS
+
+    for app in ("governance", *DOMAIN_APPS):
+        if find_spec(f"{app}.tests.matrix"):
+            importlib.import_module(f"{app}.tests.matrix")
+    importlib.import_module("governance.tests.matrix_core")
