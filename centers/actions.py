@@ -775,6 +775,7 @@ def committee_post_set(*, actor, village: Region, resident: Resident, body: str,
     return cp
 
 
+# Not called yet: a 两委 post can be set but no page ends it (a term change); kept for that button.
 def committee_post_end(*, actor, post_id: int) -> None:
     with transaction.atomic():
         cp = get_for_update(CommitteePost, actor, post_id, "change")

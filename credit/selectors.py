@@ -131,11 +131,3 @@ def household_grade(*, household, standard: Standard | None) -> str:
         head = dict(grades).get(household.head_id)
         return head or ""
     return min((g for _, g in grades), key=lambda g: GRADE_RANK[g])
-
-
-def is_resident_only(user) -> bool:
-    from governance.scoping import user_roles
-
-    return user_roles(user) <= {Role.RESIDENT}
-
-

@@ -116,10 +116,6 @@ def issue_events(*, user, issue: Issue) -> QuerySet[IssueEvent]:
     return IssueEvent.objects.restrict(user, "view").filter(issue=issue).select_related("actor").order_by("at", "id")
 
 
-def issue_event_list(*, user) -> QuerySet[IssueEvent]:
-    return IssueEvent.objects.restrict(user, "view").select_related("actor", "issue").order_by("-at", "-id")
-
-
 def responsibility_list(*, user) -> QuerySet[Responsibility]:
     return (Responsibility.objects.restrict(user, "view")
             .select_related("household", "grid__region", "member").order_by("grid__region__path", "household__number"))
@@ -216,4 +212,3 @@ def unassigned_households_below_q(prefix: str = "region__") -> Q:
     return reduce(operator.or_, (
         Q(**{f"{prefix}path__in": missing.annotate(_prefix=Substr("region__path", 1, n)).values("_prefix")})
         for n in sorted(set(Region.PATH_LENGTH.values()))))
-

@@ -25,7 +25,7 @@ from governance.errors import Conflict
 from governance.models import Region, Resident
 from governance.scoping import (
     COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, get_for_update, is_unrestricted, region_allows,
-    require_region, user_roles,
+    require_region,
 )
 
 from .models import (
@@ -411,18 +411,6 @@ def micro_work_accept(*, actor, work_id: int, note: str, photos: list) -> MicroW
 
 # --- Funds ---------------------------------------------------------------------------------------
 
-def fund_create(*, actor, name: str, source: str, region: Region, year: int, amount_fen: int) -> Fund:
-    require_region(actor, region, COUNTY | TOWNSHIP)
-    if not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise ValidationError({"amount_fen": _("资金总额须大于零。")})
-    if Fund.objects.filter(source=source, region=region, year=year).exists():
-        raise ValidationError({"year": _("该区域本年度已登记此项资金。")})
-    with transaction.atomic():
-        fund = Fund.objects.create(name=name, source=source, region=region, year=year, amount_fen=amount_fen)
-        audit_record(actor=actor, action="fund.create", obj=fund, data={"amount_fen": amount_fen})
-    return fund
-
-
 def allocation_create(*, actor, fund_id: int, work_id: int, amount_fen: int) -> Allocation:
     """Set money aside from a fund for an approved work: never more than the fund has left."""
     if not isinstance(amount_fen, int) or amount_fen <= 0:
@@ -615,7 +603,3 @@ def open311_key_check(raw: str | None) -> Open311Key:
     if not raw or key is None:
         raise PermissionDenied(_("api_key 无效或已停用。"))
     return key
-
-
-def user_is_unit_staff(user) -> bool:
-    return Role.UNIT_STAFF in user_roles(user)

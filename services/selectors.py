@@ -11,7 +11,7 @@ from centers.models import Unit
 from governance.models import Region, RoleAssignment
 
 from .models import (
-    Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork, Open311Key,
+    Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
     Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer, VolunteerActivity, VolunteerHour, VolunteerTeam,
 )
 
@@ -218,10 +218,6 @@ def volunteer_totals_by_region(*, user, level: int):
     names = dict(Region.objects.filter(level=level, path__in=[r["prefix"] for r in rows]).values_list("path", "name"))
     return [{"region": names.get(r["prefix"], r["prefix"]), "hours": r["hours"], "teams": r["teams"]} for r in rows
             if r["prefix"] in names]
-
-
-def open311_key_list(*, user):
-    return Open311Key.objects.restrict(user, "view").select_related("region")
 
 
 
