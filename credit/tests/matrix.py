@@ -7,7 +7,7 @@ from centers.models import Unit
 from credit.models import (CheckPurpose, Consent, CreditRecord, DomesticWorker, GradeCheck, Objection, ResidentCredit,
                            Review, Standard, WorkerRequest)
 from governance.tests.fixtures import make_resident
-from governance.tests.matrix import register, register_kwarg, register_pages
+from governance.tests.matrix import register, register_kwarg, register_narrowed, register_pages, visible_pks
 
 from .factories import make_record, make_review
 
@@ -72,3 +72,6 @@ for name, model in [("record_verify", CreditRecord), ("record_reject", CreditRec
                     ("review_approve", Review), ("review_send_back", Review), ("objection_add", Review),
                     ("consent_revoke", Consent), ("objection_answer", Objection), ("worker_edit", DomesticWorker)]:
     register_kwarg(f"{name}:pk", model)
+# 公示 lists the reviews in notice, to those the "notice" action's roles or ownership let see them.
+register_narrowed("notice_list", lambda user, qs: qs.filter(status=Review.Status.NOTICE,
+                                                             pk__in=visible_pks(user, Review, "notice")))

@@ -63,8 +63,8 @@ def make_user(username: str, role: str | None = None, region: Region | None = No
     return user
 
 
-@pytest.fixture
-def tree(db):
+def build_tree() -> SimpleNamespace:
+    """The small region tree (what the `tree` fixture holds), for fixtures of a wider scope."""
     C = make_region(None, "341122000000", "测试县", Region.Kind.COUNTY)
     A = make_region(C, "341122001000", "甲镇", Region.Kind.TOWNSHIP)
     A1 = make_region(A, "341122001001", "甲一村", Region.Kind.VILLAGE)
@@ -79,8 +79,13 @@ def tree(db):
 
 
 @pytest.fixture
-def personas(tree):
-    """Users by name; `resident_a1`/`resident_b1` are villagers with a login of their own."""
+def tree(db):
+    return build_tree()
+
+
+def build_personas(tree) -> SimpleNamespace:
+    """Users by name (what the `personas` fixture holds); `resident_a1`/`resident_b1` are villagers with a
+    login of their own."""
     p = SimpleNamespace(
         county_admin=make_user("county_admin", Role.COUNTY_ADMIN, tree.C),
         township_head_a=make_user("township_head_a", Role.TOWNSHIP_HEAD, tree.A),
@@ -99,6 +104,11 @@ def personas(tree):
     make_resident(tree.A1g, user=p.resident_a1, name="甲村民")
     make_resident(tree.B1b, user=p.resident_b1, name="乙居民")
     return p
+
+
+@pytest.fixture
+def personas(tree):
+    return build_personas(tree)
 
 
 @pytest.fixture
@@ -248,3 +258,21 @@ def page(browser, live_server):
     pg.login = login
     yield pg
     context.close()
+
+
+# --- Neighbours: sibling villages of one township, two villagers of one village ---------------------------
+
+def add_neighbours(tree, p: SimpleNamespace) -> SimpleNamespace:
+    """To `personas`: A2's village secretary and grid leader (A1's sibling village in township A), and a
+    second villager of A1 with a login. Each must see nothing of the other village or villager."""
+    p.village_secretary_a2 = make_user("village_secretary_a2", Role.VILLAGE_SECRETARY, tree.A2)
+    p.grid_leader_a2 = make_user("grid_leader_a2", Role.GRID_LEADER, tree.A2g)
+    p.resident_a1_2 = make_user("resident_a1_2", Role.RESIDENT, tree.A1)
+    make_resident(tree.A1g, user=p.resident_a1_2, name="甲村民二")
+    return p
+
+
+@pytest.fixture
+def neighbours(tree, personas):
+    """`personas` and their neighbours (see add_neighbours)."""
+    return add_neighbours(tree, personas)

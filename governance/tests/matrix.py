@@ -41,14 +41,60 @@ def register_kwarg(kwarg: str, model: type) -> None:
     KWARG_MODELS[kwarg] = model
 
 
+# List pages and exports that show a part of what the user may see (their own orders, a queue of one
+# status): url name, or "export:<key>" -> (user, obj) -> bool, the narrowing read by hand. Every other list
+# page and export must show exactly the user's scope.
+NARROWED: dict[str, Callable] = {}
+# Query parameters a list page or export is read with in the matrix (a page that needs a filter to list).
+LIST_PARAMS: dict[str, dict] = {}
+
+
+def register_narrowed(name: str, shows: Callable, **params) -> None:
+    NARROWED[name] = shows
+    if params:
+        LIST_PARAMS[name] = params
+
+
+def visible_pks(user, model, action: str = "view") -> set:
+    """The model's ScopeSpec read by hand, independently of the SQL that restrict() builds: the pks of `model`
+    inside a subtree where the user holds one of the action's roles, or their own. Cached for one module's
+    world (every matrix test rolls back to it); `forget_visible()` when the world changes."""
+    from governance.models import RoleAssignment
+
+    key = (user.pk, model, action)
+    if key in _VISIBLE:
+        return _VISIBLE[key]
+    spec = model.scope_spec
+    roots = [a.region.path for a in RoleAssignment.objects.filter(
+        user=user, active=True, role__in=spec.roles_for(action)).select_related("region")]
+    rows = model.objects.all()
+    seen = set()
+    if roots and spec.region is None:
+        seen = set(rows.values_list("pk", flat=True))
+    elif roots and spec.region:
+        path = "path" if spec.region == "self" else f"{spec.region}__path"
+        seen = {pk for pk, p in rows.values_list("pk", path) if p and any(p.startswith(r) for r in roots)}
+    if spec.owner and action in spec.owner_actions:
+        seen |= set(rows.filter(**{spec.owner: user}).values_list("pk", flat=True))
+    _VISIBLE[key] = seen
+    return seen
+
+
+_VISIBLE: dict = {}
+
+
+def forget_visible() -> None:
+    _VISIBLE.clear()
+
+
 def load_all() -> None:
     """Import the core's and every domain app's `tests/matrix.py`, so every factory is registered."""
     import importlib
     from importlib.util import find_spec
 
-    from governance.urls import DOMAIN_APPS
+    from django.conf import settings
 
-    for app in ("governance", *DOMAIN_APPS):
+    for app in ("governance", *settings.DOMAIN_APPS):
         if find_spec(f"{app}.tests.matrix"):
             importlib.import_module(f"{app}.tests.matrix")
     importlib.import_module("governance.tests.matrix_core")

@@ -2,31 +2,40 @@
 
 Every API route and every page is classified: public, login-only (a list or form that is scoped by
 its selector), or an object endpoint whose model is known. For object endpoints, township A's people
-get 404 on township B's object; lists return only what each persona may see (checked against the
-model's ScopeSpec, read independently of the SQL that restrict() builds); anonymous callers are
-refused everywhere but login. A new route that cannot be classified fails here.
+get 404 on township B's object, and the sibling village's people and A1's second villager get 404 on
+A1's; API lists return only what each persona may see, and HTML list pages (the rows their table renders)
+and Excel exports (the .xlsx read back) exactly that (checked against the model's ScopeSpec, read
+independently of the SQL that restrict() builds; a page showing a part of the scope says which with
+register_narrowed());
+anonymous callers are refused everywhere but login. A new route that cannot be classified fails here.
+The world (tree, personas, one object of every model on each side) is built once for the module.
 """
 from __future__ import annotations
 
-import importlib
-from importlib.util import find_spec
+import io
+import re
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from governance.models import RoleAssignment
-from governance.urls import DOMAIN_APPS
+from governance import exports
+from governance.generic import ObjectListView
 
-from . import matrix, matrix_core  # noqa: F401  (registers the core models)
+from . import matrix
+from .fixtures import add_neighbours, build_personas, build_tree
+from .matrix import visible_pks
 
-for _app in DOMAIN_APPS:
-    if find_spec(f"{_app}.tests.matrix"):
-        importlib.import_module(f"{_app}.tests.matrix")
+matrix.load_all()
 
 A_SIDE = ["township_head_a", "township_staff_a", "village_secretary_a1", "village_assistant_a1",
           "grid_leader_a1", "unit_staff_a", "resident_a1"]
-ALL_PERSONAS = ["county_admin", *A_SIDE, "township_head_b", "township_staff_b", "village_secretary_b1",
+# A's objects sit in A1's group: the sibling village's people and A1's second villager are A's outsiders.
+NEIGHBOURS = ["village_secretary_a2", "grid_leader_a2", "resident_a1_2"]
+ALL_PERSONAS = ["county_admin", *A_SIDE, *NEIGHBOURS, "township_head_b", "township_staff_b", "village_secretary_b1",
                 "grid_leader_b1", "resident_b1"]
 
 
@@ -98,49 +107,64 @@ def classify():
 
 
 API, PAGES, PROBLEMS = classify()
+LIST_PAGES = [e for e in PAGES if e["kind"] == "login" and isinstance(getattr(e["view"], "view_class", None), type)
+              and issubclass(e["view"].view_class, ObjectListView)]
+EXPORTS = [export.key for export in exports.all_exports()]
 
 
 def test_every_route_is_classified():
     assert not PROBLEMS, "\n".join(PROBLEMS)
     assert any(e["kind"] == "list" for e in API) and any(e["kind"] == "object" for e in PAGES)
+    assert LIST_PAGES and EXPORTS
 
 
 def expected_visible(user, obj) -> bool:
-    """The ScopeSpec read by hand: a role's region subtree, or ownership."""
-    model = type(obj)
-    spec = model.scope_spec
-    roles = spec.roles_for("view")
-    assignments = list(RoleAssignment.objects.filter(user=user, active=True, role__in=roles).select_related("region"))
-    if spec.region is None and assignments:
-        return True
-    if spec.region and assignments:
-        if spec.region == "self":
-            paths = [obj.path]
-        else:
-            paths = list(model.objects.filter(pk=obj.pk).values_list(f"{spec.region}__path", flat=True))
-        if any(p and p.startswith(a.region.path) for p in paths for a in assignments):
-            return True
-    if spec.owner and "view" in spec.owner_actions:
-        return model.objects.filter(pk=obj.pk, **{spec.owner: user}).exists()
-    return False
+    return obj.pk in visible_pks(user, type(obj))
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The tree, the personas with their neighbours, and one object of every registered model on each side
+    (A's in A1's group, B's in B1's compound) — built once for the module inside a transaction that is
+    rolled back at its end; each test runs in a savepoint inside it (pytest-django's `db`), so what a test
+    writes is gone before the next one."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            tree = build_tree()
+            people = add_neighbours(tree, build_personas(tree))
+            objects = {model: {"a": factory(tree.A1g, "a", tree, people), "b": factory(tree.B1g, "b", tree, people)}
+                       for model, factory in matrix.FACTORIES.items()}
+            root = get_user_model().objects.create_superuser("matrix_root", password="pw-test-1234")
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    matrix.forget_visible()
+    yield SimpleNamespace(tree=tree, personas=people, objects=objects, root=root)
+    matrix.forget_visible()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
-def world(tree, personas):
-    """One object of every registered model on each side: A's in A1's group, B's in B1's compound."""
-    objects = {}
-    for model, factory in matrix.FACTORIES.items():
-        objects[model] = {"a": factory(tree.A1g, "a", tree, personas), "b": factory(tree.B1g, "b", tree, personas)}
-    return objects
+def world(matrix_world, db):
+    return matrix_world.objects
+
+
+@pytest.fixture
+def personas(matrix_world, db):
+    """The shared personas (`governance.tests.fixtures.personas`) and their neighbours, built once per module."""
+    return matrix_world.personas
 
 
 def fill(route: str, pk) -> str:
-    import re
-
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", str(pk), route).replace("^", "").replace("$", "")
 
 
-LIST_ROUTES = [e for e in API if e["kind"] == "list"]
+LIST_ROUTES = [e for e in API if e["kind"] == "list" and "get" in e["methods"]]
 DETAIL_ROUTES = [e for e in API if e["kind"] == "detail"]
 
 
@@ -163,17 +187,18 @@ def test_lists_return_only_what_each_persona_may_see(entry, world, personas, api
 
 
 @pytest.mark.parametrize("entry", DETAIL_ROUTES, ids=[e["route"] for e in DETAIL_ROUTES])
-def test_detail_endpoints_answer_404_across_townships(entry, world, personas, api):
-    obj_b = world[entry["model"]]["b"]
-    url = fill(entry["route"], obj_b.pk)
-    for name in A_SIDE:
-        user = getattr(personas, name)
-        if expected_visible(user, obj_b):
-            continue
-        client = api(user)
-        for method in entry["methods"]:
-            resp = getattr(client, method)(url, {}, format="json")
-            assert resp.status_code == 404, f"{name} {method.upper()} {url} -> {resp.status_code}"
+def test_detail_endpoints_answer_404_across_townships_and_villages(entry, world, personas, api):
+    for side, names in (("b", A_SIDE), ("a", NEIGHBOURS)):
+        obj = world[entry["model"]][side]
+        url = fill(entry["route"], obj.pk)
+        for name in names:
+            user = getattr(personas, name)
+            if expected_visible(user, obj):
+                continue
+            client = api(user)
+            for method in entry["methods"]:
+                resp = getattr(client, method)(url, {}, format="json")
+                assert resp.status_code == 404, f"{name} {method.upper()} {url} -> {resp.status_code}"
 
 
 @pytest.mark.parametrize("entry", API, ids=[e["route"] for e in API])
@@ -189,26 +214,23 @@ OBJECT_PAGES = [e for e in PAGES if e["kind"] == "object"]
 
 
 @pytest.mark.parametrize("entry", OBJECT_PAGES, ids=[e["route"] for e in OBJECT_PAGES])
-def test_pages_answer_404_across_townships(entry, world, personas, web):
-    import re
-
-    objs = {k: world[m]["b"] for k, m in entry["models"].items()}
-    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(objs[m.group(1)].pk), entry["route"])
-    for name in A_SIDE:
-        user = getattr(personas, name)
-        if any(expected_visible(user, o) for o in objs.values()):
-            continue
-        client = web(user)
-        get, post = client.get(url), client.post(url, {})
-        assert {get.status_code, post.status_code} <= {404, 405} and 404 in {get.status_code, post.status_code}, (
-            f"{name} on {url}: GET {get.status_code}, POST {post.status_code}"
-        )
+def test_pages_answer_404_across_townships_and_villages(entry, world, personas, web):
+    for side, names in (("b", A_SIDE), ("a", NEIGHBOURS)):
+        objs = {k: world[m][side] for k, m in entry["models"].items()}
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(objs[m.group(1)].pk), entry["route"])
+        for name in names:
+            user = getattr(personas, name)
+            if any(expected_visible(user, o) for o in objs.values()):
+                continue
+            client = web(user)
+            get, post = client.get(url), client.post(url, {})
+            assert {get.status_code, post.status_code} <= {404, 405} and 404 in {get.status_code, post.status_code}, (
+                f"{name} on {url}: GET {get.status_code}, POST {post.status_code}"
+            )
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=[e["route"] for e in PAGES])
 def test_anonymous_is_sent_to_login(entry, world, web):
-    import re
-
     if entry["kind"] == "object":
         objs = {k: world[m]["a"] for k, m in entry["models"].items()}
         url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(objs[m.group(1)].pk), entry["route"])
@@ -218,3 +240,63 @@ def test_anonymous_is_sent_to_login(entry, world, web):
         assert resp.status_code in (302, 405) and (resp.status_code == 405 or "/accounts/login/" in resp["Location"]), (
             f"anonymous on {url}: {resp.status_code}"
         )
+
+
+def narrowed(name: str, user, model, pks: set) -> set:
+    """What a list page or export should show the user: their scope, narrowed as the page declares."""
+    shows = matrix.NARROWED.get(name)
+    return set(shows(user, model.objects.filter(pk__in=pks)).values_list("pk", flat=True)) if shows else pks
+
+
+def page_rows(client, url: str, params: dict):
+    """-> (model, objects) a list page shows, page after page: the rows its table renders (`object_list`)."""
+    shown, number = [], 1
+    while True:
+        resp = client.get(url, {**params, "page": number})
+        assert resp.status_code == 200, (url, resp.status_code)
+        shown += list(resp.context["object_list"])
+        page = resp.context.get("page_obj")
+        if not (page and page.has_next()):
+            return resp.context["view"].object_list.model, shown
+        number += 1
+
+
+@pytest.mark.parametrize("entry", LIST_PAGES, ids=[e["name"] for e in LIST_PAGES])
+def test_list_pages_show_exactly_what_each_persona_may_see(entry, world, personas, web):
+    params = matrix.LIST_PARAMS.get(entry["name"], {})
+    for name in ALL_PERSONAS:
+        user = getattr(personas, name)
+        model, rows = page_rows(web(user), entry["url"], params)
+        shown = [obj.pk for obj in rows]
+        assert len(shown) == len(set(shown)), f"{name} on {entry['url']}: a row shown twice"
+        expected = narrowed(entry["name"], user, model, visible_pks(user, model))
+        assert set(shown) == expected, (
+            f"{name} on {entry['url']} ({model.__name__}): outside their scope {sorted(set(shown) - expected)}, "
+            f"missing {sorted(expected - set(shown))}")
+
+
+def sheet_rows(data: bytes) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    return [tuple(cell.value for cell in row) for row in sheet.iter_rows(min_row=2)]
+
+
+@pytest.mark.parametrize("key", EXPORTS)
+def test_exports_hold_exactly_what_each_persona_may_see(key, world, personas, web, matrix_world, tmp_path):
+    """The .xlsx read back holds the rows of exactly the objects the persona may see: the expected file is the
+    same export written from the unrestricted list (the superuser's), cut to the pks the ScopeSpec allows."""
+    export = exports.get(key)
+    everything = export.selector(user=matrix_world.root)
+    name = f"export:{key}"
+    for persona in ALL_PERSONAS:
+        user = getattr(personas, persona)
+        resp = web(user).get(reverse("export_list", kwargs={"key": key}), matrix.LIST_PARAMS.get(name, {}))
+        assert resp.status_code == 200, (persona, key, resp.status_code)
+        got = sheet_rows(b"".join(resp.streaming_content))
+        pks = narrowed(name, user, everything.model, visible_pks(user, everything.model))
+        path = tmp_path / f"{persona}.xlsx"
+        exports.write_xlsx(export, everything.filter(pk__in=pks).order_by("pk"), path)
+        want = sheet_rows(path.read_bytes())
+        assert got == want, (f"{persona} exports {key}: {len(got)} rows, {len(want)} expected; outside their scope "
+                             f"{[r for r in got if r not in want][:3]}, missing {[r for r in want if r not in got][:3]}")

@@ -2,7 +2,9 @@
 import datetime as dt
 
 from governance.tests.fixtures import make_resident
-from governance.tests.matrix import PUBLIC_URL_NAMES, register, register_kwarg, register_pages
+from governance.models import Region, RoleAssignment
+from governance.tests.matrix import (PUBLIC_URL_NAMES, register, register_kwarg, register_narrowed, register_pages,
+                                    visible_pks)
 from services.models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish, MicroWork,
     Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer, VolunteerActivity, VolunteerHour,
@@ -111,6 +113,26 @@ register_kwarg("errand_advance:pk", Errand)
 register_kwarg("volunteer_activity_add:pk", VolunteerTeam)
 register_kwarg("joint_activity_add:pk", UnitReport)
 register_kwarg("service_hour_add:pk", MemberReport)
+
+def _menu_of_my_townships(user, qs):
+    """The resident's menu: active items of the townships the user lives or works in (all, above a township)."""
+    regions = [a.region for a in RoleAssignment.objects.filter(user=user, active=True).select_related("region")]
+    if getattr(user, "resident", None) is not None:
+        regions.append(user.resident.region)
+    qs = qs.filter(status=MenuItem.Status.ACTIVE)
+    if any(r.level < Region.Level.TOWNSHIP for r in regions):
+        return qs
+    return qs.filter(township__in=[r.ancestor_at(Region.Level.TOWNSHIP) for r in regions])
+
+
+# Lists that show a part of the user's scope, read by hand.
+register_narrowed("menu_list", _menu_of_my_townships)
+register_narrowed("order_mine", lambda user, qs: qs.filter(placed_by=user))
+register_narrowed("order_dispatch_queue", lambda user, qs: qs.filter(
+    status=Order.Status.PLACED, pk__in=visible_pks(user, Order, "dispatch")))
+register_narrowed("order_inbox", lambda user, qs: qs.filter(
+    unit__staff=user, status__in=[Order.Status.DISPATCHED, Order.Status.ACCEPTED, Order.Status.COMPLETED]))
+
 # Open311 GeoReport v2 (mounted at /open311/v2/ by the root urlconf): public reads, POST needs an api_key.
 PUBLIC_URL_NAMES.update({"open311_services", "open311_service_definition", "open311_requests", "open311_request"})
 
