@@ -245,6 +245,7 @@ def export_run_job(*, job_id: int) -> None:
 
     try:
         qs = export.queryset(user=user, params=exports.unseal_params(job))  # the owner's own scope, as on the page
+        running.update(rows_total=qs.count())  # the owner's own rows, counted in the worker
         n = exports.write_xlsx(export, qs, path, progress=progress)
     except Exception as exc:  # the user sees that it failed; the worker log has the traceback
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("导出时发生错误，请稍后重试或联系管理员。")

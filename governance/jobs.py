@@ -59,14 +59,10 @@ def actor_region(user):
     where the audit log files an export or an import, so that the levels above see it. A superuser
     without assignments files under the county."""
     from .models import Region
-    from .scoping import role_paths, user_roles
+    from .scoping import home_region_id
 
-    paths = role_paths(user, user_roles(user))
-    if paths:
-        return Region.objects.filter(path=min(paths, key=len)).first()
-    if getattr(user, "is_superuser", False):
-        return Region.objects.filter(parent__isnull=True).order_by("path").first()
-    return None
+    region_id = home_region_id(user)
+    return Region.objects.filter(pk=region_id).first() if region_id else None
 
 
 def enqueue_on_commit(task, model, job_id: int, *, failed_status: str) -> None:

@@ -6,38 +6,15 @@ The planner's estimate is never shown: it counts the whole table, not the viewer
 a resident who sees one row how large the county's tables are. "Next" is offered only when the next page
 really has rows (each page fetches one row more than it shows), and a page past the end is not found.
 
-`estimated_count` (the planner's figure) remains for deciding whether an export runs as a job.
+Exports decide whether to run as a job with the same bounded count (at SYNC_LIMIT).
 """
 from __future__ import annotations
 
-import json
-
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import connections
 from django.utils.functional import cached_property
 
 ESTIMATE_ABOVE = 20_000
 MAX_OFFSET = 10**12  # far beyond any table here, far below PostgreSQL's bigint OFFSET
-
-
-def estimated_count(queryset) -> tuple[int, bool]:
-    """(count, is_estimate): the planner's row estimate when it is large — for sizing work, never for display."""
-    connection = connections[queryset.db]
-    if connection.vendor == "postgresql":
-        try:
-            sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # restrict() gave nothing: nothing to count
-            return 0, False
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        estimate = int(plan[0]["Plan"]["Plan Rows"])
-        if estimate > ESTIMATE_ABOVE:
-            return estimate, True
-    return queryset.count(), False
 
 
 def bounded_count(queryset, limit: int | None = None) -> tuple[int, bool]:

@@ -109,7 +109,13 @@ def home_region_id(user) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     rows = sorted(_assignments(user), key=lambda a: (len(a[1]), a[1]))
-    return rows[0][2] if rows else None
+    if rows:
+        return rows[0][2]
+    if is_unrestricted(user):  # a superuser without assignments: filed under the county
+        from .models import Region
+
+        return Region.objects.filter(parent__isnull=True).order_by("path").values_list("pk", flat=True).first()
+    return None
 
 
 def subtree_q(paths: list[str], prefix: str = "") -> Q:
