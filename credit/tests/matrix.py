@@ -72,6 +72,7 @@ for name, model in [("record_verify", CreditRecord), ("record_reject", CreditRec
                     ("review_approve", Review), ("review_send_back", Review), ("objection_add", Review),
                     ("consent_revoke", Consent), ("objection_answer", Objection), ("worker_edit", DomesticWorker)]:
     register_kwarg(f"{name}:pk", model)
-# 公示 lists the reviews in notice, to those the "notice" action's roles or ownership let see them.
-register_narrowed("notice_list", lambda user, qs: qs.filter(status=Review.Status.NOTICE,
-                                                             pk__in=visible_pks(user, Review, "notice")))
+# 公示 lists the reviews in notice, to those the "notice" action's roles or ownership let see them — a
+# scope of its own, wider than "view" (a unit's staff and every villager read the notice board).
+register_narrowed("notice_list", lambda user, qs: Review.objects.filter(
+    status=Review.Status.NOTICE, pk__in=visible_pks(user, Review, "notice")))

@@ -5,7 +5,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as oa
 
-from .test_matrix import world  # noqa: F401  (one object of every model on both sides)
+from .test_matrix import matrix_world, personas, world  # noqa: F401  (one object of every model on both sides)
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema(case, personas):
+def test_api_conforms_to_its_schema(case, personas):  # noqa: F811
     from governance.tokens import api_token_create
 
     _token, key = api_token_create(actor=personas.county_admin)  # a fresh one: a case may log it out
