@@ -68,6 +68,7 @@ class ResidentForm(forms.Form):
 
 class LookupForm(forms.Form):
     number = forms.CharField(label=_("身份证号或手机号"), max_length=20,
+                             widget=forms.TextInput(attrs={"placeholder": _("身份证号或手机号"), "autocomplete": "off"}),
                              help_text=_("精确查找：号码不会出现在网址中；每次查找记入审计，每小时次数有限。"))
 
 
