@@ -331,26 +331,40 @@ def _import_end(job_id: int, from_status: str, **fields) -> None:
         imports.delete_stored(path)
 
 
-def import_validate_job(*, job_id: int) -> None:
-    """The worker's half of a large upload: read and validate the stored file (bounded child process),
-    then show the preview. A hostile or unreadable file fails the job with its message."""
+def _import_claim_and_parse(job_id: int, status: str):
+    """Claim a queued import job in `status` and read its stored file in the bounded child, beating the
+    heartbeat meanwhile -> (job, user, importer, parsed), or None (not ours, or refused: then failed)."""
     from django.contrib.auth import get_user_model
 
     from . import imports
     from .models import ImportJob
 
-    if not _import_claim(job_id, ImportJob.Status.VALIDATING):
-        return
+    if not _import_claim(job_id, status):
+        return None
     job = ImportJob.objects.get(pk=job_id)
     importer = imports.get(job.kind)
     user = get_user_model().objects.get(pk=job.user_id)
-    validating = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.VALIDATING)
+    current = ImportJob.objects.filter(pk=job_id, status=status)
     try:
-        with imports.while_reading(lambda: validating.update(heartbeat_at=timezone.now())):
+        with imports.while_reading(lambda: current.update(heartbeat_at=timezone.now())):
             parsed = importer.parse(imports.load_stored(job.file), user=user)
     except imports.Refused as exc:
-        _import_end(job_id, ImportJob.Status.VALIDATING, status=ImportJob.Status.FAILED, error=exc.message)
+        _import_end(job_id, status, status=ImportJob.Status.FAILED, error=exc.message)
+        return None
+    return job, user, importer, parsed
+
+
+def import_validate_job(*, job_id: int) -> None:
+    """The worker's half of a large upload: read and validate the stored file (bounded child process),
+    then show the preview. A hostile or unreadable file fails the job with its message."""
+    from . import imports
+    from .models import ImportJob
+
+    claimed = _import_claim_and_parse(job_id, ImportJob.Status.VALIDATING)
+    if claimed is None:
         return
+    job, _user, _importer, parsed = claimed
+    validating = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.VALIDATING)
     if not validating.update(status=ImportJob.Status.VALIDATED, heartbeat_at=None, **_import_rows(parsed)):
         return
     if not parsed.valid_rows:  # nothing can be imported: the file is not kept
@@ -412,23 +426,14 @@ def import_run_job(*, job_id: int) -> None:
     Idempotent: a job that is not 'running', or that another worker holds, is left alone; a rerun after
     a kill writes it once (the writes and the 'done' commit together). The stored file is deleted
     when the job ends."""
-    from django.contrib.auth import get_user_model
-
-    from . import imports, jobs
+    from . import jobs
     from .models import ImportJob
 
-    if not _import_claim(job_id, ImportJob.Status.RUNNING):
+    claimed = _import_claim_and_parse(job_id, ImportJob.Status.RUNNING)
+    if claimed is None:
         return
-    job = ImportJob.objects.get(pk=job_id)
-    importer = imports.get(job.kind)
-    user = get_user_model().objects.get(pk=job.user_id)
+    job, user, importer, parsed = claimed
     running = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING)
-    try:
-        with imports.while_reading(lambda: running.update(heartbeat_at=timezone.now())):
-            parsed = importer.parse(imports.load_stored(job.file), user=user)
-    except imports.Refused as exc:
-        _import_end(job_id, ImportJob.Status.RUNNING, status=ImportJob.Status.FAILED, error=exc.message)
-        return
     running.update(heartbeat_at=timezone.now())
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
