@@ -47,6 +47,39 @@ def audit_record(
     )
 
 
+def audit_record_many(*, actor, action: str, objects, from_state: str = "", to_state: str = "", reason: str = "",
+                      data: dict | None = None, region_of=None, repr_of=None, at=None) -> list[AuditEntry]:
+    """One audit row per object in one INSERT — the bulk twin of audit_record() (a batch of approvals, the
+    sweep's escalations). `region_of(obj)` / `repr_of(obj)` override where each row is filed and how the
+    object is named; `from_state`/`to_state`/`data` may be callables of the object."""
+    objects = list(objects)
+    if not objects:
+        return []
+    from django.utils import timezone
+
+    at = at or timezone.now()
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    cts: dict[type, ContentType] = {}
+
+    def value(v, obj):
+        return v(obj) if callable(v) else v
+
+    rows = []
+    for obj in objects:
+        ct = cts.get(type(obj)) or cts.setdefault(type(obj), ContentType.objects.get_for_model(obj))
+        if region_of is not None:
+            region_id = region_of(obj)
+        else:
+            region = _region_of(obj)
+            region_id = region.pk if region is not None else None
+        rows.append(AuditEntry(
+            at=at, actor=actor_obj, action=action, content_type=ct, object_id=str(obj.pk),
+            object_repr=(repr_of(obj) if repr_of else str(obj))[:200], region_id=getattr(region_id, "pk", region_id),
+            from_state=str(value(from_state, obj) or ""), to_state=str(value(to_state, obj) or ""),
+            reason=value(reason, obj) or "", data=value(data, obj) or {}))
+    return AuditEntry.objects.bulk_create(rows)
+
+
 def notify(users, *, title: str, body: str = "", url: str = "") -> int:
     """In-portal notifications (the unread count shows in the header). One INSERT for all users."""
     rows = [Notification(user_id=getattr(u, "pk", u), title=title[:200], body=body, url=url) for u in users]

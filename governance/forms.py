@@ -1,10 +1,50 @@
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Household, Region, Resident
+
+
+class ScopedForm(forms.Form):
+    """Every form that offers choices from the database derives from this (NetBox's restrict_form_fields):
+    after the form's own __init__ — however deep the subclassing — every ModelChoiceField's queryset is put
+    through `scoping.scoped()`, so a choice outside the user's scope is neither offered nor accepted.
+    A queryset already restricted for this user (a selector's, possibly for another action) stays as it
+    is; a deliberate reach past the scope says so with `scoping.beyond_scope()`. `scope_actions` maps a
+    field to the action its choices are restricted for when the field's queryset is not yet restricted."""
+
+    scope_actions: dict[str, str] = {}
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.restrict_fields()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_restricts", False):
+            @functools.wraps(init)
+            def __init__(self, *args, **kw):
+                init(self, *args, **kw)
+                self.restrict_fields()
+
+            __init__._restricts = True
+            cls.__init__ = __init__
+
+    def restrict_fields(self) -> None:
+        from .scoping import scoped
+
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+                field.queryset = scoped(field.queryset, self.user, self.scope_actions.get(name, "view"))
+
+
+ScopedForm.__init__._restricts = True  # its own __init__ restricts at its end
 
 
 class RegionChoiceField(forms.ModelChoiceField):

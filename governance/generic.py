@@ -1,6 +1,20 @@
-"""Generic HTML views: a view is configuration (a selector, a filterset, a form, an action)."""
+"""Generic HTML views: a view is configuration (a selector, a filterset, a form, an action).
+
+Reads: `ObjectListView` and `ObjectDetailView` put whatever their selector returns through
+`scoping.scoped()` — a selector narrows the user's scope, it never replaces it.
+
+Writes: `ActionFormView` is declared, not written out: the object the URL names (`object_selector`,
+loaded through `load_for`: 404 out of scope), a form (its model choices restricted by
+`governance.forms.ScopedForm`), one action (`action`, called as `action(actor=user, <object_arg>=…,
+**form.cleaned_data)`), a success message and where to go next. `ButtonView` is the one-click case
+(nothing to fill in: a POST, and a confirmation page for a GET). See CONTRIBUTING.md.
+"""
 from __future__ import annotations
 
+import inspect
+from functools import lru_cache
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -9,12 +23,15 @@ from django.views.generic import DetailView, FormView, ListView
 
 from .errors import Conflict
 from .pagination import EstimatingPaginator
+from .scoping import load_for, scoped
 
 
 class ObjectListView(LoginRequiredMixin, ListView):
-    """A scoped, filtered, paginated list. `selector(user=...)` must return a restricted queryset."""
+    """A scoped, filtered, paginated list. `selector(user=...)` returns the rows the page shows; the base
+    restricts it for `scope_action` unless it is already restricted for this user."""
 
     selector = None
+    scope_action = "view"
     filterset_class = None
     paginate_by = 50
     paginator_class = EstimatingPaginator
@@ -24,7 +41,7 @@ class ObjectListView(LoginRequiredMixin, ListView):
         return type(self).selector(user=self.request.user)
 
     def get_queryset(self):
-        qs = self.get_base_queryset()
+        qs = scoped(self.get_base_queryset(), self.request.user, self.scope_action)
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
             return self.filterset.qs if self.filterset.is_bound else qs
@@ -42,31 +59,130 @@ class ObjectListView(LoginRequiredMixin, ListView):
 
 
 class ObjectDetailView(LoginRequiredMixin, DetailView):
-    """Anything outside the user's scope is simply not found (404)."""
+    """Anything outside the user's scope is simply not found (404). `rules` (a governance.rules.Rules)
+    puts the verbs the user may take on this object into the context as `verbs` — the same declaration the
+    actions check, so a button shows exactly when its action would be allowed."""
 
     selector = None
+    rules = None
 
     def get_queryset(self):
-        return type(self).selector(user=self.request.user)
+        return scoped(type(self).selector(user=self.request.user), self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.rules is not None:
+            ctx["verbs"] = self.rules.allowed(self.request.user, self.object)
+        return ctx
+
+
+class EmptyForm(forms.Form):
+    """A step that asks nothing: the button is the whole form."""
+
+
+@lru_cache(maxsize=None)
+def _form_takes(form_class, name: str) -> bool:
+    """Whether the form's constructor takes `name` (a ScopedForm always takes `user`)."""
+    from .forms import ScopedForm
+
+    if name == "user" and isinstance(form_class, type) and issubclass(form_class, ScopedForm):
+        return True
+    try:
+        return name in inspect.signature(form_class.__init__).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class ActionFormView(LoginRequiredMixin, FormView):
     """A form whose valid data is handed to one action. ValidationError lands on the form (in the
-    user's language), PermissionDenied is a 403, Conflict is a message on the form."""
+    user's language), PermissionDenied is a 403, Conflict is a message on the form.
 
+    Declare:
+    - `object_selector` (callable(*, user) -> queryset) and `object_action`: the URL's `pk` is loaded
+      through `load_for` (404 outside the scope, 403 when seen but not allowed) as `self.object`;
+    - `action`: the write, called as `action(actor=user, **self.action_kwargs(form))`; `object_arg` names
+      the action's parameter for the object ("order_id" gets the pk, any other name the object);
+    - `form_object_arg`: the form's parameter that receives the object (e.g. "order"); forms taking `user`
+      get the user;
+    - `title` (may say `%(object)s`), `success_message`, `success_url` (a URL name, a URL, or None: the
+      action's result's, else the object's get_absolute_url()).
+    Override `action_kwargs(form)` where the form's fields are not the action's parameters, `perform(form)`
+    only for a view that calls more than one action.
+    """
+
+    template_name = "governance/form.html"
+    form_class = EmptyForm
+    object_selector = None
+    object_action = "view"
+    object_arg: str | None = None
+    form_object_arg: str | None = None
+    action = None
+    title = ""
+    submit_label = None
     success_message = ""
+    success_url = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.object = None
         self.load(**kwargs)  # after the login check: anonymous callers learn nothing about objects
         return super().dispatch(request, *args, **kwargs)
 
     def load(self, **kwargs) -> None:
-        """Fetch the object(s) the URL names, through a selector (404 when out of scope)."""
+        """Fetch the object the URL names, through the scoped loader (404 when out of scope)."""
+        if type(self).object_selector is not None and "pk" in kwargs:
+            self.object = load_for(type(self).object_selector(user=self.request.user), self.request.user,
+                                   kwargs["pk"], self.object_action)
 
-    def perform(self, form):  # -> object with get_absolute_url, or a URL string
-        raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form)")
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        form_class = self.get_form_class()
+        if _form_takes(form_class, "user"):
+            kwargs["user"] = self.request.user
+        if self.form_object_arg:
+            kwargs[self.form_object_arg] = self.object
+        return kwargs
+
+    def get_title(self):
+        title = self.title
+        if title and self.object is not None and "%(object)" in str(title):
+            return title % {"object": self.object}
+        return title
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("title", self.get_title())
+        ctx.setdefault("object", self.object)
+        if self.submit_label:
+            ctx["submit_label"] = self.submit_label
+        return ctx
+
+    def action_kwargs(self, form) -> dict:
+        kwargs = dict(form.cleaned_data)
+        if self.object_arg:
+            kwargs[self.object_arg] = self.object.pk if self.object_arg.endswith("_id") else self.object
+        return kwargs
+
+    def perform(self, form):  # -> the action's result: an object with get_absolute_url, or a URL string
+        if type(self).action is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare `action` (or define perform(form))")
+        return type(self).action(actor=self.request.user, **self.action_kwargs(form))
+
+    def get_success_url_for(self, result) -> str:
+        from django.urls import NoReverseMatch, reverse
+
+        if self.success_url:
+            try:
+                return reverse(self.success_url)
+            except NoReverseMatch:
+                return str(self.success_url)
+        if isinstance(result, str):
+            return result
+        for candidate in (result, self.object):
+            if hasattr(candidate, "get_absolute_url"):
+                return candidate.get_absolute_url()
+        raise ImproperlyConfigured(f"{type(self).__name__}: no success_url and nothing with get_absolute_url()")
 
     def form_valid(self, form):
         try:
@@ -81,11 +197,22 @@ class ActionFormView(LoginRequiredMixin, FormView):
         except Conflict as exc:
             form.add_error(None, str(exc.message))
             return self.form_invalid(form)
-        except Http404:
-            raise
-        except PermissionDenied:
+        except (Http404, PermissionDenied):
             raise
         if self.success_message:
             messages.success(self.request, self.success_message)
-        url = result if isinstance(result, str) else result.get_absolute_url()
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(self.get_success_url_for(result))
+
+
+class ButtonView(ActionFormView):
+    """A step that asks nothing: POST performs it; GET shows what it will do and one button (for a link
+    opened directly). A refusal (state changed meanwhile, not allowed) comes back as a message."""
+
+    template_name = "governance/confirm.html"
+    form_class = EmptyForm
+    subject = ""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("subject", self.subject or (str(self.object) if self.object is not None else ""))
+        return ctx

@@ -107,6 +107,27 @@ class Region(models.Model):
     def path_from_code(code: str, level: int) -> str:
         return code[: Region.PATH_LENGTH[level]]
 
+    @classmethod
+    def prefix(cls, path: str, level: int) -> str:
+        """The path of the ancestor at `level` of the region whose path is `path` (path arithmetic lives here)."""
+        return path[: cls.PATH_LENGTH[level]]
+
+    def path_at(self, level: int) -> str:
+        """This region's ancestor's path at `level` (its own path at its own level)."""
+        return self.prefix(self.path, level)
+
+    @property
+    def village_path(self) -> str:
+        return self.path_at(self.Level.VILLAGE)
+
+    @property
+    def township_path(self) -> str:
+        return self.path_at(self.Level.TOWNSHIP)
+
+    @property
+    def group_path(self) -> str:
+        return self.path_at(self.Level.GROUP)
+
     def clean(self) -> None:
         self.level = self.KIND_LEVEL.get(self.kind, 0)
         if not self.level:
@@ -138,7 +159,7 @@ class Region(models.Model):
         super().save(*args, **kwargs)
 
     def ancestors(self) -> models.QuerySet:
-        prefixes = [self.path[:n] for n in self.PATH_LENGTH.values() if n < len(self.path)]
+        prefixes = [self.path_at(level) for level, n in self.PATH_LENGTH.items() if n < len(self.path)]
         return Region.objects.filter(path__in=prefixes).order_by("level")
 
     def subtree(self) -> models.QuerySet:
@@ -147,7 +168,7 @@ class Region(models.Model):
     def ancestor_at(self, level: int) -> "Region | None":
         if self.level == level:
             return self
-        return Region.objects.filter(path=self.path[: self.PATH_LENGTH[level]]).first() if self.level > level else None
+        return Region.objects.filter(path=self.path_at(level)).first() if self.level > level else None
 
 
 class Household(models.Model):

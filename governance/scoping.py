@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import TYPE_CHECKING, Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -130,15 +130,16 @@ def restrict_queryset(queryset: models.QuerySet, user, action: str = "view") -> 
     model = queryset.model
     spec: ScopeSpec | None = getattr(model, "scope_spec", None)
     if spec is None or user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
+        return _mark(queryset.none(), user, action)
     if is_unrestricted(user):
-        return queryset
+        return _mark(queryset._chain(), user, action)
     from .models import Region
 
     clauses: list[Q] = []
     paths = role_paths(user, spec.roles_for(action))
     if paths and spec.region is None:
-        return queryset  # a county-wide table (a standard, a category list): the role alone decides
+        # a county-wide table (a standard, a category list): the role alone decides
+        return _mark(queryset._chain(), user, action)
     if paths and spec.region == "self":
         clauses.append(subtree_q(paths))
     elif paths and spec.region:
@@ -157,11 +158,82 @@ def restrict_queryset(queryset: models.QuerySet, user, action: str = "view") -> 
         ).values("content_object_id")
         clauses.append(Q(pk__in=granted))
     if not clauses:
-        return queryset.none()
-    return queryset.filter(reduce(operator.or_, clauses))
+        return _mark(queryset.none(), user, action)
+    return _mark(queryset.filter(reduce(operator.or_, clauses)), user, action)
 
 
-class RestrictedQuerySet(models.QuerySet):
+# --- The mark a restricted queryset carries ---------------------------------------------------------
+# restrict() marks the queryset it returns with (user, action); the mark survives filter(), annotate(),
+# select_related() … (every clone). The generic bases and the loader ask `scoped()`: a queryset marked for
+# the same user passes as it is (a selector may narrow it, or restrict it for another action of that
+# user, like the dispatch queue); a queryset a selector built by hand is restricted for the view's action.
+# A deliberate reach past the user's own scope (the public notice board, the county's co-building units
+# offered on a village form) says so with beyond_scope(qs, reason), which is greppable and reviewed.
+
+
+class ScopeMarkMixin:
+    _scope_mark: tuple | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope_mark = self._scope_mark
+        return clone
+
+
+_MARKABLE: dict[type, type] = {}
+
+
+def _markable(queryset: models.QuerySet) -> models.QuerySet:
+    cls = type(queryset)
+    if not issubclass(cls, ScopeMarkMixin):
+        sub = _MARKABLE.get(cls)
+        if sub is None:
+            sub = _MARKABLE[cls] = type(f"Marked{cls.__name__}", (ScopeMarkMixin, cls), {})
+        queryset.__class__ = sub
+    return queryset
+
+
+def _mark(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
+    queryset = _markable(queryset)
+    queryset._scope_mark = ("user", getattr(user, "pk", None), action)
+    return queryset
+
+
+def beyond_scope(queryset: models.QuerySet, reason: str) -> models.QuerySet:
+    """Mark `queryset` as a deliberate reach past the user's restrict() scope: the bases then take it as it
+    is. `reason` says why in a sentence (it is read in review, not at run time)."""
+    if not reason:
+        raise ValueError("beyond_scope() needs the reason")
+    queryset = _markable(queryset._chain())
+    queryset._scope_mark = ("beyond", None, reason)
+    return queryset
+
+
+def scope_mark(queryset) -> tuple | None:
+    return getattr(queryset, "_scope_mark", None)
+
+
+def is_scoped_for(queryset, user) -> bool:
+    """Whether `queryset` was restricted for this user (for any action) or is a declared reach."""
+    mark = scope_mark(queryset)
+    if mark is None:
+        return False
+    return mark[0] == "beyond" or (mark[0] == "user" and mark[1] == getattr(user, "pk", None)
+                                   and getattr(user, "is_authenticated", False))
+
+
+def scoped(queryset, user, action: str = "view") -> models.QuerySet:
+    """The one gate of the generic bases: `queryset` as it is when it was restricted for this user (a selector
+    narrowing its scope) or declared beyond_scope(); otherwise restricted for `action`. A selector can narrow
+    the user's scope, never replace it."""
+    if isinstance(queryset, models.Manager):
+        queryset = queryset.all()
+    if is_scoped_for(queryset, user):
+        return queryset
+    return restrict_queryset(queryset, user, action)
+
+
+class RestrictedQuerySet(ScopeMarkMixin, models.QuerySet):
     def restrict(self, user, action: str = "view") -> "RestrictedQuerySet":
         return restrict_queryset(self, user, action)
 
@@ -169,12 +241,60 @@ class RestrictedQuerySet(models.QuerySet):
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
+NOT_FOUND_REFERENCE = _("引用的对象不存在或不在您的管辖范围内。")
+
+
+def load_for(source, user, pk, action: str = "view", *, lock: bool = False, field: str | None = None,
+             related: Iterable[str] = (), message=None):
+    """The object a request is about — the one way a view, a form, a serializer or an action fetches it.
+
+    `source`: a model, a manager or a queryset (a selector's: it keeps what it preloads and how it narrows;
+    it is put through `scoped()`). The object must lie in the user's scope for `action` — restricted for
+    `action` itself, not only for view. `lock`: SELECT … FOR UPDATE (inside the caller's transaction).
+    A miss is answered by one policy:
+    - a path object (`field` None): 404 when the user cannot see it, 403 when they see it but may not act;
+    - a reference in a body or form (`field` given): a ValidationError on that field, whether the object
+      does not exist or lies outside the scope (the answer never tells which).
+    The happy path is one query; only a refusal pays for the second (view) query that tells 404 from 403.
+    """
+    if isinstance(source, type) and issubclass(source, models.Model):
+        queryset = source._default_manager.all()
+    elif isinstance(source, models.Manager):
+        queryset = source.all()
+    else:
+        queryset = source
+    model = queryset.model
+    if field is not None and pk in (None, ""):
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        pk = None
+    obj = None
+    if pk is not None:
+        if action == "view":
+            base = scoped(queryset, user, "view")
+        else:  # the action's own scope, on top of whatever the selector narrows
+            mark = scope_mark(queryset)
+            same = mark is not None and mark[0] == "user" and mark[1:] == (getattr(user, "pk", None), action)
+            base = queryset if same else restrict_queryset(queryset, user, action)
+        if related:
+            base = base.select_related(*related)
+        if lock:
+            base = base.select_for_update(of=("self",)) if base.query.select_related else base.select_for_update()
+        obj = base.filter(pk=pk).first()
+    if obj is not None:
+        return obj
+    if field is not None:
+        raise ValidationError({field: message or NOT_FOUND_REFERENCE})
+    if pk is not None and action != "view" and restrict_queryset(model._default_manager.all(), user).filter(pk=pk).exists():
+        raise PermissionDenied(message or _("您的角色无权执行此操作。"))
+    raise Http404
+
+
 def get_for_update(model, user, pk, action: str = "change"):
     """Inside a transaction: lock the row, and 404 unless it is still in the user's scope."""
-    obj = model.objects.restrict(user, action).select_for_update().filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
+    return load_for(model, user, pk, action, lock=True)
 
 
 def can(user, obj, action: str) -> bool:

@@ -37,6 +37,20 @@ def resident_list(*, user) -> QuerySet[Resident]:
     return Resident.objects.restrict(user, "view").select_related("region", "household").order_by("region__path", "name", "id")
 
 
+def office_users(region_ids, roles) -> dict[int, list[int]]:
+    """Who is the office of each region: {region id: [user ids]} of the active holders of one of `roles`
+    assigned at exactly that region (the village office of a village, the township's staff, a grid's leader).
+    One query, for one region or a batch of them; the one answer to "whom do we tell there"."""
+    out: dict[int, list[int]] = {}
+    region_ids = list(region_ids)
+    if not region_ids:
+        return out
+    for region_id, user_id in (RoleAssignment.objects.filter(active=True, role__in=list(roles), region_id__in=region_ids)
+                               .order_by("region_id", "user_id").values_list("region_id", "user_id").distinct()):
+        out.setdefault(region_id, []).append(user_id)
+    return out
+
+
 def role_assignment_list(*, user) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.restrict(user, "view").select_related("user", "region")
 

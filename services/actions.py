@@ -24,10 +24,12 @@ from governance.audit import audit_record, notify
 from governance.errors import Conflict
 from governance.models import Region, Resident
 from governance.scoping import (
-    COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, get_for_update, is_unrestricted, region_allows,
+    COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, get_for_update, is_unrestricted, load_for,
+    region_allows,
     require_region,
 )
 
+from . import rules
 from .models import (
     Allocation, Errand, ErrandEvent, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
     MicroWorkEvent, Open311Key, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer,
@@ -44,16 +46,6 @@ def _clean_text(value: str, field: str, label: str, max_length: int | None = Non
     if max_length and len(value) > max_length:
         raise ValidationError({field: _("%(label)s不能超过 %(n)d 个字。") % {"label": label, "n": max_length}})
     return value
-
-
-def _load(model, actor, pk, action: str = "view", related: tuple[str, ...] = (), **annotations):
-    """The object if the actor may see it (else 404); PermissionDenied if they see it but may not act."""
-    obj = model.objects.restrict(actor, "view").select_related(*related).annotate(**annotations).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if action != "view" and not model.objects.restrict(actor, action).filter(pk=pk).exists():
-        raise PermissionDenied(_("您的角色无权执行此操作。"))
-    return obj
 
 
 # --- 清单 ---------------------------------------------------------------------------------------
@@ -99,16 +91,19 @@ def _deadline(hours: int) -> dt.datetime:
     return timezone.now() + dt.timedelta(hours=hours)
 
 
-def _move(order: Order, *, actor, from_statuses, to: str, note: str = "", unit=None, refusal: str, **fields) -> Order:
-    """The one state move: a conditional UPDATE, then one history row and one audit entry."""
+def _move(order: Order, step: str, *, actor, to: str, note: str = "", unit=None, **fields) -> Order:
+    """The one state move of `step` (its rule in services/rules.py): a conditional UPDATE from the rule's
+    states — two presses at once, one wins and the other gets the rule's refusal —, then one history row and
+    one audit entry."""
+    rule = rules.ORDER[step]
     now = timezone.now()
-    where = {"pk": order.pk, "status__in": list(from_statuses)}
+    where = {"pk": order.pk, "status__in": list(rule.states)}
     if order.unit_id:  # re-dispatched elsewhere meanwhile: this unit's press no longer applies
         where["unit_id"] = order.unit_id
     updated = Order.objects.filter(**where).update(status=to, updated_at=now, **fields)
     if updated != 1:
         current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
-        raise Conflict(refusal % {"status": S(current).label if current else "—"})
+        raise Conflict(rule.refusal % {"status": S(current).label if current else "—"})
     old = order.status
     OrderEvent.objects.create(order=order, from_status=old, to_status=to, actor=actor if getattr(actor, "pk", None) else None,
                               unit=unit, note=note, at=now)
@@ -169,70 +164,61 @@ def order_place(*, actor, item_id: int, note: str, resident: Resident | None = N
 def order_dispatch(*, actor, order_id: int, unit: Unit, note: str = "") -> Order:
     """大党委派订单: the village/community office sends a placed order to a unit that provides the item."""
     with transaction.atomic():
-        order = _load(Order, actor, order_id, "dispatch")
+        order = _order_for("dispatch", actor, order_id)
         if not order.item.units.filter(pk=unit.pk, active=True).exists():
             raise ValidationError({"unit": _("“%(u)s”不承接该服务事项。") % {"u": unit.name}})
         order.unit = None  # a placed order has no unit; do not add it to the WHERE
-        order = _move(order, actor=actor, from_statuses=[S.PLACED], to=S.DISPATCHED, note=note, unit=unit,
-                      refusal=_("该订单已被派出或已变更（当前状态：%(status)s），请刷新后查看。"),
-                      unit_id=unit.pk, stage_deadline=_deadline(order.accept_hours))
+        order = _move(order, "dispatch", actor=actor, to=S.DISPATCHED, note=note, unit=unit, unit_id=unit.pk,
+                      stage_deadline=_deadline(order.accept_hours))
         staff = list(unit.staff.values_list("pk", flat=True))
         transaction.on_commit(lambda: notify(staff, title=_("新订单待接单：%(t)s") % {"t": order.item_title},
                                              url=order.get_absolute_url()))
     return order
 
 
-def _unit_order(actor, order_id: int) -> Order:
-    """An order the actor sees, dispatched to a unit the actor works for (else 403). Its region (for the
-    audit entry), unit (for the history row), resident (for the API's answer) and whether the actor works
-    for the unit all come in the same query."""
+def _order_for(step: str, actor, order_id: int, *, check: bool = True) -> Order:
+    """The order a step is about, with what its rule and answer need in the same query — its region (the
+    audit entry), unit (the history row), resident (the API's answer) and whether the actor works for the
+    unit — checked against the step's rule (governance.rules: 404 out of sight, 403 not allowed, 409 when
+    its state moved on)."""
+    rule = rules.ORDER[step]
     works_there = Exists(Unit.staff.through.objects.filter(unit_id=OuterRef("unit_id"), user_id=actor.pk))
-    order = _load(Order, actor, order_id, "view", related=("region", "unit", "resident"), actor_works_there=works_there)
-    if order.unit_id is None or not (is_unrestricted(actor) or order.actor_works_there):
-        raise PermissionDenied(_("该订单未派给您所在的单位，不能操作。"))
+    order = load_for(Order.objects.annotate(actor_works_there=works_there), actor, order_id, rule.scope or "view",
+                     related=("region", "unit", "resident"))
+    if check:
+        rule.check(actor, order)
     return order
 
 
 def order_accept(*, actor, order_id: int) -> Order:
     """部门单位接单. Twenty presses at once: one wins, nineteen get Conflict (HTTP 409)."""
     with transaction.atomic():
-        order = _unit_order(actor, order_id)
-        return _move(order, actor=actor, from_statuses=[S.DISPATCHED], to=S.ACCEPTED, unit=order.unit,
-                     refusal=_("该订单已被接单或已变更（当前状态：%(status)s），无需重复操作。"),
-                     accepted_by_id=actor.pk, stage_deadline=_deadline(order.work_hours))
+        order = _order_for("accept", actor, order_id)
+        return _move(order, "accept", actor=actor, to=S.ACCEPTED, unit=order.unit, accepted_by_id=actor.pk,
+                     stage_deadline=_deadline(order.work_hours))
 
 
 def order_hand_back(*, actor, order_id: int, reason: str) -> Order:
     """The unit cannot do it: back to the dispatch queue, with the reason on the timeline."""
     reason = _clean_text(reason, "reason", _("退回原因"), 500)
     with transaction.atomic():
-        order = _unit_order(actor, order_id)
-        return _move(order, actor=actor, from_statuses=[S.DISPATCHED, S.ACCEPTED], to=S.PLACED, note=reason,
-                     unit=order.unit, refusal=_("该订单当前状态为“%(status)s”，不能退回。"),
-                     unit_id=None, accepted_by_id=None, stage_deadline=_deadline(order.dispatch_hours))
+        order = _order_for("hand_back", actor, order_id)
+        return _move(order, "hand_back", actor=actor, to=S.PLACED, note=reason, unit=order.unit, unit_id=None,
+                     accepted_by_id=None, stage_deadline=_deadline(order.dispatch_hours))
 
 
 def order_complete(*, actor, order_id: int, note: str) -> Order:
     note = _clean_text(note, "note", _("办结说明"), 2000)
     with transaction.atomic():
-        order = _unit_order(actor, order_id)
-        if order.status == S.DISPATCHED:
+        order = _order_for("complete", actor, order_id, check=False)
+        if order.status == S.DISPATCHED and rules.works_for_unit(actor, order):
             raise ValidationError({"note": _("本单位尚未接单，不能办结。请先接单。")})
-        order = _move(order, actor=actor, from_statuses=[S.ACCEPTED], to=S.COMPLETED, note=note, unit=order.unit,
-                      refusal=_("该订单当前状态为“%(status)s”，不能办结。"), completion_note=note,
+        rules.ORDER["complete"].check(actor, order)
+        order = _move(order, "complete", actor=actor, to=S.COMPLETED, note=note, unit=order.unit, completion_note=note,
                       stage_deadline=_deadline(24 * 7))
         if order.placed_by_id:
             transaction.on_commit(lambda: notify([order.placed_by_id], title=_("您的订单已办结，请确认评价"),
                                                  url=order.get_absolute_url()))
-    return order
-
-
-def _placer_order(actor, order_id: int) -> Order:
-    order = _load(Order, actor, order_id, "view")
-    if order.placed_by_id is None and Order.objects.restrict(actor, "dispatch").filter(pk=order.pk).exists():
-        return order  # an Open311 order has no portal user: the village office confirms after calling back
-    if order.placed_by_id != actor.pk:
-        raise PermissionDenied(_("只有下单人可以确认、评价或撤销订单。"))
     return order
 
 
@@ -246,9 +232,8 @@ def order_confirm(*, actor, order_id: int, rating: int, comment: str = "") -> Or
         raise ValidationError({"rating": _("评价须为 1 至 5 星。")})
     comment = _clean_text(comment, "comment", _("评价意见"), 500, required=False)
     with transaction.atomic():
-        order = _placer_order(actor, order_id)
-        return _move(order, actor=actor, from_statuses=[S.COMPLETED], to=S.CONFIRMED, note=comment, unit=order.unit,
-                     refusal=_("该订单当前状态为“%(status)s”，还不能确认评价。"), rating=rating,
+        order = _order_for("confirm", actor, order_id)
+        return _move(order, "confirm", actor=actor, to=S.CONFIRMED, note=comment, unit=order.unit, rating=rating,
                      rating_comment=comment, closed_at=timezone.now(), stage_deadline=None)
 
 
@@ -256,17 +241,15 @@ def order_reopen(*, actor, order_id: int, reason: str) -> Order:
     """Not satisfied: the order goes back to the unit, with a fresh working deadline."""
     reason = _clean_text(reason, "reason", _("重新办理的原因"), 500)
     with transaction.atomic():
-        order = _placer_order(actor, order_id)
-        return _move(order, actor=actor, from_statuses=[S.COMPLETED], to=S.ACCEPTED, note=reason, unit=order.unit,
-                     refusal=_("该订单当前状态为“%(status)s”，不能要求重新办理。"),
+        order = _order_for("reopen", actor, order_id)
+        return _move(order, "reopen", actor=actor, to=S.ACCEPTED, note=reason, unit=order.unit,
                      stage_deadline=_deadline(order.work_hours))
 
 
 def order_cancel(*, actor, order_id: int, reason: str = "") -> Order:
     with transaction.atomic():
-        order = _placer_order(actor, order_id)
-        return _move(order, actor=actor, from_statuses=[S.PLACED], to=S.CANCELLED, note=reason, unit=None,
-                     refusal=_("订单已派出（当前状态：%(status)s），不能再撤销。"), closed_at=timezone.now(),
+        order = _order_for("cancel", actor, order_id)
+        return _move(order, "cancel", actor=actor, to=S.CANCELLED, note=reason, unit=None, closed_at=timezone.now(),
                      stage_deadline=None)
 
 
@@ -294,7 +277,7 @@ def joint_activity_record(*, actor, report_id: int, heading: str, title: str, he
                           participants: int = 0, description: str = "") -> JointActivity:
     from .models import LinkageHeading
 
-    report = _load(UnitReport, actor, report_id, "view")
+    report = load_for(UnitReport, actor, report_id, "view")
     if not (report.unit.staff.filter(pk=actor.pk).exists() or region_allows(actor, report.community, MANAGERS)):
         raise PermissionDenied(_("只有本单位工作人员或村（社区）书记可以登记联动活动。"))
     if heading not in LinkageHeading.values:
@@ -324,7 +307,7 @@ def member_report_create(*, actor, community: Region, name: str, workplace: str)
 
 
 def service_hour_log(*, actor, report_id: int, served_on: dt.date, hours, activity: str) -> ServiceHour:
-    report = _load(MemberReport, actor, report_id, "view")
+    report = load_for(MemberReport, actor, report_id, "view")
     if report.member_id != actor.pk and not region_allows(actor, report.community, MANAGERS):
         raise PermissionDenied(_("只能登记本人的服务时长。"))
     try:
@@ -380,7 +363,7 @@ def micro_work_propose(*, actor, region: Region, title: str, budget_fen: int, de
 
 def micro_work_decide(*, actor, work_id: int, approve: bool, note: str = "") -> MicroWork:
     with transaction.atomic():
-        work = _load(MicroWork, actor, work_id, "approve")
+        work = load_for(MicroWork, actor, work_id, "approve")
         if not approve:
             note = _clean_text(note, "note", _("不予通过的理由"), 300)
         return _work_move(work, actor=actor, from_statuses=[MW.PROPOSED], to=MW.APPROVED if approve else MW.REJECTED,
@@ -389,7 +372,7 @@ def micro_work_decide(*, actor, work_id: int, approve: bool, note: str = "") -> 
 
 def micro_work_start(*, actor, work_id: int) -> MicroWork:
     with transaction.atomic():
-        work = _load(MicroWork, actor, work_id, "carry_out")
+        work = load_for(MicroWork, actor, work_id, "carry_out")
         if not work.allocations.exists():
             raise ValidationError(_("尚未安排资金，不能开工。"))
         return _work_move(work, actor=actor, from_statuses=[MW.APPROVED], to=MW.IN_PROGRESS)
@@ -401,7 +384,7 @@ def micro_work_accept(*, actor, work_id: int, note: str, photos: list) -> MicroW
     if not photos:
         raise ValidationError({"photos": _("验收须上传至少一张现场照片。")})
     with transaction.atomic():
-        work = _load(MicroWork, actor, work_id, "accept")
+        work = load_for(MicroWork, actor, work_id, "accept")
         work = _work_move(work, actor=actor, from_statuses=[MW.IN_PROGRESS], to=MW.ACCEPTED, note=note,
                           accepted_at=timezone.now(), acceptance_note=note, is_public=True)
         for photo in photos:
@@ -497,7 +480,7 @@ def _wish_move(wish, *, actor, from_status, to, refusal, **fields):
 
 def micro_wish_claim(*, actor, wish_id: int, unit: Unit | None = None) -> MicroWish:
     with transaction.atomic():
-        wish = _load(MicroWish, actor, wish_id, "claim")
+        wish = load_for(MicroWish, actor, wish_id, "claim")
         if unit is not None and not unit.staff.filter(pk=actor.pk).exists():
             raise PermissionDenied(_("只能以本人所在单位的名义认领。"))
         return _wish_move(wish, actor=actor, from_status=MicroWish.Status.POSTED, to=MicroWish.Status.CLAIMED,
@@ -507,7 +490,7 @@ def micro_wish_claim(*, actor, wish_id: int, unit: Unit | None = None) -> MicroW
 def micro_wish_fulfil(*, actor, wish_id: int, note: str) -> MicroWish:
     note = _clean_text(note, "note", _("兑现情况"), 300)
     with transaction.atomic():
-        wish = _load(MicroWish, actor, wish_id, "view")
+        wish = load_for(MicroWish, actor, wish_id, "view")
         if wish.claimed_by_id != actor.pk:
             raise PermissionDenied(_("只有认领人可以登记兑现。"))
         return _wish_move(wish, actor=actor, from_status=MicroWish.Status.CLAIMED, to=MicroWish.Status.FULFILLED,
@@ -516,7 +499,7 @@ def micro_wish_fulfil(*, actor, wish_id: int, note: str) -> MicroWish:
 
 def micro_wish_confirm(*, actor, wish_id: int) -> MicroWish:
     with transaction.atomic():
-        wish = _load(MicroWish, actor, wish_id, "post")
+        wish = load_for(MicroWish, actor, wish_id, "post")
         return _wish_move(wish, actor=actor, from_status=MicroWish.Status.FULFILLED, to=MicroWish.Status.CONFIRMED,
                           refusal=_("该心愿尚未兑现或已确认。"))
 
@@ -542,7 +525,7 @@ def errand_create(*, actor, resident: Resident, kind: str, title: str, detail: s
 
 def errand_advance(*, actor, errand_id: int, to_status: str, note: str = "") -> Errand:
     with transaction.atomic():
-        errand = _load(Errand, actor, errand_id, "handle")
+        errand = load_for(Errand, actor, errand_id, "handle")
         if to_status not in ERRAND_MOVES.get(errand.status, set()):
             raise ValidationError({"to_status": _("代办事项当前为“%(s)s”，不能改为“%(t)s”。")
                                    % {"s": errand.get_status_display(), "t": E(to_status).label if to_status in E.values else to_status}})
@@ -582,7 +565,7 @@ def volunteer_activity_record(*, actor, team_id: int, title: str, held_on: dt.da
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("活动日期不能晚于今天。")})
     with transaction.atomic():
-        team = _load(VolunteerTeam, actor, team_id, "manage")
+        team = load_for(VolunteerTeam, actor, team_id, "manage")
         members = set(team.members.filter(pk__in=list(hours)).values_list("pk", flat=True))
         if not hours or members != set(hours):
             raise ValidationError({"hours": _("请为本队队员登记服务时长。")})

@@ -7,12 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit, WorkCategory
-from governance.forms import RegionChoiceField, ResidentLookupField
+from governance.forms import RegionChoiceField, ResidentLookupField, ScopedForm
 from governance.models import Region
 from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, role_paths, subtree_q
 
 from .models import Errand, Fund, LinkageHeading, MicroWork, Order
-from .selectors import unit_list
+from .selectors import dispatch_units, unit_list
 
 
 class YuanField(forms.DecimalField):
@@ -72,13 +72,13 @@ def _roles(user) -> set[str]:
     return user_roles(user)
 
 
-class DispatchForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("派给单位"))
+class DispatchForm(ScopedForm):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("派给单位"), empty_label=_("请选择"))
     note = forms.CharField(label=_("派单说明"), required=False, max_length=500)
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = order.item.units.filter(active=True).order_by("name")
+        self.fields["unit"].queryset = dispatch_units(order)
 
 
 class ReasonForm(forms.Form):

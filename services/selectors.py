@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from centers.models import Unit
 from governance.models import Region, RoleAssignment
+from governance.scoping import beyond_scope
 
 from .models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
@@ -58,6 +59,12 @@ def order_unit_inbox(*, user):
 
 def order_mine(*, user):
     return order_list(user=user).filter(placed_by=user)
+
+
+def dispatch_units(order):
+    """The units an order may be dispatched to: those the township's 大工委 listed for its menu item."""
+    return beyond_scope(order.item.units.filter(active=True).order_by("name"),
+                        "the units listed for a menu item take its orders wherever they sit in the tree")
 
 
 def order_events(*, user, order):

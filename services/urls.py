@@ -5,10 +5,6 @@ from . import views
 app_name = "services"
 
 
-def order_step(verb):
-    return views.OrderActionView.as_view(verb=verb)
-
-
 urlpatterns = [
     path("", views.ServicesHomeView.as_view(), name="services_home"),
     path("menu/", views.MenuListView.as_view(), name="menu_list"),
@@ -20,13 +16,13 @@ urlpatterns = [
     path("orders/dispatch/", views.DispatchQueueView.as_view(), name="order_dispatch_queue"),
     path("orders/inbox/", views.UnitInboxView.as_view(), name="order_inbox"),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
-    path("orders/<int:pk>/dispatch/", order_step("dispatch"), name="order_dispatch"),
-    path("orders/<int:pk>/accept/", order_step("accept"), name="order_accept"),
-    path("orders/<int:pk>/hand-back/", order_step("hand_back"), name="order_hand_back"),
-    path("orders/<int:pk>/complete/", order_step("complete"), name="order_complete"),
-    path("orders/<int:pk>/confirm/", order_step("confirm"), name="order_confirm"),
-    path("orders/<int:pk>/reopen/", order_step("reopen"), name="order_reopen"),
-    path("orders/<int:pk>/cancel/", order_step("cancel"), name="order_cancel"),
+    path("orders/<int:pk>/dispatch/", views.OrderDispatchView.as_view(), name="order_dispatch"),
+    path("orders/<int:pk>/accept/", views.OrderAcceptView.as_view(), name="order_accept"),
+    path("orders/<int:pk>/hand-back/", views.OrderHandBackView.as_view(), name="order_hand_back"),
+    path("orders/<int:pk>/complete/", views.OrderCompleteView.as_view(), name="order_complete"),
+    path("orders/<int:pk>/confirm/", views.OrderConfirmView.as_view(), name="order_confirm"),
+    path("orders/<int:pk>/reopen/", views.OrderReopenView.as_view(), name="order_reopen"),
+    path("orders/<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order_cancel"),
     path("micro-works/", views.MicroWorkBoardView.as_view(), name="micro_work_list"),
     path("micro-works/add/", views.MicroWorkCreateView.as_view(), name="micro_work_add"),
     path("micro-works/<int:pk>/", views.MicroWorkDetailView.as_view(), name="micro_work_detail"),

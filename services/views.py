@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
-from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
+from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
 from governance.models import Region
 from governance.scoping import can, user_roles
 
-from . import actions, filtersets as f, forms, selectors
+from . import actions, filtersets as f, forms, rules, selectors
 from .models import MicroWork, Order
 
 
@@ -145,69 +145,64 @@ class OrderDetailView(ObjectDetailView):
     selector = selectors.order_list
     template_name = "services/order_detail.html"
     context_object_name = "order"
+    rules = rules.ORDER  # the steps offered are the ones the actions would allow
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user, order = self.request.user, self.object
-        ctx["events"] = selectors.order_events(user=user, order=order)
-        ctx["attachments"] = attachments_of(order)
-        is_unit = order.unit_id is not None and order.unit.staff.filter(pk=user.pk).exists()
-        # An Open311 order has no portal user: the village office confirms it after calling back.
-        is_placer = order.placed_by_id == user.pk or (order.placed_by_id is None and can(user, order, "dispatch"))
-        S = Order.Status
-        ctx["verbs"] = [v for v, ok in [
-            ("dispatch", order.status == S.PLACED and can(user, order, "dispatch")),
-            ("accept", order.status == S.DISPATCHED and is_unit),
-            ("hand_back", order.status in (S.DISPATCHED, S.ACCEPTED) and is_unit),
-            ("complete", order.status == S.ACCEPTED and is_unit),
-            ("confirm", order.status == S.COMPLETED and is_placer),
-            ("reopen", order.status == S.COMPLETED and is_placer),
-            ("cancel", order.status == S.PLACED and is_placer),
-        ] if ok]
+        ctx["events"] = selectors.order_events(user=self.request.user, order=self.object)
+        ctx["attachments"] = attachments_of(self.object)
         return ctx
 
 
-VERB_LABELS = {
-    "dispatch": _("派单"), "accept": _("接单"), "hand_back": _("退回派单"), "complete": _("办结"),
-    "confirm": _("确认并评价"), "reopen": _("要求重新办理"), "cancel": _("撤销订单"),
-}
+class OrderStepView(ActionFormView):
+    """One step of the chain on one order, declared by its rule (services/rules.py)."""
+
+    object_selector = selectors.order_list
+    object_arg = "order_id"
+    step = ""
+
+    def get_title(self):
+        return f"{rules.ORDER[self.step].label} · {self.object.number} {self.object.item_title}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.ORDER[self.step].label}
 
 
-class OrderActionView(ActionFormView):
-    """One chain step on one order: GET shows its form, POST performs it (409-style message on a lost race)."""
+class OrderDispatchView(OrderStepView):
+    step, action = "dispatch", actions.order_dispatch
+    form_class, form_object_arg = forms.DispatchForm, "order"
+    success_message = _("已派单，承接单位将收到通知。")
 
-    template_name = "governance/form.html"
-    verb = ""
 
-    def load(self, pk):
-        self.order = get_object_or_404(selectors.order_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": f"{VERB_LABELS[self.verb]} · {self.order.number} {self.order.item_title}"}
+class OrderAcceptView(OrderStepView, ButtonView):
+    step, action = "accept", actions.order_accept
+    success_message = _("已接单，请在办理时限内办结。")
 
-    def get_form_class(self):
-        return {"dispatch": forms.DispatchForm, "accept": forms.EmptyForm, "hand_back": forms.ReasonForm,
-                "complete": forms.NoteForm, "confirm": forms.ConfirmForm, "reopen": forms.ReasonForm,
-                "cancel": forms.OptionalReasonForm}[self.verb]
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        return {**kwargs, "order": self.order} if self.verb == "dispatch" else kwargs
+class OrderHandBackView(OrderStepView):
+    step, action, form_class = "hand_back", actions.order_hand_back, forms.ReasonForm
+    success_message = _("已退回，订单回到村（社区）待派单。")
+    success_url = "services:order_inbox"
 
-    def perform(self, form):
-        d, user, pk = form.cleaned_data, self.request.user, self.order.pk
-        if self.verb == "dispatch":
-            return actions.order_dispatch(actor=user, order_id=pk, unit=d["unit"], note=d["note"])
-        if self.verb == "accept":
-            return actions.order_accept(actor=user, order_id=pk)
-        if self.verb == "hand_back":
-            actions.order_hand_back(actor=user, order_id=pk, reason=d["reason"])
-            return reverse("services:order_inbox")
-        if self.verb == "complete":
-            return actions.order_complete(actor=user, order_id=pk, note=d["note"])
-        if self.verb == "confirm":
-            return actions.order_confirm(actor=user, order_id=pk, rating=d["rating"], comment=d["comment"])
-        if self.verb == "reopen":
-            return actions.order_reopen(actor=user, order_id=pk, reason=d["reason"])
-        return actions.order_cancel(actor=user, order_id=pk, reason=d["reason"])
+
+class OrderCompleteView(OrderStepView):
+    step, action, form_class = "complete", actions.order_complete, forms.NoteForm
+    success_message = _("已办结，等待下单群众确认评价。")
+
+
+class OrderConfirmView(OrderStepView):
+    step, action, form_class = "confirm", actions.order_confirm, forms.ConfirmForm
+    success_message = _("感谢评价，订单已完成。")
+
+
+class OrderReopenView(OrderStepView):
+    step, action, form_class = "reopen", actions.order_reopen, forms.ReasonForm
+    success_message = _("已要求重新办理，订单已退回承接单位。")
+
+
+class OrderCancelView(OrderStepView):
+    step, action, form_class = "cancel", actions.order_cancel, forms.OptionalReasonForm
+    success_message = _("订单已撤销。")
 
 
 # --- Micro-works, funds --------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 validated data goes to one action. Money is integer fen; no personal data beyond masked fields."""
 from rest_framework import serializers
 
-from governance.api.base import ModelSerializer
+from centers.models import Unit, WorkCategory
+from governance import selectors as core
+from governance.api.base import ModelSerializer, ScopedRef, ScopedRefList
+from governance.scoping import beyond_scope
+from services import selectors
 from services.models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish,
     MicroWork, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, VolunteerActivity, VolunteerTeam,
@@ -21,12 +25,12 @@ class MenuItemSerializer(ModelSerializer):
 
 
 class MenuItemCreateSerializer(serializers.Serializer):
-    township = serializers.IntegerField()
-    category = serializers.IntegerField()
+    township = ScopedRef(core.region_list)
+    category = ScopedRef(WorkCategory)
     code = serializers.SlugField(max_length=40)
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    units = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=200)
+    units = ScopedRefList(selectors.unit_list, min_length=1, max_length=200)
     dispatch_hours = serializers.IntegerField(min_value=1, max_value=2160, default=24)
     accept_hours = serializers.IntegerField(min_value=1, max_value=2160, default=24)
     work_hours = serializers.IntegerField(min_value=1, max_value=2160, default=120)
@@ -46,14 +50,15 @@ class OrderSerializer(ModelSerializer):
 
 
 class OrderPlaceSerializer(serializers.Serializer):
-    item = serializers.IntegerField()
+    item = serializers.IntegerField(source="item_id")  # the action reads the item under lock: an id, not an object
     note = serializers.CharField(max_length=2000)
-    resident = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                        help_text="网格员代下单时填写群众 id；群众本人下单留空")
+    resident = ScopedRef(core.resident_list, required=False, allow_null=True, default=None,
+                         help_text="网格员代下单时填写群众 id；群众本人下单留空")
 
 
 class OrderDispatchSerializer(serializers.Serializer):
-    unit = serializers.IntegerField()
+    unit = ScopedRef(beyond_scope(Unit.objects.filter(active=True),
+                                  "any active unit; the action refuses one that does not take the order's item"))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 

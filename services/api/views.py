@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from centers.models import Unit, WorkCategory
 from governance import selectors as core
-from governance.api.base import ScopedReadOnlyViewSet, ScopedViewSet
+from governance.api.base import ScopedReadOnlyViewSet, ScopedViewSet, verb
 from governance.api.views import scoped_get
 from services import actions, filtersets as f, selectors
 from services.models import (
@@ -30,7 +30,7 @@ def _input(serializer_class, request):
     return ser.validated_data
 
 
-class MenuItemViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class MenuItemViewSet(ScopedViewSet):
     """大工委列清单: the service menu."""
 
     queryset = MenuItem.objects.all()
@@ -38,91 +38,28 @@ class MenuItemViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.MenuItemSerializer
     filterset_class = f.MenuItemFilterSet
 
-    @extend_schema(request=s.MenuItemCreateSerializer, responses={201: s.MenuItemSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.MenuItemCreateSerializer, request)
-        township = scoped_get(core.region_list(user=request.user), d["township"])
-        category = scoped_get(WorkCategory.objects.restrict(request.user, "view"), d["category"])
-        units = list(selectors.unit_list(user=request.user).filter(pk__in=d["units"]))
-        item = actions.menu_item_create(actor=request.user, township=township, category=category, code=d["code"],
-                                        title=d["title"], description=d["description"], units=units,
-                                        dispatch_hours=d["dispatch_hours"], accept_hours=d["accept_hours"],
-                                        work_hours=d["work_hours"])
-        return _out(self, item, status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={200: s.MenuItemSerializer})
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        item = self.get_object()
-        return _out(self, actions.menu_item_withdraw(actor=request.user, item_id=item.pk))
+    create = verb(actions.menu_item_create, input=s.MenuItemCreateSerializer, detail=False, reread=True)
+    withdraw = verb(actions.menu_item_withdraw, pk_arg="item_id", reread=True)
 
 
-class OrderViewSet(mixins.CreateModelMixin, ScopedViewSet):
-    """群众下订单 — 大党委派订单 — 部门单位接单 — 办结 — 评价. A lost race answers 409."""
+class OrderViewSet(ScopedViewSet):
+    """群众下订单 — 大党委派订单 — 部门单位接单 — 办结 — 评价. A lost race answers 409. Each step is one action whose
+    scoped load is the 404 and whose returned order, loaded with what the answer shows, is the answer."""
 
     queryset = Order.objects.all()
     selector = selectors.order_list
     serializer_class = s.OrderSerializer
     filterset_class = f.OrderFilterSet
 
-    @extend_schema(request=s.OrderPlaceSerializer, responses={201: s.OrderSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.OrderPlaceSerializer, request)
-        resident = scoped_get(core.resident_list(user=request.user), d["resident"]) if d["resident"] else None
-        order = actions.order_place(actor=request.user, item_id=d["item"], note=d["note"], resident=resident)
-        return _out(self, order, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.OrderDispatchSerializer, responses={200: s.OrderSerializer})
-    @action(detail=True, methods=["post"], url_path="dispatch")
-    def dispatch_order(self, request, pk=None):
-        order = self.get_object()
-        d = _input(s.OrderDispatchSerializer, request)
-        unit = scoped_get(Unit.objects.filter(active=True), d["unit"])
-        return _out(self, actions.order_dispatch(actor=request.user, order_id=order.pk, unit=unit, note=d["note"]))
-
-    @extend_schema(request=None, responses={200: s.OrderSerializer})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        """A unit's inbox hot path: the action's scoped load answers 404 out of scope (there is no body to
-        read first), and the order it returns, loaded with what the answer shows, is the answer."""
-        order = actions.order_accept(actor=request.user, order_id=int(pk))
-        return Response(self.get_serializer(order).data)
-
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.OrderSerializer})
-    @action(detail=True, methods=["post"], url_path="hand-back")
-    def hand_back(self, request, pk=None):
-        order = self.get_object()
-        d = _input(s.ReasonSerializer, request)
-        return _out(self, actions.order_hand_back(actor=request.user, order_id=order.pk, reason=d["reason"]))
-
-    @extend_schema(request=s.NoteSerializer, responses={200: s.OrderSerializer})
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        order = self.get_object()
-        d = _input(s.NoteSerializer, request)
-        return _out(self, actions.order_complete(actor=request.user, order_id=order.pk, note=d["note"]))
-
-    @extend_schema(request=s.RatingSerializer, responses={200: s.OrderSerializer})
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        order = self.get_object()
-        d = _input(s.RatingSerializer, request)
-        return _out(self, actions.order_confirm(actor=request.user, order_id=order.pk, rating=d["rating"],
-                                                comment=d["comment"]))
-
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.OrderSerializer})
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        order = self.get_object()
-        d = _input(s.ReasonSerializer, request)
-        return _out(self, actions.order_reopen(actor=request.user, order_id=order.pk, reason=d["reason"]))
-
-    @extend_schema(request=s.OptionalReasonSerializer, responses={200: s.OrderSerializer})
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        order = self.get_object()
-        d = _input(s.OptionalReasonSerializer, request)
-        return _out(self, actions.order_cancel(actor=request.user, order_id=order.pk, reason=d["reason"]))
+    create = verb(actions.order_place, input=s.OrderPlaceSerializer, detail=False)
+    dispatch_order = verb(actions.order_dispatch, input=s.OrderDispatchSerializer, pk_arg="order_id",
+                          url_path="dispatch")
+    accept = verb(actions.order_accept, pk_arg="order_id")
+    hand_back = verb(actions.order_hand_back, input=s.ReasonSerializer, pk_arg="order_id", url_path="hand-back")
+    complete = verb(actions.order_complete, input=s.NoteSerializer, pk_arg="order_id")
+    confirm = verb(actions.order_confirm, input=s.RatingSerializer, pk_arg="order_id")
+    reopen = verb(actions.order_reopen, input=s.ReasonSerializer, pk_arg="order_id")
+    cancel = verb(actions.order_cancel, input=s.OptionalReasonSerializer, pk_arg="order_id")
 
 
 class OrderEventViewSet(ScopedReadOnlyViewSet):
