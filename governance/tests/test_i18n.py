@@ -43,3 +43,20 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, p
     client.force_login(personas.village_secretary_a1)
     page = client.get("/residents/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "没有符合条件的居民" not in page and "居民" in page and "Residents" not in page
+
+
+def test_a_date_default_is_readable_by_the_browsers_date_input_in_chinese():
+    """<input type="date"> reads only YYYY-MM-DD: with Django's Chinese 2026/12/03 the field showed empty and the
+    first submit failed with 该字段是必填项. Both languages write ISO dates and read them back."""
+    import datetime
+
+    from django import forms
+    from django.utils import translation
+
+    class F(forms.Form):
+        on = forms.DateField(initial=datetime.date(2026, 12, 3), widget=forms.DateInput(attrs={"type": "date"}))
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert 'value="2026-12-03"' in str(F()["on"])
+            assert F({"on": "2026-12-03"}).is_valid()
