@@ -138,7 +138,7 @@ def build_people(rng: random.Random, n_residents: int, stdout=None) -> None:
     groups = list(Region.objects.filter(level=Region.Level.GROUP).order_by("path").values_list("pk", "path", "kind"))
     buildings_by_group: dict[str, list[int]] = {}
     for pk, path in Region.objects.filter(level=Region.Level.BUILDING).values_list("pk", "path"):
-        buildings_by_group.setdefault(path[:15], []).append(pk)
+        buildings_by_group.setdefault(Region.prefix(path, Region.Level.GROUP), []).append(pk)
     ids = DemoIds(rng)
     made = 0
     hh_number = Household.objects.count()
