@@ -34,6 +34,12 @@ def bs(field):
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
 
 
+@register.filter
+def menu_has(section, path: str) -> bool:
+    """Whether a menu group holds the page at `path` (its group opens in the side menu)."""
+    return any(url == path for _label, url in section["items"])
+
+
 @register.simple_tag(takes_context=True)
 def querystring_with(context, **kwargs):
     query = context["request"].GET.copy()
