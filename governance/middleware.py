@@ -26,20 +26,59 @@ class PortalLocaleMiddleware:
 
 
 class NotFoundPageMiddleware:
-    """An object outside the user's scope shows the portal's own "not found" page, also on the
-    demo server (DEBUG), where Django would otherwise show its technical page with every URL."""
+    """The portal's own error pages — also on the demo server (DEBUG), where Django would otherwise show its
+    technical pages: a mistyped address listed every URL of the portal, a crash showed code and settings.
+    An object outside the user's scope and an unknown address look the same ("not found"); 403 and 500 get
+    friendly pages in the user's language (JSON under /api/). A crash is still logged with its traceback."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # No route matched: the resolver's 404 never reaches process_exception (DEBUG shows the URL list).
+        if (response.status_code == 404 and settings.DEBUG and not getattr(response, "portal_page", False)
+                and not response.streaming and "text/html" in response.get("Content-Type", "")):
+            return error_page(request, 404)
+        return response
 
     def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
         from django.http import Http404
 
         if isinstance(exception, Http404):
-            from .views import not_found
+            return error_page(request, 404)
+        if isinstance(exception, PermissionDenied) and not request.path.startswith("/api/"):
+            return error_page(request, 403, str(exception) or None)
+        if settings.DEBUG and not getattr(settings, "TECHNICAL_ERROR_PAGES", False) and not isinstance(
+                exception, PermissionDenied):
+            import logging
 
-            return not_found(request, exception)
+            logging.getLogger("django.request").exception("Internal Server Error: %s", request.path)
+            return error_page(request, 500)
         return None
+
+
+def error_page(request, status: int, message: str | None = None):
+    """The friendly page for `status` in the caller's language and format."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    default = {404: _("对象不存在或不在您的管辖范围内。"), 403: _("您的角色无权执行此操作。"),
+               500: _("系统出现错误，已记录。请稍后重试；如果问题持续，请联系系统管理员。")}[status]
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message or str(default)}, status=status)
+    else:
+        response = render(request, f"{status}.html", {"message": message or default}, status=status)
+    response.portal_page = True
+    return response
+
+
+def server_error(request):
+    """handler500 (DEBUG off): the friendly page, without a template context that could fail again."""
+    return error_page(request, 500)
+
+
+def permission_denied(request, exception=None):
+    return error_page(request, 403, str(exception) if exception and str(exception) else None)

@@ -73,3 +73,5 @@ for app in DOMAIN_APPS:
         urlpatterns.append(path("open311/v2/", include(f"{app}.open311_urls")))
 
 handler404 = "governance.views.not_found"
+handler403 = "governance.middleware.permission_denied"
+handler500 = "governance.middleware.server_error"
