@@ -34,6 +34,16 @@ def bs(field):
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
 
 
+@register.simple_tag(takes_context=True)
+def worklist(context):
+    """What waits for the signed-in user (governance.worklist): the role home's to-do cards."""
+    from governance import worklist as wl
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return wl.for_user(user) if user is not None and user.is_authenticated else []
+
+
 @register.filter
 def menu_has(section, path: str) -> bool:
     """Whether a menu group holds the page at `path` (its group opens in the side menu)."""

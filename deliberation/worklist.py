@@ -1,0 +1,13 @@
+"""What waits in 三村议事: topics whose online/remote window has ended and wait for the show-of-hands count
+and the closing."""
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.worklist import Task, register
+
+from .models import Topic
+
+register(Task("deliberation.topics_to_close", _("线上表决已截止、待结束表决的议题"), group=_("三村议事"), order=25,
+              url_name="deliberation:topic_list", query="status=open", since="closes_at",
+              queryset=lambda user: Topic.objects.restrict(user, "close").filter(
+                  status=Topic.Status.OPEN, closes_at__lt=timezone.now())))
