@@ -8,7 +8,7 @@ from governance.worklist import Task, register
 from .models import PipelineStep, ReserveShortfall, WorkItem
 
 G = _("中心与党建")
-register(Task("centers.work_items", _("中心待办事项"), group=G, order=20, roles=COUNTY | TOWNSHIP,
+register(Task("centers.work_items", _("中心待办事项"), group=G, order=20, roles=TOWNSHIP,
               url_name="centers:work_item_list",
               query="status=open", since="created_at", deadline="deadline",
               queryset=lambda user: WorkItem.objects.restrict(user, "change").filter(

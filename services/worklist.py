@@ -2,14 +2,15 @@
 orders of mine to confirm."""
 from django.utils.translation import gettext_lazy as _
 
-from governance.scoping import Role
+from governance.scoping import VILLAGE_OFFICE, Role
 from governance.worklist import Task, register
 
 from .models import Order
 
 S = Order.Status
 G = _("订单式服务")
-register(Task("services.orders_to_dispatch", _("待派单的订单"), group=G, order=12,
+# The village (community) office is the 大党委 that dispatches; the township and county supervise the queue.
+register(Task("services.orders_to_dispatch", _("待派单的订单"), group=G, order=12, roles=VILLAGE_OFFICE,
               url_name="services:order_dispatch_queue", since="created_at", deadline="stage_deadline",
               queryset=lambda user: Order.objects.restrict(user, "dispatch").filter(status=S.PLACED)))
 register(Task("services.orders_in_my_unit", _("本单位待接单、待办结的订单"), group=G, order=13,
