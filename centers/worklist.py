@@ -3,6 +3,7 @@ villages short of reserve cadres."""
 from django.utils.translation import gettext_lazy as _
 
 from governance.scoping import COUNTY, TOWNSHIP
+from governance.jobs import register_label
 from governance.worklist import Task, register
 
 from .models import PipelineStep, ReserveShortfall, WorkItem
@@ -24,3 +25,5 @@ register(Task("centers.steps_to_file", _("待县级备案的党员发展步骤")
 register(Task("centers.reserve_shortfalls", _("后备力量不足3人的村"), group=G, order=40, roles=COUNTY | TOWNSHIP,
               url_name="centers:reserve_list",
               queryset=lambda user: ReserveShortfall.objects.restrict(user, "view")))
+
+register_label("centers.check_reserves", _("后备力量检查"))

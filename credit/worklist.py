@@ -1,6 +1,7 @@
 """What waits in village credit: records to verify, reviews for the meeting and for the secretary, objections."""
 from django.utils.translation import gettext_lazy as _
 
+from governance.jobs import register_label
 from governance.worklist import Task, register
 
 from .models import CreditRecord, Objection, Review
@@ -19,3 +20,5 @@ register(Task("credit.reviews_to_approve", _("待书记审批的评议"), group=
 register(Task("credit.objections_to_answer", _("待答复的公示异议"), group=G, order=11, url_name="credit:objection_list",
               query="status=open", since="raised_at",
               queryset=lambda user: Objection.objects.restrict(user, "answer").filter(status=Objection.Status.OPEN)))
+
+register_label("credit.recompute", _("夜间信用等级重算"))

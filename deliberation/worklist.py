@@ -3,6 +3,7 @@ and the closing."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.jobs import register_label
 from governance.worklist import Task, register
 
 from .models import Topic
@@ -11,3 +12,5 @@ register(Task("deliberation.topics_to_close", _("线上表决已截止、待结�
               url_name="deliberation:topic_list", query="status=open", since="closes_at",
               queryset=lambda user: Topic.objects.restrict(user, "close").filter(
                   status=Topic.Status.OPEN, closes_at__lt=timezone.now())))
+
+register_label("deliberation-window-ended", _("议题线上表决截止提醒"))

@@ -34,6 +34,26 @@ class Progress:
         JobStatus.objects.filter(name=self.name).update(**fields)
 
 
+_LABELS: dict = {}
+
+
+def register_label(name: str, label) -> None:
+    """What a scheduled job is called on the county's home (its name is an identifier, not a sentence)."""
+    _LABELS[name] = label
+
+
+def label_for(name: str):
+    from . import worklist
+
+    worklist.all_tasks()  # the apps' worklist modules register their jobs' labels
+    return _LABELS.get(name, name)
+
+
+register_label("heartbeat", gettext_lazy("后台服务心跳"))
+register_label("jobs-sweep", gettext_lazy("清理中断的导出/导入任务"))
+register_label("dashboard-refresh", gettext_lazy("刷新数据看板汇总"))
+
+
 @contextmanager
 def job_run(name: str):
     """Mark a job started, yield a Progress, record finish and result. Writes are outside any

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.scoping import role_paths
+from governance.jobs import register_label
 from governance.worklist import Task, register
 
 from .models import ACTIVE_STATUSES, LEVEL_NOTIFY, EscalationLevel, Issue
@@ -35,3 +36,5 @@ def _query(user) -> str:
 register(Task("grids.issues_at_my_level", _("待本级处置的事件"), group=_("网格与事件"), order=5,
               url_name="grids:issue_list", query=_query, since="created_at", deadline="deadline",
               queryset=issues_at_my_level))
+
+register_label("grids-escalate-overdue", _("超时事件自动上报"))

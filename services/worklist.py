@@ -3,6 +3,7 @@ orders of mine to confirm."""
 from django.utils.translation import gettext_lazy as _
 
 from governance.scoping import VILLAGE_OFFICE, Role
+from governance.jobs import register_label
 from governance.worklist import Task, register
 
 from .models import Order
@@ -22,3 +23,5 @@ register(Task("services.orders_to_confirm", _("待我确认评价的订单"), gr
               roles=frozenset({Role.RESIDENT, Role.GRID_LEADER}),
               url_name="services:order_mine", since="updated_at",
               queryset=lambda user: Order.objects.restrict(user, "view").filter(placed_by=user, status=S.COMPLETED)))
+
+register_label("services-remind-overdue", _("超时订单提醒"))

@@ -30,3 +30,12 @@ def test_the_home_costs_one_query_per_task(tree, personas, web, django_assert_ma
     client.get("/")
     with django_assert_max_num_queries(25):
         assert client.get("/").status_code == 200
+
+
+def test_background_jobs_are_named_in_words_on_the_countys_home(tree, personas, web):
+    from governance.models import JobStatus
+    from django.utils import timezone
+
+    JobStatus.objects.create(name="credit.recompute", last_started_at=timezone.now())
+    html = web(personas.county_admin).get("/").content.decode()
+    assert "夜间信用等级重算" in html and "credit.recompute" not in html

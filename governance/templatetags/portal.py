@@ -45,6 +45,13 @@ def worklist(context):
 
 
 @register.filter
+def job_label(name: str):
+    from governance.jobs import label_for
+
+    return label_for(name)
+
+
+@register.filter
 def menu_has(section, path: str) -> bool:
     """Whether a menu group holds the page at `path` (its group opens in the side menu)."""
     return any(url == path for _label, url in section["items"])
