@@ -62,8 +62,16 @@ class GovernanceConfig(AppConfig):
         from . import exports, selectors
         from .exports import Column, Export
         from .filtersets import HouseholdFilterSet, ResidentFilterSet
-        from .models import Resident, age_on
+        from .models import Region, Resident, age_on
+        from .places import ancestor_name
         from .scoping import STAFF_ROLES
+
+        def place_columns(region_field: str = "region"):
+            """乡镇 and 村 beside the region itself: a county-wide file must say where each row is."""
+            return (Column(_("乡镇（街道）"), "township_name", width=12,
+                           expression=lambda: ancestor_name(region_field, Region.Level.TOWNSHIP)),
+                    Column(_("村（社区）"), "village_name", width=12,
+                           expression=lambda: ancestor_name(region_field, Region.Level.VILLAGE)))
 
         yes_no = {True: _("是"), False: _("否")}
         exports.register(Export(
@@ -74,7 +82,7 @@ class GovernanceConfig(AppConfig):
                 Column(_("性别"), "gender", dict(Resident.Gender.choices), width=6),
                 Column(_("年龄"), "birth_date", age_on, width=6), Column(_("手机号"), "phone_masked", width=14),
                 Column(_("户号"), "household__number"), Column(_("与户主关系"), "relation_to_head", width=10),
-                Column(_("所属区域"), "region__name", width=18), Column(_("统计代码"), "region__code", width=20),
+                *place_columns(), Column(_("所属区域"), "region__name", width=18), Column(_("统计代码"), "region__code", width=20),
                 Column(_("居住状态"), "status", dict(Resident.Status.choices), width=8),
                 Column(_("现居地（外出）"), "away_location", width=18),
                 Column(_("党员"), "is_party_member", yes_no, width=6),
@@ -85,6 +93,6 @@ class GovernanceConfig(AppConfig):
             roles=STAFF_ROLES,
             columns=(
                 Column(_("户号"), "number"), Column(_("住址"), "address", width=24), Column(_("户主"), "head__name", width=10),
-                Column(_("所属区域"), "region__name", width=18), Column(_("统计代码"), "region__code", width=20),
+                *place_columns(), Column(_("所属区域"), "region__name", width=18), Column(_("统计代码"), "region__code", width=20),
             ),
         ))

@@ -34,6 +34,7 @@ class Column:
     path: str  # values_list path; never a cipher field
     display: Callable | dict | None = None  # value -> shown value (a choices dict, or a function)
     width: int = 14
+    expression: Callable | None = None  # () -> an expression annotated under `path` (a set-based derived column)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ def write_xlsx(export: Export, queryset, path: Path, progress: Callable[[int], N
             header.append(cell)
         ws.append(header)
         paths = [c.path for c in export.columns]
+        derived = {c.path: c.expression() for c in export.columns if c.expression is not None}
+        if derived:
+            queryset = queryset.annotate(**derived)
         delay = float(os.environ.get("EXPORT_TEST_ROW_DELAY") or 0)  # test-only: a slow export to kill mid-run
         n = 0
         last = time.monotonic()

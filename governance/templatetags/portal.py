@@ -69,10 +69,14 @@ def querystring_with(context, **kwargs):
 def resident_rows(residents):
     """The resident list's rows, written in Python: the busiest list in the county (50 rows of 500,000,
     ten cells each) spent more time in the template engine than in its query. Masked numbers only."""
+    from governance.places import place_names
+
+    residents = list(residents)
+    places = place_names(r.region for r in residents)  # 乡镇 · 村 · 组: one query for the page
     party = format_html('<i class="bi bi-check-lg text-danger" title="{}"></i>', gettext("党员"))
     return format_html_join("\n", "<tr><td><a href=\"{}\">{}</a></td><td class=\"masked\">{}</td><td>{}</td>"
                             "<td>{}</td><td class=\"masked\">{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>", (
         (r.get_absolute_url(), r.name, r.id_masked, choice(r, "gender"),
-         r.age, r.phone_masked or "—", r.region.name,
+         r.age, r.phone_masked or "—", places.get(r.region_id, r.region.name),
          choice(r, "status"), f"（{r.away_location}）" if r.away_location else "", party if r.is_party_member else "")
         for r in residents))
