@@ -33,6 +33,9 @@ class Rule:
     url_name: str | None = None  # the page/button that performs it, reversed with the object's pk
     asks: bool = False  # True: the step has fields (a dialog/form); False: one click with a confirmation
     style: str = "primary"
+    form: Any = None  # the step's form class, rendered in its dialog on the detail page (asks=True)
+    form_object_arg: str | None = None  # the form's parameter that takes the object (e.g. "order")
+    confirm: Any = None  # the one-click step's question ("确认接单？"); default: the label
 
     def state_ok(self, obj) -> bool:
         return not self.states or getattr(obj, self.state_field) in self.states
@@ -85,6 +88,10 @@ class Offer:
     @property
     def style(self):
         return self.rule.style
+
+    @property
+    def key(self):
+        return self.rule.name.replace("_", "-")
 
     def __eq__(self, other):  # `"accept" in verbs` reads naturally in templates and tests
         return other == self.rule.name if isinstance(other, str) else super().__eq__(other)

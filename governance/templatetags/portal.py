@@ -44,6 +44,33 @@ def worklist(context):
     return wl.for_user(user) if user is not None and user.is_authenticated else []
 
 
+@register.inclusion_tag("includes/verb_buttons.html", takes_context=True)
+def verb_buttons(context, verbs, obj=None):
+    """The steps a user may take on the page's object, each as one button: a one-click step opens a small
+    confirmation, a step with fields opens a dialog with its form — both on the page itself (HTML popovers,
+    no script), posting to the step's own view, which redirects back with the message. Without a form
+    declared on the rule, the button opens the step's page."""
+    from django.utils.translation import gettext as _
+
+    request = context["request"]
+    obj = obj if obj is not None else context.get("object")
+    items = []
+    for v in verbs or []:
+        form = None
+        rule = v.rule
+        if v.asks and rule.form is not None:
+            kwargs = {}
+            from governance.generic import _form_takes
+
+            if _form_takes(rule.form, "user"):
+                kwargs["user"] = request.user
+            if rule.form_object_arg:
+                kwargs[rule.form_object_arg] = obj
+            form = rule.form(auto_id=f"id_{v.key}_%s", **kwargs)
+        items.append({"v": v, "form": form, "question": rule.confirm or _("确认%(verb)s？") % {"verb": rule.label}})
+    return {"items": items, "csrf_token": context.get("csrf_token"), "request": request}
+
+
 @register.filter
 def job_label(name: str):
     from governance.jobs import label_for

@@ -23,29 +23,34 @@ def test_an_order_goes_from_the_menu_to_a_rating_in_the_browser(page, tree, pers
     page.login("village_secretary_a1")
     page.goto("/services/orders/dispatch/")
     page.click(f"text={order.number}")
-    page.click("#order-actions >> text=派单")
-    page.select_option("#id_unit", label="县供电公司")
-    page.click("main button[type=submit]")
+    # Each step is a dialog on the order's page (no page in between), and ends with a message.
+    page.click("#order-actions >> button:has-text('派单')")
+    page.select_option("#id_dispatch_unit", label="县供电公司")
+    page.click("#verb-dispatch button[type=submit]")
     assert page.locator("#order-status").inner_text() == "待接单"
+    assert "已派单" in page.locator(".alert-success").inner_text()
 
     page.context.clear_cookies()
     page.login("unit_staff_a")
     page.goto("/services/orders/inbox/")
     page.click(f"text={order.number}")
-    page.click("#order-actions >> text=接单")
-    page.click("main button[type=submit]")
-    page.click("#order-actions >> text=办结")
-    page.fill("#id_note", "已更换灯泡")
-    page.click("main button[type=submit]")
+    page.click("#order-actions >> button:has-text('接单')")
+    assert "确认接单" in page.locator("#verb-accept").inner_text()  # one click asks once
+    page.click("#verb-accept button[type=submit]")
+    assert "已接单" in page.locator(".alert-success").inner_text()
+    page.click("#order-actions >> button:has-text('办结')")
+    page.fill("#id_complete_note", "已更换灯泡")
+    page.click("#verb-complete button[type=submit]")
     assert page.locator("#order-status").inner_text() == "待确认"
+    assert "已办结" in page.locator(".alert-success").inner_text()
 
     page.context.clear_cookies()
     page.login("resident_a1")
     page.goto(order.get_absolute_url())
-    page.click("#order-actions >> text=确认并评价")
-    page.fill("#id_rating", "5")
-    page.fill("#id_comment", "很及时")
-    page.click("main button[type=submit]")
+    page.click("#order-actions >> button:has-text('确认并评价')")
+    page.fill("#id_confirm_rating", "5")
+    page.fill("#id_confirm_comment", "很及时")
+    page.click("#verb-confirm button[type=submit]")
     assert page.locator("#order-status").inner_text() == "已办结"
     assert page.locator("#timeline li").count() == 5
     # The portal has no favicon yet (a core matter): its 404 is the only console error allowed.
