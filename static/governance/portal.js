@@ -42,4 +42,38 @@
       window.history.back();
     }
   });
+
+  // Lists on a phone: every table's cells learn their column's header (data-label), so that below 576 px
+  // the stylesheet lays each row out as a card of "header: value" lines instead of one-character columns.
+  function labelTables(root) {
+    root.querySelectorAll("table.table").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) {
+        return;
+      }
+      table.classList.add("table-cards");
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", heads[i].textContent.trim());
+          }
+        });
+      });
+    });
+  }
+  // <details data-open-wide>: open on a desk screen (filters in view), one "筛选" button on a phone.
+  function openWide(root) {
+    if (window.matchMedia("(min-width: 576px)").matches) {
+      root.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+    }
+  }
+  function ready() {
+    labelTables(document);
+    openWide(document);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
 })();
