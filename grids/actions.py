@@ -2,24 +2,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache, partial
+from functools import partial
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centers.actions import work_item_create
-from centers.models import Center, WorkCategory, WorkItem
+from centers.models import WorkCategory
+from centers.workitems import Arrival, CenterDirectory, open_work_items
 from governance.attachments import attachment_add
-from governance.audit import audit_record, notify
-from governance.models import AuditEntry, Household, Region, Resident, RoleAssignment
-from governance.scoping import MANAGERS, STAFF_ROLES, Role, get_for_update, region_allows, require_region, user_roles
+from governance.audit import audit_record, audit_record_many, notify
+from governance.errors import Conflict
+from governance.models import Household, Region, Resident
+from governance.scoping import MANAGERS, STAFF_ROLES, Role, load_for, region_allows, require_region, user_roles
+from governance.selectors import office_users
 
+from . import rules
 from .models import (
     ACTIVE_STATUSES,
     LEVEL_HANDLERS,
@@ -91,14 +94,24 @@ def grids_sync() -> int:
 def _check_party_member_in(resident: Resident, grid: Grid, field: str) -> None:
     if not resident.is_party_member:
         raise ValidationError({field: _("%(name)s不是党员，不能在网格中履职。") % {"name": resident.name}})
-    village_path = grid.region.path[:12]
-    if not resident.region.path.startswith(village_path):
+    if not resident.region.path.startswith(grid.region.village_path):
         raise ValidationError({field: _("%(name)s不是本村（社区）居民。") % {"name": resident.name}})
 
 
-def grid_member_add(*, actor, grid_id: int, resident: Resident) -> GridMember:
+def _grid_for(step: str, actor, grid_id: int) -> Grid:
+    """The grid a step is about, locked, checked against the step's rule (404 out of sight, 403 not allowed)."""
+    grid = load_for(Grid, actor, grid_id, "view", lock=True, related=("region",))
+    rules.GRID[step].check(actor, grid)
+    return grid
+
+
+def grid_member_add(*, actor, grid_id: int, resident: Resident, make_leader: bool = False) -> GridMember:
+    """Put a party member of the village on duty in the grid; `make_leader` also makes them its leader."""
+    if make_leader:
+        grid = grid_leader_set(actor=actor, grid_id=grid_id, resident=resident)
+        return GridMember.objects.select_related("resident").get(grid=grid, resident=resident)
     with transaction.atomic():
-        grid = get_for_update(Grid, actor, grid_id)
+        grid = _grid_for("member_add", actor, grid_id)
         _check_party_member_in(resident, grid, "resident")
         member, created = GridMember.objects.get_or_create(grid=grid, resident=resident)
         if not created:
@@ -109,7 +122,7 @@ def grid_member_add(*, actor, grid_id: int, resident: Resident) -> GridMember:
 
 def grid_leader_set(*, actor, grid_id: int, resident: Resident) -> Grid:
     with transaction.atomic():
-        grid = get_for_update(Grid, actor, grid_id)
+        grid = _grid_for("member_add", actor, grid_id)
         _check_party_member_in(resident, grid, "resident")
         before = grid.leader_id
         grid.leader = resident
@@ -123,10 +136,8 @@ def grid_leader_set(*, actor, grid_id: int, resident: Resident) -> Grid:
 def responsibility_assign(*, actor, grid_id: int, household: Household, member: Resident) -> Responsibility:
     """党员+责任户: make `member` the one responsible party member of `household` (replacing any other)."""
     with transaction.atomic():
-        grid = Grid.objects.restrict(actor, "view").select_related("region").filter(pk=grid_id).first()
-        if grid is None:
-            raise ValidationError({"grid": _("网格不存在或不在您的管辖范围内。")})
-        require_region(actor, grid.region, Responsibility.scope_spec.roles_for("change"))
+        grid = load_for(Grid, actor, grid_id, "view", related=("region",))
+        rules.GRID["responsibility_assign"].check(actor, grid)
         if not household.region.path.startswith(grid.region.path):
             raise ValidationError({"household": _("该户不在本网格内。")})
         if not GridMember.objects.filter(grid=grid, resident=member).exists():
@@ -150,45 +161,40 @@ def responsibility_assign(*, actor, grid_id: int, household: Household, member: 
 
 # --- Issues ---------------------------------------------------------------------------------------
 
-def _handler_user_ids(levels_regions: dict[int, set[int]]) -> dict[int, dict[int, set[int]]]:
-    """{level: {region_id: {user ids}}} of the people notified when an issue arrives at a level (one query)."""
-    from django.db.models import Q
-
-    q = Q(pk__in=[])
-    for level, region_ids in levels_regions.items():
-        if region_ids:
-            q |= Q(role__in=LEVEL_NOTIFY[level], region_id__in=region_ids)
-    out: dict[int, dict[int, set[int]]] = {lvl: {} for lvl in levels_regions}
-    for user_id, role, region_id in RoleAssignment.objects.filter(q, active=True).values_list("user_id", "role", "region_id"):
-        for level, region_ids in levels_regions.items():
-            if region_id in region_ids and role in LEVEL_NOTIFY[level]:
-                out[level].setdefault(region_id, set()).add(user_id)
-    return out
-
-
 def _level_region_id(level: int, *, region_id: int, village_id: int, township_id: int, county_id: int | None) -> int | None:
     return {EscalationLevel.GRID: region_id, EscalationLevel.VILLAGE: village_id, EscalationLevel.TOWNSHIP: township_id, EscalationLevel.COUNTY: county_id}[level]
 
 
 def _county_id() -> int | None:
-    county = Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True).first()
-    return county
+    return Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True).first()
+
+
+def _offices(levels_regions: dict[int, set[int]]) -> dict[int, dict[int, list[int]]]:
+    """{level: {region id: [user ids]}}: whom to tell when issues arrive at each level in each region — the
+    level's office there (LEVEL_NOTIFY). One office_users() query for all levels: each level's regions are of
+    their own region level, and a role is held only at its own region level (RoleAssignment.ROLE_LEVELS),
+    so the union of the levels' roles finds exactly each level's office."""
+    region_ids = set().union(*levels_regions.values()) - {None} if levels_regions else set()
+    roles = set().union(*(LEVEL_NOTIFY[level] for level in levels_regions)) if levels_regions else set()
+    found = office_users(region_ids, roles)
+    return {level: {r: found[r] for r in region_ids_ if r in found} for level, region_ids_ in levels_regions.items()}
 
 
 def _notify_arrival(issue: Issue, level: int, title: str) -> None:
+    county_id = _county_id() if level == EscalationLevel.COUNTY else None
     region_id = _level_region_id(level, region_id=issue.region_id, village_id=issue.village_id,
-                                 township_id=issue.township_id, county_id=_county_id())
-    users = _handler_user_ids({level: {region_id}})[level].get(region_id, set())
+                                 township_id=issue.township_id, county_id=county_id)
+    users = office_users([region_id], LEVEL_NOTIFY[level]).get(region_id, []) if region_id else []
     url = reverse("grids:issue_detail", args=[issue.pk])
     if users:
-        transaction.on_commit(partial(notify, sorted(users), title=title, url=url))
+        transaction.on_commit(partial(notify, users, title=title, url=url))
 
 
 def _resolve_grid_region(region: Region) -> Region:
     if region.level < Region.Level.GROUP:
         raise ValidationError({"region": _("请选择村民小组或小区（网格）。")})
     if region.level > Region.Level.GROUP:
-        region = Region.objects.get(path=region.path[:15])
+        region = Region.objects.get(path=region.group_path)
     return region
 
 
@@ -213,10 +219,9 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
         own = Resident.objects.filter(user=actor).select_related("household__region", "region").first()
         if own is None or Role.RESIDENT not in roles:
             raise PermissionDenied(_("只有网格工作人员或已登记的群众可以上报事件。"))
-        village_path = own.region.path[:12]
         if household is not None and household.pk != own.household_id:
             raise ValidationError({"household": _("群众只能为本户上报事件。")})
-        if region is not None and not region.path.startswith(village_path):
+        if region is not None and not region.path.startswith(own.region.village_path):
             raise ValidationError({"region": _("不能向其他村（社区）上报事件，请选择本村的网格。")})
         household, resident = own.household, own
         region = region if region is not None and region.level >= Region.Level.GROUP else own.region
@@ -230,8 +235,8 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
         if resident is not None and household is not None and resident.household_id != household.pk:
             raise ValidationError({"resident": _("当事群众须是所选户的成员。")})
     region = _resolve_grid_region(region)
-    village = Region.objects.get(path=region.path[:12])
-    township = Region.objects.get(path=region.path[:9])
+    above = {r.path: r for r in Region.objects.filter(path__in=[region.village_path, region.township_path])}
+    village, township = above[region.village_path], above[region.township_path]
     uploads = list(uploads or [])
     with transaction.atomic():
         issue = Issue.objects.create(
@@ -249,33 +254,29 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
     return issue
 
 
-def _lock_issue(actor, issue_id: int, version: int | None) -> Issue:
-    if not Issue.objects.restrict(actor, "change").filter(pk=issue_id).exists() and \
-            Issue.objects.restrict(actor, "view").filter(pk=issue_id).exists():
-        raise PermissionDenied(_("您可以查看此事件，但无权办理。"))
-    issue = get_for_update(Issue, actor, issue_id, "change")
-    if version is not None and int(version) != issue.version:
-        raise _conflict_now(issue)
-    return issue
-
-
 def _conflict_now(issue: Issue):
-    from governance.errors import Conflict
-
     return Conflict(_("该事件刚刚已被他人处理（现为%(level)s·%(status)s），请刷新后查看最新状态。")
                     % {"level": _level_label(issue.level), "status": _status_label(issue.status)})
 
 
-def _require_handler(actor, issue: Issue) -> None:
-    if not region_allows(actor, issue.region, LEVEL_HANDLERS[issue.level]):
-        raise PermissionDenied(_("该事件现由%(level)s处置，您不能办理。") % {"level": _level_label(issue.level)})
+# What an issue step reads with the row it locks: the rule's region check and the API's answer.
+_ISSUE_RELATED = ("region", "category")
 
 
-def _require_status(issue: Issue, allowed, verb: str) -> None:
-    if issue.status not in allowed:
-        from governance.errors import Conflict
-
-        raise Conflict(_("该事件当前为“%(status)s”，不能%(verb)s。") % {"status": _status_label(issue.status), "verb": verb})
+def _issue_for(step: str, actor, issue_id: int, version: int | None = None, *, check: bool = True) -> Issue:
+    """The issue a step is about, locked, with what its rule and the answer need in the same query, checked
+    against the step's rule (grids/rules.py): 404 out of sight, 403 seen but not the actor's to handle
+    (a handler's step needs the issue's "change" scope; the reporter's and the record's steps need seeing
+    it), 409 when a stale form's version or the state moved on."""
+    rule = rules.ISSUE[step]
+    action = "change" if rule.who in (rules.handles, rules.handles_below_county) else "view"
+    issue = load_for(Issue, actor, issue_id, action, lock=True, related=_ISSUE_RELATED,
+                     message=_("您可以查看此事件，但无权办理。"))
+    if version is not None and int(version) != issue.version:
+        raise _conflict_now(issue)
+    if check:
+        rule.check(actor, issue)
+    return issue
 
 
 def _move(issue: Issue, *, actor, kind: str, note: str = "", **changes) -> Issue:
@@ -303,25 +304,19 @@ def _move(issue: Issue, *, actor, kind: str, note: str = "", **changes) -> Issue
 
 def issue_accept(*, actor, issue_id: int, version: int | None = None) -> Issue:
     with transaction.atomic():
-        issue = _lock_issue(actor, issue_id, version)
-        _require_handler(actor, issue)
-        _require_status(issue, [IssueStatus.REPORTED, IssueStatus.REOPENED], _("受理"))
+        issue = _issue_for("accept", actor, issue_id, version)
         return _move(issue, actor=actor, kind=IssueEvent.Kind.ACCEPTED, status=IssueStatus.ACCEPTED, assignee=actor)
 
 
 def issue_start(*, actor, issue_id: int, version: int | None = None) -> Issue:
     with transaction.atomic():
-        issue = _lock_issue(actor, issue_id, version)
-        _require_handler(actor, issue)
-        _require_status(issue, [IssueStatus.ACCEPTED, IssueStatus.REOPENED], _("开始办理"))
+        issue = _issue_for("start", actor, issue_id, version)
         return _move(issue, actor=actor, kind=IssueEvent.Kind.STARTED, status=IssueStatus.IN_PROGRESS)
 
 
 def issue_assign(*, actor, issue_id: int, assignee, version: int | None = None) -> Issue:
     with transaction.atomic():
-        issue = _lock_issue(actor, issue_id, version)
-        _require_handler(actor, issue)
-        _require_status(issue, ACTIVE_STATUSES, _("指派"))
+        issue = _issue_for("assign", actor, issue_id, version)
         if not region_allows(assignee, issue.region, LEVEL_HANDLERS[issue.level]):
             raise ValidationError({"assignee": _("%(u)s不是本级的处置人员。") % {"u": assignee.get_full_name() or assignee.username}})
         return _move(issue, actor=actor, kind=IssueEvent.Kind.ASSIGNED, assignee=assignee,
@@ -332,9 +327,7 @@ def issue_resolve(*, actor, issue_id: int, note: str, version: int | None = None
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写办理结果。")})
     with transaction.atomic():
-        issue = _lock_issue(actor, issue_id, version)
-        _require_handler(actor, issue)
-        _require_status(issue, ACTIVE_STATUSES, _("办结"))
+        issue = _issue_for("resolve", actor, issue_id, version)
         _move(issue, actor=actor, kind=IssueEvent.Kind.RESOLVED, note=note.strip(), status=IssueStatus.RESOLVED,
               resolved_at=timezone.now())
         transaction.on_commit(partial(notify, [issue.reporter_id], title=_("您上报的事件已办结，请确认：%(t)s") % {"t": issue.title},
@@ -346,9 +339,7 @@ def issue_reject(*, actor, issue_id: int, reason: str, version: int | None = Non
     if not (reason or "").strip():
         raise ValidationError({"reason": _("不予受理须说明理由。")})
     with transaction.atomic():
-        issue = _lock_issue(actor, issue_id, version)
-        _require_handler(actor, issue)
-        _require_status(issue, [IssueStatus.REPORTED, IssueStatus.ACCEPTED], _("不予受理"))
+        issue = _issue_for("reject", actor, issue_id, version)
         _move(issue, actor=actor, kind=IssueEvent.Kind.REJECTED, note=reason.strip(), status=IssueStatus.REJECTED,
               reject_reason=reason.strip())
         transaction.on_commit(partial(notify, [issue.reporter_id], title=_("您上报的事件不予受理：%(t)s") % {"t": issue.title},
@@ -356,22 +347,10 @@ def issue_reject(*, actor, issue_id: int, reason: str, version: int | None = Non
         return issue
 
 
-def _lock_own_issue(actor, issue_id: int) -> Issue:
-    issue = Issue.objects.restrict(actor, "view").select_for_update().filter(pk=issue_id).first()
-    if issue is None:
-        from django.http import Http404
-
-        raise Http404
-    if issue.reporter_id != actor.pk:
-        raise PermissionDenied(_("只有上报人可以确认或重新打开事件。"))
-    return issue
-
-
 def issue_confirm(*, actor, issue_id: int) -> Issue:
     """The reporter confirms the resolution: closed."""
     with transaction.atomic():
-        issue = _lock_own_issue(actor, issue_id)
-        _require_status(issue, [IssueStatus.RESOLVED], _("确认关闭"))
+        issue = _issue_for("confirm", actor, issue_id)
         return _move(issue, actor=actor, kind=IssueEvent.Kind.CLOSED, status=IssueStatus.CLOSED)
 
 
@@ -380,41 +359,46 @@ def issue_reopen(*, actor, issue_id: int, reason: str) -> Issue:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明重新打开的原因。")})
     with transaction.atomic():
-        issue = _lock_own_issue(actor, issue_id)
-        _require_status(issue, [IssueStatus.RESOLVED], _("重新打开"))
+        issue = _issue_for("reopen", actor, issue_id)
         _move(issue, actor=actor, kind=IssueEvent.Kind.REOPENED, note=reason.strip(), status=IssueStatus.REOPENED,
               deadline=deadline_for(issue.level, issue.severity), resolved_at=None)
         _notify_arrival(issue, issue.level, _("事件被重新打开：%(t)s") % {"t": issue.title})
         return issue
 
 
-def issue_comment(*, actor, issue_id: int, note: str) -> IssueEvent:
+def issue_comment(*, actor, issue_id: int, note: str) -> Issue:
+    """A note on the issue's record, by anyone who sees it. Returns the issue (its record has grown)."""
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写备注内容。")})
     with transaction.atomic():
-        issue = Issue.objects.restrict(actor, "view").select_for_update().filter(pk=issue_id).first()
-        if issue is None:
-            from django.http import Http404
-
-            raise Http404
-        event = IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.COMMENTED, actor=actor, note=note.strip())
+        issue = _issue_for("comment", actor, issue_id)
+        IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.COMMENTED, actor=actor, note=note.strip())
         audit_record(actor=actor, action="issue.comment", obj=issue)
-    return event
+    return issue
 
 
-def issue_attach(*, actor, issue_id: int, upload) -> IssueEvent:
+def issue_attach(*, actor, issue_id: int, upload) -> Issue:
+    """A photo or PDF added to an issue that is not finished. Returns the issue."""
     with transaction.atomic():
-        issue = Issue.objects.restrict(actor, "view").select_for_update().filter(pk=issue_id).first()
-        if issue is None:
-            from django.http import Http404
-
-            raise Http404
-        if not issue.is_open and issue.status != IssueStatus.RESOLVED:
-            raise ValidationError({"file": _("事件已结束，不能再添加附件。")})
+        issue = _issue_for("attach", actor, issue_id)
         attachment = attachment_add(actor=actor, target=issue, upload=upload)
-        event = IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.ATTACHED, actor=actor, note=attachment.name)
+        IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.ATTACHED, actor=actor, note=attachment.name)
         audit_record(actor=actor, action="issue.attach", obj=issue, data={"attachment": attachment.pk})
-    return event
+    return issue
+
+
+def _arrival(issue_id: int, *, township_id: int, category_id: int, title: str, description: str, deadline,
+             center_kind: str | None = None) -> Arrival:
+    """An issue arriving at the township, as centers' opener takes it (the same on every path)."""
+    return Arrival(source_id=issue_id, township_id=township_id, category_id=category_id, title=title,
+                   description=description, deadline=deadline, center_kind=center_kind)
+
+
+def _open_township_items(arrivals, *, actor, at, directory=None) -> dict:
+    """Issues arriving at the township go into the center owning their category: centers' one opener
+    (its rules: a deactivated category still has its owner; a township without the center opens none)."""
+    return open_work_items(arrivals, source_model=Issue, link_field="work_item", actor=actor, at=at,
+                           directory=directory)
 
 
 def issue_escalate(*, actor, issue_id: int, reason: str, version: int | None = None) -> Issue:
@@ -422,26 +406,44 @@ def issue_escalate(*, actor, issue_id: int, reason: str, version: int | None = N
     if not (reason or "").strip():
         raise ValidationError({"reason": _("提级须说明理由。")})
     with transaction.atomic():
-        issue = _lock_issue(actor, issue_id, version)
-        _require_handler(actor, issue)
-        _require_status(issue, ACTIVE_STATUSES, _("提级"))
+        issue = _issue_for("escalate", actor, issue_id, version, check=False)
         if issue.level >= EscalationLevel.COUNTY:
             raise ValidationError({"reason": _("事件已在县级部门，不能再提级。")})
+        rules.ISSUE["escalate"].check(actor, issue)
         new_level = issue.level + 1
         changes = dict(level=new_level, status=IssueStatus.REPORTED, assignee=None,
                        deadline=deadline_for(new_level, issue.severity))
         _move(issue, actor=actor, kind=IssueEvent.Kind.ESCALATED, note=reason.strip(), **changes)
         if new_level == EscalationLevel.TOWNSHIP:
-            item = work_item_create(actor=actor, township=issue.township, category=issue.category,
-                                    title=issue.title, description=_("%(d)s\n\n提级理由：%(r)s") % {"d": issue.description, "r": reason.strip()},
-                                    deadline=issue.deadline, source=issue)
-            Issue.objects.filter(pk=issue.pk).update(work_item=item)
-            issue.work_item = item
+            opened = _open_township_items([_arrival(
+                issue.pk, township_id=issue.township_id, category_id=issue.category_id, title=issue.title,
+                description=_("%(d)s\n\n提级理由：%(r)s") % {"d": issue.description, "r": reason.strip()},
+                deadline=issue.deadline, center_kind=issue.category.center_kind)], actor=actor, at=timezone.now())
+            if issue.pk in opened:
+                issue.work_item = opened[issue.pk]
         _notify_arrival(issue, new_level, _("事件提级到%(level)s待受理：%(t)s") % {"level": _level_label(new_level), "t": issue.title})
         return issue
 
 
 # --- The escalation sweep ------------------------------------------------------------------------
+
+class Moved(NamedTuple):
+    """One issue a sweep batch moved up: its row as claimed (level and status from before the move), its
+    new deadline, and for a township arrival the description and the category's center kind."""
+
+    id: int
+    level: int
+    severity: str
+    region_id: int
+    village_id: int
+    township_id: int
+    category_id: int
+    title: str
+    description: str | None
+    status: str
+    deadline: dt.datetime
+    center_kind: str | None
+
 
 def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int = SWEEP_BATCH, progress=None,
                             max_batches: int | None = None) -> dict:
@@ -449,19 +451,18 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
 
     Each batch is one transaction: claim up to `batch_size` overdue rows with FOR UPDATE SKIP LOCKED
     (a concurrent sweep takes other rows), move them in one UPDATE, write their history rows in one
-    INSERT (unique on issue + level: a second escalation into a level cannot be written), open the
-    township work items in one INSERT, audit in one INSERT. On PostgreSQL all of it — claim, move, history,
-    audit, work items and their audit — is one statement, with no Python per issue. Killed mid-run, committed
-    batches stay done and the next run picks up the rest; the moved issues have a fresh deadline, so none
-    moves twice.
+    INSERT (unique on issue + level: a second escalation into a level cannot be written) and their audit
+    in one INSERT — on PostgreSQL all four are one statement, with no Python per issue —; then, the same
+    on every database and as a handler's escalation does it, the township arrivals' work items through
+    centers' one opener (one INSERT, one UPDATE linking them, one audit INSERT), and one query for whom to
+    tell. Killed mid-run, committed batches stay done and the next run picks up the rest; the moved issues
+    have a fresh deadline, so none moves twice.
     """
     now = now or timezone.now()
     table = sla_table()
     reasons = _escalation_reasons(table)
-    kinds = cache(lambda: dict(WorkCategory.objects.values_list("pk", "center_kind")))  # read by the ORM path only
     county_id = _county_id()
-    issue_ct = ContentType.objects.get_for_model(Issue)
-    item_ct = ContentType.objects.get_for_model(WorkItem)
+    directory = CenterDirectory()  # which center owns what where: read once for the sweep, not per batch
     moved = batches = 0
     by_level: dict[int, int] = {}
     overdue_total = Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY, deadline__lt=now).count()
@@ -472,27 +473,20 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
             batch_now = timezone.now()
             if connection.vendor == "postgresql":
                 rows = _escalate_batch_sql(now=now, batch_now=batch_now, batch_size=batch_size, reasons=reasons,
-                                           table=table, issue_ct_id=issue_ct.pk, item_ct_id=item_ct.pk)
-                if not rows:
-                    break
-                for row in rows:
-                    by_level[row[1] + 1] = by_level.get(row[1] + 1, 0) + 1
+                                           table=table)
             else:
-                rows = list(
-                    Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY, deadline__lt=now)
-                    .order_by("deadline", "id")
-                    .select_for_update(skip_locked=True)
-                    .values_list("pk", "level", "severity", "region_id", "village_id", "township_id", "category_id",
-                                 "title", "description", "status")[:batch_size]
-                )
-                if not rows:
-                    break
-                audits = []
-                _escalate_batch_orm(rows, batch_now=batch_now, batch_size=batch_size, reasons=reasons, table=table,
-                                    issue_ct=issue_ct, audits=audits, by_level=by_level)
-                _open_center_items(rows, kinds(), batch_now, table, issue_ct, item_ct, audits)
-                AuditEntry.objects.bulk_create(audits, batch_size=batch_size * 2)
+                rows = _escalate_batch_orm(now=now, batch_now=batch_now, batch_size=batch_size, reasons=reasons,
+                                           table=table)
+            if not rows:
+                break
+            _open_township_items([_arrival(r.id, township_id=r.township_id, category_id=r.category_id, title=r.title,
+                                           description=r.description or "", deadline=r.deadline,
+                                           center_kind=r.center_kind)
+                                  for r in rows if r.level + 1 == EscalationLevel.TOWNSHIP],
+                                 actor=None, at=batch_now, directory=directory)
             _notify_batch(rows, county_id)
+            for row in rows:
+                by_level[row.level + 1] = by_level.get(row.level + 1, 0) + 1
             moved += len(rows)
             batches += 1
         if progress is not None:
@@ -508,28 +502,48 @@ def _escalation_reasons(table) -> dict[tuple[int, str], str]:
         for lvl in (EscalationLevel.GRID, EscalationLevel.VILLAGE, EscalationLevel.TOWNSHIP) for sev in Severity.values}
 
 
-def _escalate_batch_orm(rows, *, batch_now, batch_size, reasons, table, issue_ct, audits, by_level) -> None:
-    """Any database: the claimed rows moved in one UPDATE, their history in one bulk INSERT."""
-    ids = [r[0] for r in rows]
-    new_deadline = Case(
-        *[When(level=lvl, severity=sev, then=Value(batch_now + dt.timedelta(hours=table[(lvl + 1, sev)])))
-          for lvl in (EscalationLevel.GRID, EscalationLevel.VILLAGE, EscalationLevel.TOWNSHIP) for sev in Severity.values],
+def _audit_escalations(rows: list[Moved], *, reasons, at) -> None:
+    """One audit row per moved issue, in one INSERT, filed under the issue's grid as a handler's is (the
+    PostgreSQL statement writes the same rows itself)."""
+    by_id = {r.id: r for r in rows}
+    audit_record_many(
+        actor=None, action="issue.auto_escalated", at=at,
+        objects=[Issue(pk=r.id, title=r.title, region_id=r.region_id) for r in rows],
+        region_of=lambda issue: issue.region_id,
+        from_state=lambda issue: by_id[issue.pk].level, to_state=lambda issue: by_id[issue.pk].level + 1,
+        reason=lambda issue: reasons[(by_id[issue.pk].level, by_id[issue.pk].severity)])
+
+
+def _escalate_batch_orm(*, now, batch_now, batch_size, reasons, table) -> list[Moved]:
+    """Any database: claim a batch, move it in one UPDATE, write its history and its audit in one bulk
+    INSERT each."""
+    claimed = list(
+        Issue.objects.filter(status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY, deadline__lt=now)
+        .order_by("deadline", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", "level", "severity", "region_id", "village_id", "township_id", "category_id",
+                     "title", "description", "status", "category__center_kind")[:batch_size]
     )
-    Issue.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY).update(
-        level=F("level") + 1, status=IssueStatus.REPORTED, assignee=None, deadline=new_deadline,
-        version=F("version") + 1, updated_at=batch_now,
+    if not claimed:
+        return []
+    levels = (EscalationLevel.GRID, EscalationLevel.VILLAGE, EscalationLevel.TOWNSHIP)
+    deadlines = {(lvl, sev): batch_now + dt.timedelta(hours=table[(lvl + 1, sev)]) for lvl in levels for sev in Severity.values}
+    Issue.objects.filter(pk__in=[c[0] for c in claimed], status__in=ACTIVE_STATUSES, level__lt=EscalationLevel.COUNTY).update(
+        level=F("level") + 1, status=IssueStatus.REPORTED, assignee=None, version=F("version") + 1, updated_at=batch_now,
+        deadline=Case(*[When(level=lvl, severity=sev, then=Value(d)) for (lvl, sev), d in deadlines.items()]),
     )
-    events = []
-    for pk, level, severity, _r, _v, township_id, _c, title, _d, status in rows:
-        reason = reasons[(level, severity)]
-        events.append(IssueEvent(issue_id=pk, kind=IssueEvent.Kind.AUTO_ESCALATED, at=batch_now,
-                                 from_status=status, to_status=IssueStatus.REPORTED,
-                                 from_level=level, to_level=level + 1, note=reason))
-        audits.append(AuditEntry(at=batch_now, action="issue.auto_escalated", content_type=issue_ct,
-                                 object_id=str(pk), object_repr=f"#{pk} {title}"[:200], region_id=township_id,
-                                 from_state=str(level), to_state=str(level + 1), reason=reason))
-        by_level[level + 1] = by_level.get(level + 1, 0) + 1
-    IssueEvent.objects.bulk_create(events, batch_size=batch_size)
+    rows = []
+    for pk, level, severity, region_id, village_id, township_id, category_id, title, description, status, kind in claimed:
+        arriving = level + 1 == EscalationLevel.TOWNSHIP
+        rows.append(Moved(pk, level, severity, region_id, village_id, township_id, category_id, title,
+                          description if arriving else None, status, deadlines[(level, severity)],
+                          kind if arriving else None))
+    IssueEvent.objects.bulk_create([
+        IssueEvent(issue_id=r.id, kind=IssueEvent.Kind.AUTO_ESCALATED, at=batch_now, from_status=r.status,
+                   to_status=IssueStatus.REPORTED, from_level=r.level, to_level=r.level + 1,
+                   note=reasons[(r.level, r.severity)]) for r in rows], batch_size=batch_size)
+    _audit_escalations(rows, reasons=reasons, at=batch_now)
+    return rows
 
 
 _ESCALATE_SQL = """
@@ -540,108 +554,58 @@ claimed AS (
     WHERE status IN ('reported', 'accepted', 'in_progress', 'reopened') AND level < {county} AND deadline < %(now)s
     ORDER BY deadline, id LIMIT %(batch_size)s FOR UPDATE SKIP LOCKED
 ),
-plan AS (
-    SELECT c.*, r.next_hours, r.reason, ctr.id AS center_id,
-           CASE WHEN ctr.id IS NOT NULL THEN nextval(pg_get_serial_sequence('centers_workitem', 'id')) END AS item_id
-    FROM claimed c
-    JOIN rule r ON r.level = c.level AND r.severity = c.severity
-    LEFT JOIN centers_workcategory wc ON c.level + 1 = %(township_level)s AND wc.id = c.category_id
-    LEFT JOIN centers_center ctr ON ctr.township_id = c.township_id AND ctr.kind = wc.center_kind
-),
 moved AS (
     UPDATE grids_issue i
     SET level = i.level + 1, status = 'reported', assignee_id = NULL, version = i.version + 1, updated_at = %(at)s,
-        deadline = %(at)s + make_interval(hours => p.next_hours), work_item_id = COALESCE(p.item_id, i.work_item_id)
-    FROM plan p
-    WHERE i.id = p.id
-    RETURNING p.*
+        deadline = %(at)s + make_interval(hours => r.next_hours)
+    FROM claimed c JOIN rule r ON r.level = c.level AND r.severity = c.severity
+    WHERE i.id = c.id
+    RETURNING c.id, c.level, c.severity, c.region_id, c.village_id, c.township_id, c.category_id, c.title,
+              c.description, c.status, i.deadline, r.reason
 ),
 history AS (
     INSERT INTO grids_issueevent (issue_id, kind, actor_id, at, from_status, to_status, from_level, to_level, note)
     SELECT id, 'auto_escalated', NULL, %(at)s, status, 'reported', level, level + 1, reason FROM moved
 ),
-audit AS (
+audit AS (  -- the rows _audit_escalations() writes through audit_record_many on the ORM path (a test compares them)
     INSERT INTO governance_auditentry (at, actor_id, action, content_type_id, object_id, object_repr, region_id,
                                        from_state, to_state, reason, data)
     SELECT %(at)s, NULL, 'issue.auto_escalated', %(issue_ct)s, id::text, left('#' || id || ' ' || title, 200),
-           township_id, level::text, (level + 1)::text, reason, '{{}}'::jsonb FROM moved
-),
-items AS (
-    INSERT INTO centers_workitem (id, township_id, center_id, category_id, title, description, status, deadline,
-                                  created_at, source_type_id, source_id)
-    SELECT item_id, township_id, center_id, category_id, left(title, 200), description, 'open',
-           %(at)s + make_interval(hours => next_hours), %(at)s, %(issue_ct)s, id::text
-    FROM moved WHERE item_id IS NOT NULL
-    RETURNING id, township_id, title
-),
-item_audit AS (
-    INSERT INTO governance_auditentry (at, actor_id, action, content_type_id, object_id, object_repr, region_id,
-                                       from_state, to_state, reason, data)
-    SELECT %(at)s, NULL, 'work_item.create', %(item_ct)s, id::text, left(title, 200), township_id, '', 'open', '',
-           '{{}}'::jsonb FROM items
+           region_id, level::text, (level + 1)::text, reason, '{{}}'::jsonb FROM moved
 )
-SELECT id, level, severity, region_id, village_id, township_id, category_id, title, description, status
-FROM moved ORDER BY id
+SELECT m.id, m.level, m.severity, m.region_id, m.village_id, m.township_id, m.category_id, m.title,
+       CASE WHEN wc.id IS NOT NULL THEN m.description END, m.status, m.deadline, wc.center_kind
+FROM moved m
+LEFT JOIN centers_workcategory wc ON m.level + 1 = %(township_level)s AND wc.id = m.category_id
+ORDER BY m.id
 """
 
 
-def _escalate_batch_sql(*, now, batch_now, batch_size, reasons, table, issue_ct_id, item_ct_id) -> list[tuple]:
-    """PostgreSQL: one statement claims a batch, moves it, writes its history and audit, and opens the
-    township arrivals' work items in the center owning their category (with their audit) — no Python per
-    issue. Each item's id is drawn from its sequence while planning, so the issue's UPDATE links it in the
-    same statement (the foreign key is checked at commit). Returns the moved rows as the claim did. The
-    history's unique (issue, level) still refuses a repeat."""
+def _escalate_batch_sql(*, now, batch_now, batch_size, reasons, table) -> list[Moved]:
+    """PostgreSQL: one statement claims a batch, moves it, writes its history and its audit — no Python per
+    issue (audit_record_many() builds a model instance per row: at 20,000 overdue issues that alone would
+    double the sweep). Returns the moved rows as claimed, with their new deadline (and, for the township's
+    arrivals, what their work item needs). The history's unique (issue, level) still refuses a repeat."""
     params = {"now": now, "batch_size": batch_size, "at": batch_now, "township_level": int(EscalationLevel.TOWNSHIP),
-              "issue_ct": issue_ct_id, "item_ct": item_ct_id}
+              "issue_ct": ContentType.objects.get_for_model(Issue).pk}
     values = []
     for i, ((lvl, sev), reason) in enumerate(reasons.items()):
         values.append(f"(%(l{i})s::smallint, %(s{i})s, %(h{i})s, %(r{i})s)")
         params.update({f"l{i}": lvl, f"s{i}": sev, f"h{i}": table[(lvl + 1, sev)], f"r{i}": reason})
     with connection.cursor() as cursor:
         cursor.execute(_ESCALATE_SQL.format(rules=", ".join(values), county=int(EscalationLevel.COUNTY)), params)
-        return cursor.fetchall()
+        return [Moved(*row) for row in cursor.fetchall()]
 
 
-def _open_center_items(rows, kinds, batch_now, table, issue_ct, item_ct, audits) -> None:
-    """Issues arriving at the township go into the center that owns their category (one INSERT)."""
-    arriving = [r for r in rows if r[1] + 1 == EscalationLevel.TOWNSHIP]
-    if not arriving:
-        return
-    centers = {(t, k): pk for pk, t, k in Center.objects.filter(
-        township_id__in={r[5] for r in arriving}).values_list("pk", "township_id", "kind")}
-    items = []
-    for pk, _level, severity, _r, _v, township_id, category_id, title, description, _s in arriving:
-        center_id = centers.get((township_id, kinds.get(category_id)))
-        if center_id is None:
-            continue  # a township without its centers: the issue still waits in the township queue
-        items.append(WorkItem(township_id=township_id, center_id=center_id, category_id=category_id, title=title[:200],
-                              description=description, created_at=batch_now, source_type=issue_ct, source_id=str(pk),
-                              deadline=batch_now + dt.timedelta(hours=table[(EscalationLevel.TOWNSHIP, severity)])))
-    if not items:
-        return
-    WorkItem.objects.bulk_create(items)
-    if all(i.pk for i in items):  # ids returned by the INSERT: link each issue to its item directly
-        Issue.objects.filter(pk__in=[int(i.source_id) for i in items]).update(
-            work_item=Case(*[When(pk=int(i.source_id), then=Value(i.pk)) for i in items]))
-    else:  # a database that returns no ids: find each issue's newest item
-        latest = (WorkItem.objects.filter(source_type=issue_ct, source_id=Cast(OuterRef("pk"), CharField()))
-                  .order_by("-id").values("pk")[:1])
-        Issue.objects.filter(pk__in=[int(i.source_id) for i in items]).update(work_item=Subquery(latest))
-    for item in items:
-        audits.append(AuditEntry(at=batch_now, action="work_item.create", content_type=item_ct,
-                                 object_id=str(item.pk or ""), object_repr=item.title[:200],
-                                 region_id=item.township_id, to_state=WorkItem.Status.OPEN))
-
-
-def _notify_batch(rows, county_id) -> None:
-    """One notification per user per new level, after the batch commits (at most four INSERTs)."""
+def _notify_batch(rows: list[Moved], county_id) -> None:
+    """One notification per user per new level, after the batch commits (one lookup, at most three INSERTs)."""
     levels_regions: dict[int, set[int]] = {}
-    for pk, level, _sev, region_id, village_id, township_id, *_rest in rows:
-        new = level + 1
+    for r in rows:
+        new = r.level + 1
         levels_regions.setdefault(new, set()).add(
-            _level_region_id(new, region_id=region_id, village_id=village_id, township_id=township_id, county_id=county_id))
-    handlers = _handler_user_ids(levels_regions)
-    for level, by_region in handlers.items():
+            _level_region_id(new, region_id=r.region_id, village_id=r.village_id, township_id=r.township_id,
+                             county_id=county_id))
+    for level, by_region in _offices(levels_regions).items():
         users = sorted(set().union(*by_region.values())) if by_region else []
         if users:
             title = _("有事件超时自动提级到%(level)s，请及时受理。") % {"level": _level_label(level)}
@@ -662,7 +626,7 @@ def visit_log(*, actor, household: Household, notes: str, visited_on: dt.date | 
         raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
     with transaction.atomic():
         require_region(actor, household.region, STAFF_ROLES)
-        grid = Grid.objects.filter(region__path=household.region.path[:15]).first()
+        grid = Grid.objects.filter(region__path=household.region.group_path).first()
         if grid is None:
             raise ValidationError({"household": _("该户所在区域还没有网格。")})
         if member is not None and not GridMember.objects.filter(grid=grid, resident=member).exists():
@@ -695,16 +659,16 @@ def major_event_create(*, actor, region: Region, title: str, description: str, i
     with transaction.atomic():
         event = MajorEvent.objects.create(title=title.strip(), description=description.strip(), region=region,
                                           issue=issue, originator=actor)
-        grid_ids = list(Grid.objects.filter(region__path__startswith=region.path).values_list("pk", flat=True))
-        if not grid_ids:
+        grids = list(Grid.objects.filter(region__path__startswith=region.path).values_list("pk", "region_id"))
+        if not grids:
             raise ValidationError({"region": _("该范围内还没有网格。")})
-        MajorEventTask.objects.bulk_create([MajorEventTask(event=event, grid_id=g) for g in grid_ids], batch_size=2000)
+        MajorEventTask.objects.bulk_create([MajorEventTask(event=event, grid_id=g) for g, _r in grids], batch_size=2000)
         if issue is not None:
             IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.COMMENTED, actor=actor,
                                       note=_("发起大事全网联动：%(t)s") % {"t": event.title})
-        audit_record(actor=actor, action="grid.major_event", obj=event, region=region, data={"grids": len(grid_ids)})
-        leaders = list(RoleAssignment.objects.filter(role=Role.GRID_LEADER, active=True, region__path__startswith=region.path)
-                       .values_list("user_id", flat=True).distinct())
+        audit_record(actor=actor, action="grid.major_event", obj=event, region=region, data={"grids": len(grids)})
+        offices = office_users([r for _g, r in grids], {Role.GRID_LEADER})  # every grid's leader
+        leaders = sorted(set().union(*offices.values())) if offices else []
         if leaders:
             transaction.on_commit(partial(notify, leaders, title=_("大事联动，请响应：%(t)s") % {"t": event.title},
                                           url=reverse("grids:major_event_detail", args=[event.pk])))
@@ -712,15 +676,14 @@ def major_event_create(*, actor, region: Region, title: str, description: str, i
 
 
 def major_task_acknowledge(*, actor, task_id: int, note: str = "") -> MajorEventTask:
+    """A grid answers a major event's task (once: a second press is told it already has)."""
     with transaction.atomic():
-        task = get_for_update(MajorEventTask, actor, task_id)
-        updated = MajorEventTask.objects.filter(pk=task.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=timezone.now(), acknowledged_by=actor, note=(note or "").strip())
-        if not updated:
-            from governance.errors import Conflict
-
+        task = load_for(MajorEventTask, actor, task_id, "change", lock=True, related=("event", "grid__region"))
+        fields = dict(acknowledged_at=timezone.now(), acknowledged_by=actor, note=(note or "").strip())
+        if not MajorEventTask.objects.filter(pk=task.pk, acknowledged_at__isnull=True).update(**fields):
             raise Conflict(_("本网格已响应过该联动任务。"))
-        task.refresh_from_db()
+        for field, value in fields.items():
+            setattr(task, field, value)
         audit_record(actor=actor, action="grid.major_ack", obj=task.event, region=task.grid.region,
                      data={"task": task.pk})
     return task
@@ -729,8 +692,8 @@ def major_task_acknowledge(*, actor, task_id: int, note: str = "") -> MajorEvent
 # --- SLAs ------------------------------------------------------------------------------------------
 
 def sla_set(*, actor, level: int, severity: str, hours: int) -> EscalationSLA:
-    if not (actor.is_superuser or Role.COUNTY_ADMIN in user_roles(actor)):
-        raise PermissionDenied(_("办理时限由县委组织部配置。"))
+    """The county sets the hours allowed at a level for a severity (new arrivals there use them)."""
+    rules.SLA["edit"].check(actor, None)
     errors = {}
     if level not in EscalationLevel.values:
         errors["level"] = _("未知的层级。")
@@ -748,3 +711,9 @@ def sla_set(*, actor, level: int, severity: str, hours: int) -> EscalationSLA:
     return sla
 
 
+
+
+def sla_edit(*, actor, sla_id: int, hours: int) -> EscalationSLA:
+    """sla_set() for a configured row, named by its id (its page, its API verb)."""
+    sla = load_for(EscalationSLA, actor, sla_id)
+    return sla_set(actor=actor, level=sla.level, severity=sla.severity, hours=hours)

@@ -168,11 +168,13 @@ def test_a_sweep_killed_mid_run_and_run_again_moves_every_issue_exactly_once(cel
 
 @pytest.mark.parametrize("n, batches", [(20, 2), (60, 6)])
 def test_each_batch_is_a_fixed_handful_of_statements(tree, personas, n, batches):
-    """On PostgreSQL one statement claims a batch, moves it, writes its history and audit, and opens the
-    township arrivals' work items with their audit; then the role lookup for the notifications and the
-    savepoint pair: 4 per batch, plus 6 per sweep (SLA, county, content types, count, the last empty claim
-    in its savepoint pair). Before, the work items and their link were written from Python (8 per batch),
-    and before that the history and audit rows too."""
+    """On PostgreSQL one statement claims a batch, moves it and writes its history and audit; centers' one
+    opener then opens the township arrivals' work items (one INSERT), links them (one UPDATE) and audits
+    them (audit_record_many: one INSERT); then the role lookup for the notifications and the savepoint pair:
+    7 per batch, plus 7 per sweep (SLA, county, count, the centers of the batch's township — once, the
+    opener keeps them for the sweep —, the last empty claim in its savepoint pair; the content types are
+    cached). Before the opener was shared, the one statement also wrote the work items and their audit
+    (4 per batch): the three statements more are the price of one rule for every path into a center."""
     from django.contrib.contenttypes.models import ContentType
 
     from centers.models import WorkItem
@@ -182,7 +184,7 @@ def test_each_batch_is_a_fixed_handful_of_statements(tree, personas, n, batches)
     with CaptureQueriesContext(connection) as ctx:
         result = issues_escalate_overdue(batch_size=10)
     assert (result["moved"], result["batches"]) == (n, batches)
-    assert len(ctx.captured_queries) == 4 * batches + 6, [q["sql"][:60] for q in ctx.captured_queries]
+    assert len(ctx.captured_queries) == 7 * batches + 7, [q["sql"][:60] for q in ctx.captured_queries]
     assert IssueEvent.objects.filter(kind="auto_escalated").count() == n
     assert Issue.objects.filter(level=EscalationLevel.TOWNSHIP, work_item__isnull=False).count() == n
     # Each arrival has its own work item in the center owning its category, due when the issue is, audited.
@@ -197,3 +199,95 @@ def test_each_batch_is_a_fixed_handful_of_statements(tree, personas, n, batches)
         assert item.title == issue.title and item.category_id == issue.category_id
     audited = set(AuditEntry.objects.filter(action="work_item.create").values_list("object_id", flat=True))
     assert audited == {str(i.work_item_id) for i in issues}
+
+
+# --- One rule for every path into a township's center (centers.workitems.open_work_items) ----------------
+
+def _arrive_both_ways(tree, personas, cat):
+    """Two issues of `cat` at the village: one overdue (the sweep takes it up), one the village escalates."""
+    from grids import actions
+
+    swept = make_issue(tree.A1g, reporter=personas.resident_a1, level=EscalationLevel.VILLAGE, deadline=overdue(),
+                       cat=cat, title="超时到乡镇")
+    by_hand = make_issue(tree.A1g, reporter=personas.resident_a1, level=EscalationLevel.VILLAGE, cat=cat,
+                         title="提级到乡镇")
+    issues_escalate_overdue()
+    actions.issue_escalate(actor=personas.village_secretary_a1, issue_id=by_hand.pk, reason="超出村级能力")
+    swept.refresh_from_db(), by_hand.refresh_from_db()
+    assert swept.level == by_hand.level == EscalationLevel.TOWNSHIP
+    return swept, by_hand
+
+
+def test_a_deactivated_category_still_reaches_its_center_by_the_sweep_and_by_hand_alike(tree, personas):
+    """The county stopped the category for new reports; the work in hand still goes to the center that owns
+    it, whichever way it arrives (before, the sweep skipped it silently and the handler was refused)."""
+    from centers.models import WorkCategory
+    from governance.models import AuditEntry
+
+    from .factories import category
+
+    cat = category("social_affairs")
+    WorkCategory.objects.filter(pk=cat.pk).update(active=False)
+    swept, by_hand = _arrive_both_ways(tree, personas, cat)
+    center = Center.objects.get(township=tree.A, kind="social_affairs")
+    for issue in (swept, by_hand):
+        item = WorkItem.objects.get(pk=issue.work_item_id)
+        assert (item.center, item.category_id, item.source_id, item.deadline) == (center, cat.pk, str(issue.pk), issue.deadline)
+        assert AuditEntry.objects.filter(action="work_item.create", object_id=str(item.pk), region=tree.A).exists()
+    assert WorkItem.objects.get(pk=by_hand.work_item_id).created_by == personas.village_secretary_a1
+
+
+def test_a_township_without_the_center_gets_the_issue_in_its_queue_by_the_sweep_and_by_hand_alike(tree, personas):
+    from .factories import category
+
+    from centers.models import PartyOrganization, StaffAssignment
+
+    cat = category("law_based_governance")
+    gone = Center.objects.filter(township=tree.A, kind="law_based_governance")  # a township still setting up
+    PartyOrganization.objects.filter(center__in=gone).update(center=None)
+    StaffAssignment.objects.filter(center__in=gone).delete()
+    gone.delete()
+    swept, by_hand = _arrive_both_ways(tree, personas, cat)
+    assert swept.work_item_id is None and by_hand.work_item_id is None
+    assert not WorkItem.objects.exists()
+    assert swept.status == by_hand.status == IssueStatus.REPORTED  # waiting for the township to accept
+
+
+def test_the_postgresql_statement_writes_what_the_orm_path_writes(tree, personas, monkeypatch):
+    """The same overdue issues swept by the one PostgreSQL statement and by the ORM path (SQLite's, run
+    here on PostgreSQL) leave the same history, audit and work items behind."""
+    from django.db import transaction
+
+    from governance.models import AuditEntry
+    from grids import actions
+
+    def sweep_and_read():
+        with transaction.atomic():
+            make_issue(tree.A1g, reporter=personas.resident_a1, deadline=overdue(), title="网格超时")
+            make_issue(tree.A1g, reporter=personas.resident_a1, level=EscalationLevel.VILLAGE, deadline=overdue(3),
+                       title="村级超时", severity=Severity.HARD)
+            make_issue(tree.B1g, reporter=personas.resident_b1, level=EscalationLevel.TOWNSHIP, deadline=overdue(2),
+                       title="乡镇超时", severity=Severity.MAJOR)
+            result = issues_escalate_overdue()
+            titles = dict(Issue.objects.values_list("pk", "title"))
+            seen = {
+                "result": result,
+                "issues": sorted(Issue.objects.values_list("title", "level", "status", "version")),
+                "history": sorted((titles[e.issue_id], e.kind, e.from_status, e.to_status, e.from_level, e.to_level, e.note)
+                                  for e in IssueEvent.objects.filter(kind="auto_escalated")),
+                "audit": sorted((titles[int(a.object_id)], a.action, a.object_repr.split(" ", 1)[1], a.region_id,
+                                 a.from_state, a.to_state, a.reason, a.data, a.actor_id)
+                                for a in AuditEntry.objects.filter(action="issue.auto_escalated")),
+                "items": sorted((titles[int(w.source_id)], w.center_id, w.category_id, w.title, w.description,
+                                 w.deadline - Issue.objects.get(pk=int(w.source_id)).deadline)
+                                for w in WorkItem.objects.all()),
+                "linked": sorted(titles[i] for i in Issue.objects.filter(work_item__isnull=False).values_list("pk", flat=True)),
+            }
+            transaction.set_rollback(True)
+        return seen
+
+    by_sql = sweep_and_read()
+    monkeypatch.setattr(actions, "_escalate_batch_sql", actions._escalate_batch_orm)
+    by_orm = sweep_and_read()
+    assert by_sql == by_orm
+    assert by_sql["linked"] == ["村级超时"] and len(by_sql["audit"]) == 3
