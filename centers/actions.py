@@ -7,16 +7,18 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.audit import audit_record, notify
+from governance.audit import audit_record, audit_record_many, notify
+from governance.errors import Conflict
 from governance.models import Region, Resident, RoleAssignment
-from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, get_for_update, region_allows, require_region
+from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, get_for_update, load_for, require_region
+from governance.selectors import office_users
+
+from . import rules
 
 from .models import (
-    STAGE_ORDER,
     Attendance,
     Candidate,
     Center,
@@ -46,9 +48,8 @@ from .models import (
     WorkCategory,
     WorkItem,
 )
-from .selectors import co_building_units
-
-HEADS = COUNTY | {Role.TOWNSHIP_HEAD}
+from .rules import HEADS, may_take  # noqa: F401  (read by the pages, the panels and the tests as actions.*)
+from .selectors import co_building_units, current_assignment, township_mode  # noqa: F401
 
 
 def _name(user) -> str:
@@ -76,8 +77,7 @@ def centers_create_for_township(*, actor, region: Region) -> list[Center]:
     created = Center.objects.bulk_create(
         [Center(township=region, kind=kind) for kind in CenterKind.values if kind not in existing]
     )
-    for center in created:
-        audit_record(actor=actor, action="center.create", obj=center, region=region)
+    audit_record_many(actor=actor, action="center.create", objects=created, region_of=lambda center: region)
     TownshipMode.objects.get_or_create(township=region)
     committee_name = _("%(t)s党工委") if region.kind == Region.Kind.SUBDISTRICT else _("%(t)s党委")
     committee, _created = PartyOrganization.objects.get_or_create(
@@ -136,23 +136,6 @@ def work_item_create(*, actor, township: Region, category: WorkCategory, title: 
     return item
 
 
-def township_mode(township: Region) -> str:
-    return TownshipMode.objects.filter(township=township).values_list("mode", flat=True).first() or OperatingMode.NORMAL
-
-
-def current_assignment(user) -> StaffAssignment | None:
-    return StaffAssignment.objects.filter(user=user, end_date__isnull=True).select_related("center").first()
-
-
-def may_take(user, item: WorkItem, mode: str | None = None) -> bool:
-    """平时按分工: only the owning center's staff; 紧时有统筹: any staff assigned in the township."""
-    assignment = current_assignment(user)
-    if assignment is None or assignment.township_id != item.township_id:
-        return False
-    mode = mode or township_mode(item.township)
-    return mode == OperatingMode.COORDINATED or assignment.center_id == item.center_id
-
-
 def _check_assignee(item: WorkItem, assignee, mode: str) -> None:
     assignment = current_assignment(assignee)
     if assignment is None or assignment.township_id != item.township_id:
@@ -162,45 +145,45 @@ def _check_assignee(item: WorkItem, assignee, mode: str) -> None:
                                % {"c": item.center.get_kind_display()}})
 
 
+def _work_item_for(step: str, actor, item_id: int) -> WorkItem:
+    """The item a step is about, locked, with its township's mode (its rule reads it) — 404 out of sight; then
+    the step's rule (centers/rules.py): 403 not allowed, 409 when its state moved on."""
+    rule = rules.WORK_ITEM[step]
+    item = load_for(WorkItem, actor, item_id, rule.scope or "view", lock=True, related=("township", "center"))
+    item.mode = township_mode(item.township)
+    return item
+
+
+def _work_item_move(item: WorkItem, step: str, **fields) -> WorkItem:
+    """The state move of `step` as a conditional UPDATE from the rule's states: a lost race is a 409."""
+    if not WorkItem.objects.filter(pk=item.pk, status__in=list(rules.WORK_ITEM[step].states)).update(**fields):
+        raise Conflict()
+    item.refresh_from_db()
+    return item
+
+
 def work_item_take(*, actor, item_id: int) -> WorkItem:
     with transaction.atomic():
-        item = get_for_update(WorkItem, actor, item_id, "change")
-        if item.status != WorkItem.Status.OPEN:
-            raise ValidationError(_("该事项已有人承办。"))
-        mode = township_mode(item.township)
-        if not may_take(actor, item, mode):
-            if mode == OperatingMode.NORMAL:
-                raise PermissionDenied(_("平时按分工：只有%(c)s的派驻干部可以承办此事项。") % {"c": item.center.get_kind_display()})
-            raise PermissionDenied(_("只有派驻本乡镇（街道）中心的干部可以承办此事项。"))
-        updated = WorkItem.objects.filter(pk=item.pk, status=WorkItem.Status.OPEN).update(
-            status=WorkItem.Status.IN_PROGRESS, assignee=actor)
-        if not updated:
-            from governance.errors import Conflict
-
-            raise Conflict()
-        item.refresh_from_db()
+        item = _work_item_for("take", actor, item_id)
+        try:
+            rules.WORK_ITEM["take"].check(actor, item)
+        except PermissionDenied:  # the rule's refusal, naming the center in 平时按分工
+            raise PermissionDenied(rules.take_denial(item)) from None
+        mode = item.mode
+        item = _work_item_move(item, "take", status=WorkItem.Status.IN_PROGRESS, assignee=actor)
         audit_record(actor=actor, action="work_item.take", obj=item, from_state=WorkItem.Status.OPEN,
                      to_state=item.status, data={"mode": mode})
     return item
 
 
 def work_item_assign(*, actor, item_id: int, assignee) -> WorkItem:
-    from governance.errors import Conflict
-
     with transaction.atomic():
-        item = get_for_update(WorkItem, actor, item_id, "view")
-        if not region_allows(actor, item.township, HEADS):
-            raise PermissionDenied(_("只有乡镇（街道）主要负责人可以指派事项。"))
-        if item.status == WorkItem.Status.DONE:
-            raise ValidationError(_("该事项已办结。"))
-        mode = township_mode(item.township)
+        item = _work_item_for("assign", actor, item_id)
+        rules.WORK_ITEM["assign"].check(actor, item)
+        mode = item.mode
         _check_assignee(item, assignee, mode)
         old = item.status
-        updated = WorkItem.objects.filter(pk=item.pk, status=old).update(status=WorkItem.Status.IN_PROGRESS,
-                                                                          assignee=assignee)
-        if not updated:
-            raise Conflict()
-        item.refresh_from_db()
+        item = _work_item_move(item, "assign", status=WorkItem.Status.IN_PROGRESS, assignee=assignee)
         audit_record(actor=actor, action="work_item.assign", obj=item, from_state=old, to_state=item.status,
                      data={"assignee": assignee.pk, "mode": mode})
         notify([assignee], title=_("交办事项：%(t)s") % {"t": item.title}, url=item.get_absolute_url())
@@ -208,19 +191,10 @@ def work_item_assign(*, actor, item_id: int, assignee) -> WorkItem:
 
 
 def work_item_complete(*, actor, item_id: int, note: str = "") -> WorkItem:
-    from governance.errors import Conflict
-
     with transaction.atomic():
-        item = get_for_update(WorkItem, actor, item_id, "view")
-        if item.assignee_id != actor.pk and not region_allows(actor, item.township, HEADS):
-            raise PermissionDenied(_("只有承办人或乡镇（街道）主要负责人可以办结此事项。"))
-        if item.status != WorkItem.Status.IN_PROGRESS:
-            raise ValidationError(_("只有办理中的事项可以办结。"))
-        updated = WorkItem.objects.filter(pk=item.pk, status=WorkItem.Status.IN_PROGRESS).update(
-            status=WorkItem.Status.DONE, done_at=timezone.now())
-        if not updated:
-            raise Conflict()
-        item.refresh_from_db()
+        item = _work_item_for("complete", actor, item_id)
+        rules.WORK_ITEM["complete"].check(actor, item)
+        item = _work_item_move(item, "complete", status=WorkItem.Status.DONE, done_at=timezone.now())
         audit_record(actor=actor, action="work_item.complete", obj=item, from_state=WorkItem.Status.IN_PROGRESS,
                      to_state=item.status, reason=note)
     return item
@@ -228,10 +202,14 @@ def work_item_complete(*, actor, item_id: int, note: str = "") -> WorkItem:
 
 # --- Operating mode -----------------------------------------------------------------------------
 
-def township_mode_switch(*, actor, township: Region, to_mode: str, reason: str) -> ModeSwitch:
+def township_mode_switch(*, actor, to_mode: str, reason: str, township: Region | None = None,
+                         mode_id: int | None = None) -> ModeSwitch:
+    """The head (or the county) switches the township's mode. The township is named by the page's region or
+    by the API's TownshipMode row (`mode_id`, loaded in the actor's scope: 404 outside it)."""
+    if mode_id is not None:
+        township = load_for(TownshipMode, actor, mode_id, related=("township",)).township
     _require_township(township)
-    if not region_allows(actor, township, HEADS):
-        raise PermissionDenied(_("只有乡镇（街道）主要负责人或县委组织部可以切换运行模式。"))
+    rules.TOWNSHIP_MODE["switch"].check(actor, township)
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError({"reason": _("请说明切换原因（至少4个字）。")})
@@ -364,13 +342,17 @@ def village_contact_set(*, actor, village: Region, cadre, cluster: Cluster | Non
     return contact
 
 
-def village_contact_remove(*, actor, contact_id: int, reason: str) -> None:
+def village_contact_remove(*, actor, contact_id: int, reason: str) -> VillageContact:
+    """The contact ends; the answer is the contact as it was (the API shows what was removed)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明解除原因。")})
     with transaction.atomic():
-        contact = get_for_update(VillageContact, actor, contact_id, "change")
+        contact = load_for(VillageContact, actor, contact_id, "change", lock=True, related=("village", "cadre"))
         audit_record(actor=actor, action="village_contact.remove", obj=contact, region=contact.village, reason=reason)
+        pk = contact.pk
         contact.delete()
+        contact.pk = pk
+    return contact
 
 
 # --- Party organisations, members, pioneer posts -------------------------------------------------
@@ -397,7 +379,7 @@ def party_organization_create(*, actor, name: str, kind: str, region: Region,
 
 def committee_seat_add(*, actor, organization: PartyOrganization, person_name: str, title: str = "委员",
                        part_time: bool = False, unit: Unit | None = None) -> CommitteeSeat:
-    require_region(actor, organization.region, MANAGERS)
+    rules.ORGANIZATION["seat_add"].check(actor, organization)
     if not (person_name or "").strip():
         raise ValidationError({"person_name": _("请填写姓名。")})
     if part_time and unit is None:
@@ -419,9 +401,9 @@ def committee_seat_remove(*, actor, seat_id: int, reason: str) -> None:
     if not reason:
         raise ValidationError({"reason": _("请填写原因。")})
     with transaction.atomic():
-        seat = get_for_update(CommitteeSeat, actor, seat_id, "view")
+        seat = load_for(CommitteeSeat, actor, seat_id, lock=True, related=("organization__region",))
         organization = seat.organization
-        require_region(actor, organization.region, MANAGERS)
+        rules.ORGANIZATION["seat_add"].check(actor, organization)
         audit_record(actor=actor, action="committee_seat.remove", obj=seat, region=organization.region,
                      from_state=seat.title, reason=reason[:300])
         seat.delete()
@@ -474,8 +456,7 @@ def _check_mentor(mentor: PartyMember | None, village: Region) -> None:
         raise ValidationError({"mentor": _("每名发展对象须有一名培养联系人（导师）。")})
     if mentor.membership != PartyMember.Membership.FULL or not mentor.active:
         raise ValidationError({"mentor": _("导师须是在册的正式党员，%(n)s不是。") % {"n": mentor.resident.name}})
-    township_path = village.path[: Region.PATH_LENGTH[Region.Level.TOWNSHIP]]
-    if not mentor.region.path.startswith(township_path):
+    if not mentor.region.path.startswith(village.township_path):
         raise ValidationError({"mentor": _("导师须是本乡镇（街道）的党员。")})
 
 
@@ -525,16 +506,9 @@ def stage_wait(candidate: Candidate, to_stage: str, on: dt.date) -> tuple[int, i
 def step_propose(*, actor, candidate_id: int, step_date: dt.date, note: str = "") -> PipelineStep:
     """村培: the village secretary proposes the next step; a step taken too early is refused."""
     with transaction.atomic():
-        candidate = Candidate.objects.restrict(actor, "view").select_for_update().filter(pk=candidate_id).first()
-        if candidate is None:
-            from django.http import Http404
-
-            raise Http404
-        if not region_allows(actor, candidate.village, {Role.VILLAGE_SECRETARY}):
-            raise PermissionDenied(_("发展步骤由本村（社区）党组织书记提出（村培），乡镇审批，县级备案。"))
+        candidate = load_for(Candidate, actor, candidate_id, lock=True, related=("village", "resident", "mentor"))
+        rules.CANDIDATE["propose"].check(actor, candidate)
         to_stage = candidate.next_stage
-        if to_stage is None:
-            raise ValidationError(_("%(n)s已是正式党员。") % {"n": candidate.resident.name})
         if step_date > timezone.localdate():
             raise ValidationError({"step_date": _("日期不能晚于今天。")})
         required, waited = stage_wait(candidate, to_stage, step_date)
@@ -556,33 +530,28 @@ def step_propose(*, actor, candidate_id: int, step_date: dt.date, note: str = ""
     return step
 
 
-def _locked_step(actor, step_id: int) -> PipelineStep:
-    step = PipelineStep.objects.restrict(actor, "view").select_for_update().filter(pk=step_id).first()
-    if step is None:
-        from django.http import Http404
-
-        raise Http404
+def _step_for(name: str, actor, step_id: int) -> PipelineStep:
+    """The pipeline step `name` is about, locked (404 out of sight), checked against its rule (403 not allowed,
+    409 when it was decided meanwhile)."""
+    step = load_for(PipelineStep, actor, step_id, lock=True, related=("candidate__village", "candidate__resident"))
+    rules.PIPELINE_STEP[name].check(actor, step)
     return step
+
+
+def _step_move(step: PipelineStep, name: str, **fields) -> None:
+    if not PipelineStep.objects.filter(pk=step.pk, status__in=list(rules.PIPELINE_STEP[name].states)).update(**fields):
+        raise Conflict(rules.PIPELINE_STEP[name].refusal % {"status": step.get_status_display()})
 
 
 def step_approve(*, actor, step_id: int) -> PipelineStep:
     """镇管: the township approves; the person's stage changes (becoming a member at 预备党员)."""
-    from governance.errors import Conflict
-
     with transaction.atomic():
-        step = _locked_step(actor, step_id)
-        candidate = Candidate.objects.select_related("village", "resident").get(pk=step.candidate_id)
-        if not region_allows(actor, candidate.village, TOWNSHIP):
-            raise PermissionDenied(_("发展步骤由乡镇（街道）审批（镇管）。"))
-        if step.status != PipelineStep.Status.PROPOSED:
-            raise Conflict(_("该步骤已被处理。"))
+        step = _step_for("approve", actor, step_id)
+        candidate = step.candidate
         required, waited = stage_wait(candidate, step.to_stage, step.step_date)
         if waited < required:  # the rule may have been tightened since the proposal
             raise ValidationError(_("按现行规定须满%(r)d天，实际%(w)d天，不能审批。") % {"r": required, "w": waited})
-        now = timezone.now()
-        if not PipelineStep.objects.filter(pk=step.pk, status=PipelineStep.Status.PROPOSED).update(
-                status=PipelineStep.Status.APPROVED, approved_by=actor, approved_at=now):
-            raise Conflict()
+        _step_move(step, "approve", status=PipelineStep.Status.APPROVED, approved_by=actor, approved_at=timezone.now())
         if not Candidate.objects.filter(pk=candidate.pk, stage=step.from_stage).update(
                 stage=step.to_stage, stage_since=step.step_date):
             raise Conflict()
@@ -602,17 +571,12 @@ def step_approve(*, actor, step_id: int) -> PipelineStep:
 
 
 def step_reject(*, actor, step_id: int, reason: str) -> PipelineStep:
-    from governance.errors import Conflict
-
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明退回原因。")})
     with transaction.atomic():
-        step = _locked_step(actor, step_id)
-        if not region_allows(actor, step.candidate.village, TOWNSHIP):
-            raise PermissionDenied(_("发展步骤由乡镇（街道）审批（镇管）。"))
-        if not PipelineStep.objects.filter(pk=step.pk, status=PipelineStep.Status.PROPOSED).update(
-                status=PipelineStep.Status.REJECTED, approved_by=actor, approved_at=timezone.now(), note=reason[:300]):
-            raise Conflict(_("该步骤已被处理。"))
+        step = _step_for("reject", actor, step_id)
+        _step_move(step, "reject", status=PipelineStep.Status.REJECTED, approved_by=actor, approved_at=timezone.now(),
+                   note=reason[:300])
         step.refresh_from_db()
         audit_record(actor=actor, action="pipeline.reject", obj=step.candidate, region=step.candidate.village,
                      from_state=PipelineStep.Status.PROPOSED, to_state=PipelineStep.Status.REJECTED, reason=reason)
@@ -621,17 +585,9 @@ def step_reject(*, actor, step_id: int, reason: str) -> PipelineStep:
 
 def step_file(*, actor, step_id: int) -> PipelineStep:
     """县备案: the county organisation department files an approved step."""
-    from governance.errors import Conflict
-
     with transaction.atomic():
-        step = _locked_step(actor, step_id)
-        if not region_allows(actor, step.candidate.village, COUNTY):
-            raise PermissionDenied(_("备案由县委组织部办理（县备案）。"))
-        if step.status != PipelineStep.Status.APPROVED:
-            raise ValidationError(_("只有乡镇已审批的步骤可以备案。"))
-        if not PipelineStep.objects.filter(pk=step.pk, status=PipelineStep.Status.APPROVED).update(
-                status=PipelineStep.Status.FILED, filed_by=actor, filed_at=timezone.now()):
-            raise Conflict()
+        step = _step_for("file", actor, step_id)
+        _step_move(step, "file", status=PipelineStep.Status.FILED, filed_by=actor, filed_at=timezone.now())
         step.refresh_from_db()
         audit_record(actor=actor, action="pipeline.file", obj=step.candidate, region=step.candidate.village,
                      from_state=PipelineStep.Status.APPROVED, to_state=PipelineStep.Status.FILED)
@@ -687,10 +643,7 @@ def reserves_check(*, progress=None) -> dict:
             ReserveShortfall.objects.filter(village_id__in=[v for v, c in short.items() if c == count]).exclude(
                 count=count).update(count=count)
         pending = list(ReserveShortfall.objects.filter(notified=False).select_related("village"))
-        secretaries: dict[int, list] = {}
-        for ra in RoleAssignment.objects.filter(active=True, role=Role.VILLAGE_SECRETARY,
-                                                region_id__in=[s.village_id for s in pending]):
-            secretaries.setdefault(ra.region_id, []).append(ra.user_id)
+        secretaries = office_users([s.village_id for s in pending], {Role.VILLAGE_SECRETARY})
         for s in pending:
             notify(secretaries.get(s.village_id, []),
                    title=_("%(v)s后备干部和入党积极分子不足%(m)d人（现有%(c)d人）") % {
@@ -737,14 +690,13 @@ def attendance_record_bulk(*, actor, session: TrainingSession, residents) -> int
     outside = [r.name for r in residents if not r.region.path.startswith(session.region.path)]
     if outside:
         raise ValidationError({"residents": _("以下人员不在本班次举办区域内：%(n)s") % {"n": "、".join(outside[:10])}})
-    village_len = Region.PATH_LENGTH[Region.Level.VILLAGE]
-    village_ids = dict(Region.objects.filter(path__in={r.region.path[:village_len] for r in residents})
+    village_ids = dict(Region.objects.filter(path__in={r.region.village_path for r in residents})
                        .values_list("path", "pk"))
     with transaction.atomic():
         before = Attendance.objects.filter(session=session).count()
         Attendance.objects.bulk_create(
             [Attendance(session=session, resident=r, hours=session.hours, year=session.date.year,
-                        region_id=village_ids.get(r.region.path[:village_len], r.region_id)) for r in residents],
+                        region_id=village_ids.get(r.region.village_path, r.region_id)) for r in residents],
             ignore_conflicts=True,
         )
         added = Attendance.objects.filter(session=session).count() - before
@@ -838,9 +790,7 @@ def lead_goose_mark(*, actor, village: Region, measure: LeadGooseMeasure, year: 
 # --- The county's rule tables -------------------------------------------------------------------
 
 def _require_county(actor) -> None:
-    from governance.scoping import is_unrestricted, user_roles
-
-    if not (is_unrestricted(actor) or user_roles(actor) & COUNTY):
+    if not rules.sets_county_rules(actor):
         raise PermissionDenied(_("规则由县委组织部设置。"))
 
 

@@ -201,7 +201,7 @@ def _residents_by_village(villages):
     for pk, name, path, birth in (Resident.objects.filter(birth_date__lt=born_before)
                                   .order_by("region__path", "birth_date", "id")
                                   .values_list("pk", "name", "region__path", "birth_date")):
-        vid = by_path.get(path[:12])
+        vid = by_path.get(Region.prefix(path, Region.Level.VILLAGE))
         if vid is not None:
             out.setdefault(vid, []).append((pk, name, path, birth))
     return out
@@ -285,7 +285,7 @@ _VILLAGE_IDS: dict[str, int] = {}
 def _village_id(path: str):
     if not _VILLAGE_IDS:
         _VILLAGE_IDS.update(dict(Region.objects.filter(level=Region.Level.VILLAGE).values_list("path", "pk")))
-    return _VILLAGE_IDS.get(path[:12])
+    return _VILLAGE_IDS.get(Region.prefix(path, Region.Level.VILLAGE))
 
 
 def _pipeline(ctx, rng, villages, people, members):

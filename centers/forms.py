@@ -1,15 +1,15 @@
-"""Browser forms; choice lists come from the user's scoped selectors."""
+"""Browser forms; choice lists come from the user's scoped selectors, and every form that offers them is a
+governance.forms.ScopedForm (its model choices restricted for the user after __init__). Field names are the
+actions' parameters."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import selectors as core
-from governance.forms import ScopedLookupField
+from governance.forms import ScopedForm, ScopedLookupField
 from governance.models import Region
-from governance.scoping import TOWNSHIP
 
 from . import selectors
 from .models import (
@@ -26,7 +26,15 @@ from .models import (
 )
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class PickField(forms.ModelChoiceField):
+    """A drop-down of model choices whose empty choice says 请选择."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("请选择"))
+        super().__init__(*args, **kwargs)
+
+
+class UserChoiceField(PickField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
@@ -36,32 +44,16 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
-def staff_users(user):
-    ids = selectors.staff_assignment_list(user=user).filter(end_date__isnull=True).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
-
-
-def villages(user):
-    return core.region_list(user=user).filter(level=Region.Level.VILLAGE).order_by("path")
-
-
-def townships(user):
-    return core.region_list(user=user).filter(level=Region.Level.TOWNSHIP).order_by("path")
-
-
-class ScopedForm(forms.Form):
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-
 class AssignForm(ScopedForm):
     assignee = UserChoiceField(label=_("承办干部"), queryset=None)
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users(self.user).filter(
-            center_assignments__township=item.township, center_assignments__end_date__isnull=True)
+        self.fields["assignee"].queryset = selectors.staff_users(user=self.user, township=item.township)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("办结说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ModeSwitchForm(forms.Form):
@@ -70,8 +62,8 @@ class ModeSwitchForm(forms.Form):
 
 
 class StaffAssignForm(ScopedForm):
-    user_choice = UserChoiceField(label=_("干部"), queryset=None)
-    center = forms.ModelChoiceField(label=_("派驻中心"), queryset=None)
+    user = UserChoiceField(label=_("干部"), queryset=None)
+    center = PickField(label=_("派驻中心"), queryset=None)
     start_date = forms.DateField(label=_("起始日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     original_unit = forms.CharField(label=_("原单位"), max_length=100, required=False,
                                     help_text=_("首次派驻时填写；调整中心时沿用首次登记，不会改写。"))
@@ -82,36 +74,35 @@ class StaffAssignForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = core.role_assignment_list(user=self.user).filter(role__in=TOWNSHIP, active=True).values("user_id")
-        self.fields["user_choice"].queryset = get_user_model().objects.filter(pk__in=ids).order_by("first_name")
+        self.fields["user"].queryset = selectors.township_cadres(user=self.user)
         self.fields["center"].queryset = selectors.center_list(user=self.user)
 
 
 class ClusterForm(ScopedForm):
-    township = forms.ModelChoiceField(label=_("乡镇/街道"), queryset=None)
+    township = PickField(label=_("乡镇/街道"), queryset=None)
     name = forms.CharField(label=_("片区名称"), max_length=60)
     leader = UserChoiceField(label=_("片长"), queryset=None, required=False)
     cadres = UserMultipleChoiceField(label=_("片区干部"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships(self.user)
-        self.fields["leader"].queryset = self.fields["cadres"].queryset = staff_users(self.user)
+        self.fields["township"].queryset = selectors.townships(user=self.user)
+        self.fields["leader"].queryset = self.fields["cadres"].queryset = selectors.staff_users(user=self.user)
 
 
 class ContactForm(ScopedForm):
-    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    village = PickField(label=_("村/社区"), queryset=None)
     cadre = UserChoiceField(label=_("联系干部"), queryset=None)
-    cluster = forms.ModelChoiceField(label=_("片区"), queryset=None, required=False)
+    cluster = PickField(label=_("片区"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(self.user)
-        self.fields["cadre"].queryset = staff_users(self.user)
+        self.fields["village"].queryset = selectors.villages(user=self.user)
+        self.fields["cadre"].queryset = selectors.staff_users(user=self.user)
         self.fields["cluster"].queryset = selectors.cluster_list(user=self.user)
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(PickField):
     def label_from_instance(self, obj):
         return f"{obj.resident.name}（{obj.get_membership_display()}·{obj.region.name}）"
 
@@ -165,7 +156,7 @@ def member_field(queryset, *, actor, **kwargs) -> forms.Field:
     return MemberLookupField(queryset=queryset, actor=actor, help_text=f"{rule} · {hint}" if rule else hint, **kwargs)
 
 
-class ResidentChoiceField(forms.ModelChoiceField):
+class ResidentChoiceField(PickField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.id_masked}）"
 
@@ -176,7 +167,8 @@ class ResidentMultipleField(forms.ModelMultipleChoiceField):
 
 
 class ResidentByNameMixin:
-    """Find the resident named in `resident_name` inside the chosen village (scoped)."""
+    """Find the resident named in `resident_name` inside the chosen village (scoped): the action receives
+    `resident` (the name is consumed)."""
 
     def clean(self):
         data = super().clean()
@@ -190,22 +182,24 @@ class ResidentByNameMixin:
                 self.add_error("resident_name", _("%(v)s有多名“%(n)s”，请在居民页面核对后再登记。") % {"v": village.name, "n": name})
             else:
                 data["resident"] = matches[0]
+        data.pop("resident_name", None)
         return data
 
 
 class CandidateForm(ResidentByNameMixin, ScopedForm):
-    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    village = PickField(label=_("村/社区"), queryset=None)
     resident_name = forms.CharField(label=_("申请人姓名"), max_length=50)
-    organization = forms.ModelChoiceField(label=_("培养支部"), queryset=None)
+    organization = PickField(label=_("培养支部"), queryset=None)
     applied_on = forms.DateField(label=_("递交申请日期"), widget=forms.DateInput(attrs={"type": "date"}))
     mentor = MemberChoiceField(label=_("培养联系人（导师）"), queryset=None, help_text=_("须是正式党员"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(self.user)
+        self.fields["village"].queryset = selectors.villages(user=self.user)
         self.fields["organization"].queryset = selectors.party_organization_list(user=self.user)
         self.fields["mentor"] = member_field(selectors.party_member_list(user=self.user).filter(active=True), actor=self.user,
                                              label=self.fields["mentor"].label, help_text=self.fields["mentor"].help_text)
+
 
 class ProposeForm(forms.Form):
     step_date = forms.DateField(label=_("拟进入日期"), initial=timezone.localdate,
@@ -218,14 +212,13 @@ class ReasonForm(forms.Form):
 
 
 class ReserveForm(ResidentByNameMixin, ScopedForm):
-    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    village = PickField(label=_("村/社区"), queryset=None)
     resident_name = forms.CharField(label=_("姓名"), max_length=50)
     kind = forms.ChoiceField(label=_("类别"), choices=ReserveCadre.Kind.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(self.user)
-
+        self.fields["village"].queryset = selectors.villages(user=self.user)
 
 
 class AttendanceForm(ScopedForm):
@@ -234,20 +227,12 @@ class AttendanceForm(ScopedForm):
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models import Exists, OuterRef, Q
-
-        from .models import CommitteePost, ReserveCadre
-
-        self.fields["residents"].queryset = core.resident_list(user=self.user).filter(
-            region__path__startswith=session.region.path).filter(
-            Q(Exists(CommitteePost.objects.filter(resident=OuterRef("pk"))))
-            | Q(Exists(ReserveCadre.objects.filter(resident=OuterRef("pk"), left_on__isnull=True)))
-        ).select_related("region").order_by("region__path", "name")
+        self.fields["residents"].queryset = selectors.attendance_candidates(user=self.user, session=session)
 
 
 class SessionForm(ScopedForm):
-    course = forms.ModelChoiceField(label=_("课程"), queryset=None)
-    region = forms.ModelChoiceField(label=_("举办区域"), queryset=None)
+    course = PickField(label=_("课程"), queryset=None)
+    region = PickField(label=_("举办区域"), queryset=None)
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, min_value=0.5, max_value=24)
     location = forms.CharField(label=_("地点"), max_length=100, required=False)
@@ -261,7 +246,7 @@ class SessionForm(ScopedForm):
 class CourseForm(ScopedForm):
     title = forms.CharField(label=_("课程名称"), max_length=120)
     level = forms.ChoiceField(label=_("培训层级"), choices=TrainingLevel.choices)
-    region = forms.ModelChoiceField(label=_("主办区域"), queryset=None)
+    region = PickField(label=_("主办区域"), queryset=None)
     description = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -270,19 +255,18 @@ class CourseForm(ScopedForm):
 
 
 class CommitteePostForm(ResidentByNameMixin, ScopedForm):
-    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    village = PickField(label=_("村/社区"), queryset=None)
     resident_name = forms.CharField(label=_("姓名"), max_length=50)
     body = forms.ChoiceField(label=_("组织"), choices=CommitteePost.Body.choices)
     post = forms.ChoiceField(label=_("职务"), choices=CommitteePost.Post.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(self.user)
-
+        self.fields["village"].queryset = selectors.villages(user=self.user)
 
 
 class RatingForm(ScopedForm):
-    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    village = PickField(label=_("村/社区"), queryset=None)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year)
     exam_theory = forms.DecimalField(label=_("理论考试"), max_digits=5, decimal_places=1)
     exam_practice = forms.DecimalField(label=_("实务考试"), max_digits=5, decimal_places=1)
@@ -290,19 +274,19 @@ class RatingForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(self.user)
+        self.fields["village"].queryset = selectors.villages(user=self.user)
 
 
 class LeadGooseForm(ScopedForm):
-    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    village = PickField(label=_("村/社区"), queryset=None)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year)
-    measure = forms.ModelChoiceField(label=_("措施"), queryset=LeadGooseMeasure.objects.none())
+    measure = PickField(label=_("措施"), queryset=LeadGooseMeasure.objects.none())
     done = forms.BooleanField(label=_("已落实"), required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(self.user)
+        self.fields["village"].queryset = selectors.villages(user=self.user)
         self.fields["measure"].queryset = selectors.lead_goose_measure_list(user=self.user).filter(active=True)
 
 
@@ -326,12 +310,12 @@ class MeasureForm(forms.Form):
 
 
 class PartyOrganizationForm(ScopedForm):
-    region = forms.ModelChoiceField(label=_("所在区域"), queryset=None,
+    region = PickField(label=_("所在区域"), queryset=None,
                                     help_text=_("街道“大工委”设在街道，社区“大党委”设在社区。"))
     name = forms.CharField(label=_("组织名称"), max_length=100)
     kind = forms.ChoiceField(label=_("组织类型"), choices=PartyOrganization.Kind.choices,
                              initial=PartyOrganization.Kind.BRANCH)
-    parent = forms.ModelChoiceField(label=_("上级组织"), queryset=None, required=False)
+    parent = PickField(label=_("上级组织"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,7 +329,7 @@ class CommitteeSeatForm(ScopedForm):
     title = forms.CharField(label=_("职务"), max_length=50, initial=CommitteeSeat._meta.get_field("title").default)
     part_time = forms.BooleanField(label=_("兼职委员"), required=False,
                                    help_text=_("来自共驻共建单位的兼职委员须选择其所在单位。"))
-    unit = forms.ModelChoiceField(label=_("所在单位"), queryset=None, required=False)
+    unit = PickField(label=_("所在单位"), queryset=None, required=False)
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -353,9 +337,9 @@ class CommitteeSeatForm(ScopedForm):
 
 
 class PartyMemberForm(ResidentByNameMixin, ScopedForm):
-    village = forms.ModelChoiceField(label=_("村/社区"), queryset=None)
+    village = PickField(label=_("村/社区"), queryset=None)
     resident_name = forms.CharField(label=_("姓名"), max_length=50)
-    organization = forms.ModelChoiceField(label=_("所在支部"), queryset=None)
+    organization = PickField(label=_("所在支部"), queryset=None)
     membership = forms.ChoiceField(label=_("党员类别"), choices=PartyMember.Membership.choices)
     joined_on = forms.DateField(label=_("入党日期"), widget=forms.DateInput(attrs={"type": "date"}))
     in_service = forms.BooleanField(label=_("在职党员"), required=False)
@@ -363,12 +347,12 @@ class PartyMemberForm(ResidentByNameMixin, ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(self.user)
+        self.fields["village"].queryset = selectors.villages(user=self.user)
         self.fields["organization"].queryset = selectors.party_organization_list(user=self.user)
 
 
 class PioneerPostForm(ScopedForm):
-    region = forms.ModelChoiceField(label=_("节点"), queryset=None,
+    region = PickField(label=_("节点"), queryset=None,
                                     help_text=_("网格长设在小区（网格），楼栋长设在楼栋。"))
     kind = forms.ChoiceField(label=_("岗位"), choices=PioneerPost.Kind.choices)
     member = MemberChoiceField(label=_("党员"), queryset=None)

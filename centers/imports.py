@@ -144,8 +144,7 @@ def parse_attendance(path: Path, *, user) -> imports.Parsed:
     ids = {int(d["session"]) for _i, d in rows if d["session"].isdigit()}
     sessions = {s.pk: s for s in TrainingSession.objects.filter(pk__in=ids).select_related("region", "course")}
     recorded = set(Attendance.objects.filter(session_id__in=ids).values_list("session_id", "resident_id"))
-    village_len = Region.PATH_LENGTH[Region.Level.VILLAGE]
-    villages = dict(Region.objects.filter(path__in={r.region.path[:village_len] for r in residents.values()})
+    villages = dict(Region.objects.filter(path__in={r.region.village_path for r in residents.values()})
                     .values_list("path", "pk"))
     seen: dict[tuple, int] = {}
     for index, data in rows:
@@ -173,7 +172,7 @@ def parse_attendance(path: Path, *, user) -> imports.Parsed:
                 seen[key] = index
         if index not in result.bad_rows:
             result.items.append(Attendance(session=session, resident=resident, hours=hours, year=session.date.year,
-                                           region_id=villages.get(resident.region.path[:village_len], resident.region_id)))
+                                           region_id=villages.get(resident.region.village_path, resident.region_id)))
     return result
 
 

@@ -286,6 +286,10 @@ class VillageContact(models.Model):
     def __str__(self) -> str:
         return f"{self.village.name}：{self.cadre.get_full_name() or self.cadre.username}"
 
+    def get_absolute_url(self) -> str:
+        """A village's contact is shown on its township's page (which lists the villages still without one)."""
+        return self.village.parent.get_absolute_url()
+
 
 # --- Party organisations and members ---------------------------------------------------------------
 
@@ -351,6 +355,10 @@ class CommitteeSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}：{self.person_name}（{self.title}）"
+
+    def get_absolute_url(self) -> str:
+        """A seat is shown on its organisation's page."""
+        return self.organization.get_absolute_url()
 
 
 class PartyMember(models.Model):
@@ -529,6 +537,10 @@ class PipelineStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate.resident.name}：{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+    def get_absolute_url(self) -> str:
+        """A step is shown on its candidate's page."""
+        return self.candidate.get_absolute_url()
 
 
 # --- Reserve cadres ------------------------------------------------------------------------------
@@ -716,6 +728,10 @@ class CommitteePost(models.Model):
     def __str__(self) -> str:
         return f"{self.village.name}{self.get_body_display()}{self.get_post_display()}：{self.resident.name}"
 
+    def get_absolute_url(self) -> str:
+        """A 两委 post is shown on its village's page."""
+        return self.village.get_absolute_url()
+
 
 class StarRule(models.Model):
     """两考一评 → stars: the highest rule whose thresholds a secretary meets (county-configurable)."""
@@ -805,3 +821,7 @@ class LeadGooseMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village.name} {self.measure}"
+
+    def get_absolute_url(self) -> str:
+        """A 头雁工程 mark is shown on its village's page."""
+        return self.village.get_absolute_url()

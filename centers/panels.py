@@ -8,7 +8,7 @@ from django.utils import timezone
 from governance.models import Region
 from governance.scoping import COUNTY, TOWNSHIP, Role, region_allows
 
-from . import actions, selectors
+from . import actions, rules, selectors
 from .models import RESERVE_MINIMUM, OperatingMode, PipelineStep, WorkItem
 
 
@@ -21,7 +21,7 @@ def township_panel(*, user, region):
     return {
         "region": region,
         "mode": OperatingMode(actions.township_mode(region)),
-        "can_switch": region_allows(user, region, actions.HEADS),
+        "verbs": rules.TOWNSHIP_MODE.allowed(user, region),  # 切换模式 for the head or the county
         "switches": selectors.mode_switch_list(user=user).filter(township=region)[:5],
         "centers": centers,
         "no_contact": selectors.villages_without_contact(user=user, township=region),

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from governance import selectors as core
 from governance.models import Region, Resident
+from governance.scoping import TOWNSHIP, beyond_scope, scoped_by
 
 from .models import (
     RESERVE_MINIMUM,
@@ -65,6 +68,43 @@ def staff_assignment_list(*, user):
     return StaffAssignment.objects.restrict(user, "view").select_related("user", "township", "center")
 
 
+def staff_users(*, user, township: Region | None = None):
+    """The township cadres with a current center assignment the user can see (of `township` if given): who may
+    be assigned an item, lead a cluster or contact a village."""
+    current = staff_assignment_list(user=user).filter(end_date__isnull=True)
+    if township is not None:
+        current = current.filter(township=township)
+    return scoped_by(get_user_model().objects.filter(pk__in=current.values("user_id")).order_by("first_name", "username"),
+                     user, "holders of a current assignment in staff_assignment_list(user)")
+
+
+def township_cadres(*, user):
+    """The township cadres (a township role) the user can see: whom a center may be given."""
+    held = core.role_assignment_list(user=user).filter(role__in=TOWNSHIP, active=True)
+    return scoped_by(get_user_model().objects.filter(pk__in=held.values("user_id")).order_by("first_name", "username"),
+                     user, "holders of a township role in role_assignment_list(user)")
+
+
+def townships(*, user):
+    return core.region_list(user=user).filter(level=Region.Level.TOWNSHIP).order_by("path")
+
+
+def villages(*, user):
+    return core.region_list(user=user).filter(level=Region.Level.VILLAGE).order_by("path")
+
+
+def township_mode(township: Region) -> str:
+    """The township's operating mode (a read for the actions and the pages of an object already in scope)."""
+    from .models import OperatingMode
+
+    return TownshipMode.objects.filter(township=township).values_list("mode", flat=True).first() or OperatingMode.NORMAL
+
+
+def current_assignment(user) -> StaffAssignment | None:
+    """The user's own current center assignment (whether they may take an item)."""
+    return StaffAssignment.objects.filter(user=user, end_date__isnull=True).select_related("center").first()
+
+
 def mode_switch_list(*, user):
     return ModeSwitch.objects.restrict(user, "view").select_related("township", "actor")
 
@@ -104,12 +144,20 @@ def co_building_units(*, organization: PartyOrganization):
     organisations, not people: read across the caller's scope on purpose — a village secretary's own scope
     holds none of the county's or the township's units."""
     region = organization.region
-    ancestors = [region.path[:n] for level, n in Region.PATH_LENGTH.items() if level <= region.level]
-    township = region.path[:Region.PATH_LENGTH[Region.Level.TOWNSHIP]] if region.level >= Region.Level.TOWNSHIP else None
+    ancestors = [region.path_at(level) for level in Region.PATH_LENGTH if level <= region.level]
     near = Q(region__path__in=ancestors)
-    if township:
-        near |= Q(region__path__startswith=township)
-    return Unit.objects.filter(near, active=True).order_by("name")
+    if region.level >= Region.Level.TOWNSHIP:
+        near |= Q(region__path__startswith=region.township_path)
+    return beyond_scope(Unit.objects.filter(near, active=True).order_by("name"),
+                        "the county's and the township's co-building units lend part-time members to an organisation "
+                        "below them; names of organisations, not people")
+
+
+def active_units(*, user=None):
+    """Any active unit, as a body reference: the action then refuses one its organisation may not take
+    (co_building_units)."""
+    return beyond_scope(Unit.objects.filter(active=True),
+                        "any active unit; the action refuses one that is not a co-building unit of the organisation")
 
 
 def party_member_list(*, user):
@@ -149,6 +197,15 @@ def course_list(*, user):
 def session_list(*, user):
     return (TrainingSession.objects.restrict(user, "view").select_related("course", "region")
             .annotate(attendee_count=Count("attendance")).order_by("-date", "-id"))
+
+
+def attendance_candidates(*, user, session: TrainingSession):
+    """Who may be ticked on a session's attendance: the 两委 post holders and the active reserve cadres the user
+    can see inside the session's region."""
+    return core.resident_list(user=user).filter(region__path__startswith=session.region.path).filter(
+        Q(Exists(CommitteePost.objects.filter(resident=OuterRef("pk"))))
+        | Q(Exists(ReserveCadre.objects.filter(resident=OuterRef("pk"), left_on__isnull=True)))
+    ).select_related("region").order_by("region__path", "name")
 
 
 def attendance_list(*, user):

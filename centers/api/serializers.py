@@ -1,6 +1,11 @@
+"""API shapes of centers/: read serializers, and the input of each verb — references are ScopedRef fields
+resolved inside the caller's scope (400 on the field otherwise), field names are the action's parameters."""
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from centers import selectors
 from centers.models import (
     Attendance,
     Candidate,
@@ -32,7 +37,8 @@ from centers.models import (
     WorkCategory,
     WorkItem,
 )
-from governance.api.base import ModelSerializer
+from governance import selectors as core
+from governance.api.base import ModelSerializer, ScopedRef, ScopedRefList
 
 
 def _user_name(user):
@@ -68,15 +74,15 @@ class WorkItemSerializer(ModelSerializer):
 
 
 class WorkItemCreateSerializer(serializers.Serializer):
-    township = serializers.IntegerField()
-    category = serializers.IntegerField()
+    township = ScopedRef(partial(core.region_list, action="change"))
+    category = ScopedRef(selectors.work_category_list)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(help_text=_("承办干部的用户编号"))
+    assignee = ScopedRef(selectors.staff_users, help_text=_("承办干部的用户编号"))
 
 
 class NoteSerializer(serializers.Serializer):
@@ -100,8 +106,8 @@ class StaffAssignmentSerializer(ModelSerializer):
 
 
 class StaffAssignmentCreateSerializer(serializers.Serializer):
-    user = serializers.IntegerField()
-    center = serializers.IntegerField()
+    user = ScopedRef(selectors.township_cadres)
+    center = ScopedRef(selectors.center_list)
     start_date = serializers.DateField()
     original_unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     original_post = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -142,10 +148,10 @@ class ClusterSerializer(ModelSerializer):
 
 
 class ClusterCreateSerializer(serializers.Serializer):
-    township = serializers.IntegerField()
+    township = ScopedRef(core.region_list)
     name = serializers.CharField(max_length=60)
-    leader = serializers.IntegerField(required=False, allow_null=True, default=None)
-    cadres = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    leader = ScopedRef(selectors.staff_users, required=False, allow_null=True, default=None)
+    cadres = ScopedRefList(selectors.staff_users, required=False, default=list)
 
 
 class VillageContactSerializer(ModelSerializer):
@@ -160,9 +166,9 @@ class VillageContactSerializer(ModelSerializer):
 
 
 class VillageContactCreateSerializer(serializers.Serializer):
-    village = serializers.IntegerField()
-    cadre = serializers.IntegerField()
-    cluster = serializers.IntegerField(required=False, allow_null=True, default=None)
+    village = ScopedRef(core.region_list)
+    cadre = ScopedRef(selectors.staff_users)
+    cluster = ScopedRef(selectors.cluster_list, required=False, allow_null=True, default=None)
 
 
 class PartyOrganizationSerializer(ModelSerializer):
@@ -176,8 +182,8 @@ class PartyOrganizationSerializer(ModelSerializer):
 class PartyOrganizationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=PartyOrganization.Kind.choices)
-    region = serializers.IntegerField()
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    region = ScopedRef(core.region_list)
+    parent = ScopedRef(selectors.party_organization_list, required=False, allow_null=True, default=None)
 
 
 class CommitteeSeatSerializer(ModelSerializer):
@@ -187,11 +193,12 @@ class CommitteeSeatSerializer(ModelSerializer):
 
 
 class CommitteeSeatCreateSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+    organization = ScopedRef(selectors.party_organization_list)
     person_name = serializers.CharField(max_length=50)
     title = serializers.CharField(max_length=50, required=False, default="委员")
     part_time = serializers.BooleanField(default=False)
-    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    unit = ScopedRef(selectors.active_units, required=False, allow_null=True, default=None,
+                     help_text=_("兼职委员所在的共驻共建单位"))
 
 
 class UnitSerializer(ModelSerializer):
@@ -210,8 +217,8 @@ class PartyMemberSerializer(ModelSerializer):
 
 
 class PartyMemberCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField()
-    organization = serializers.IntegerField()
+    resident = ScopedRef(core.resident_list)
+    organization = ScopedRef(selectors.party_organization_list)
     joined_on = serializers.DateField()
     membership = serializers.ChoiceField(choices=PartyMember.Membership.choices, default=PartyMember.Membership.FULL)
     in_service = serializers.BooleanField(default=False)
@@ -225,9 +232,9 @@ class PioneerPostSerializer(ModelSerializer):
 
 
 class PioneerPostCreateSerializer(serializers.Serializer):
-    region = serializers.IntegerField()
+    region = ScopedRef(core.region_list)
     kind = serializers.ChoiceField(choices=PioneerPost.Kind.choices)
-    member = serializers.IntegerField()
+    member = ScopedRef(selectors.party_member_list)
 
 
 class CandidateSerializer(ModelSerializer):
@@ -240,14 +247,14 @@ class CandidateSerializer(ModelSerializer):
 
 
 class CandidateCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField()
-    organization = serializers.IntegerField()
+    resident = ScopedRef(core.resident_list)
+    organization = ScopedRef(selectors.party_organization_list)
     applied_on = serializers.DateField()
-    mentor = serializers.IntegerField()
+    mentor = ScopedRef(selectors.party_member_list)
 
 
 class MentorSerializer(serializers.Serializer):
-    mentor = serializers.IntegerField()
+    mentor = ScopedRef(selectors.party_member_list)
 
 
 class ProposeSerializer(serializers.Serializer):
@@ -277,8 +284,8 @@ class ReserveCadreSerializer(ModelSerializer):
 
 
 class ReserveCadreCreateSerializer(serializers.Serializer):
-    village = serializers.IntegerField()
-    resident = serializers.IntegerField()
+    village = ScopedRef(core.region_list)
+    resident = ScopedRef(core.resident_list)
     kind = serializers.ChoiceField(choices=ReserveCadre.Kind.choices, default=ReserveCadre.Kind.RESERVE)
 
 
@@ -299,7 +306,7 @@ class CourseSerializer(ModelSerializer):
 class CourseCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     level = serializers.ChoiceField(choices=TrainingLevel.choices)
-    region = serializers.IntegerField()
+    region = ScopedRef(core.region_list)
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -312,19 +319,19 @@ class TrainingSessionSerializer(ModelSerializer):
 
 
 class TrainingSessionCreateSerializer(serializers.Serializer):
-    course = serializers.IntegerField()
-    region = serializers.IntegerField()
+    course = ScopedRef(selectors.course_list)
+    region = ScopedRef(core.region_list)
     date = serializers.DateField()
     hours = serializers.DecimalField(max_digits=4, decimal_places=1)
     location = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class BulkAttendanceSerializer(serializers.Serializer):
-    residents = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    residents = ScopedRefList(core.resident_list, min_length=1, max_length=500)
 
 
 class BulkAttendanceResultSerializer(serializers.Serializer):
-    added = serializers.IntegerField()
+    added = serializers.IntegerField(source="*", help_text=_("新登记的到课人数（已登记的跳过）"))
 
 
 class AttendanceSerializer(ModelSerializer):
@@ -348,8 +355,8 @@ class CommitteePostSerializer(ModelSerializer):
 
 
 class CommitteePostCreateSerializer(serializers.Serializer):
-    village = serializers.IntegerField()
-    resident = serializers.IntegerField()
+    village = ScopedRef(core.region_list)
+    resident = ScopedRef(core.resident_list)
     body = serializers.ChoiceField(choices=CommitteePost.Body.choices)
     post = serializers.ChoiceField(choices=CommitteePost.Post.choices)
 
@@ -368,7 +375,7 @@ class SecretaryRatingSerializer(ModelSerializer):
 
 
 class SecretaryRatingCreateSerializer(serializers.Serializer):
-    village = serializers.IntegerField()
+    village = ScopedRef(core.region_list)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     exam_theory = serializers.DecimalField(max_digits=5, decimal_places=1)
     exam_practice = serializers.DecimalField(max_digits=5, decimal_places=1)
@@ -388,8 +395,8 @@ class LeadGooseMarkSerializer(ModelSerializer):
 
 
 class LeadGooseMarkCreateSerializer(serializers.Serializer):
-    measure = serializers.IntegerField()
-    village = serializers.IntegerField()
+    measure = ScopedRef(selectors.lead_goose_measure_list)
+    village = ScopedRef(core.region_list)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     done = serializers.BooleanField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -18,7 +18,7 @@ def test_it_switches_mode_and_then_lets_another_centers_staff_take_the_item(tree
     taken = api(social).post(f"/api/v1/centers/work-items/{item.pk}/take/", {}, format="json")
     assert taken.status_code == 200 and taken.json()["assignee"] == social.pk
     again = api(social).post(f"/api/v1/centers/work-items/{item.pk}/take/", {}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409 and "已有人承办" in again.json()["detail"]  # its state moved on: the rule's 409
 
 
 def test_it_answers_404_for_another_townships_item_before_reading_the_body(tree, personas, api):

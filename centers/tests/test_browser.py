@@ -23,7 +23,7 @@ def test_a_head_switches_mode_and_another_centers_cadre_takes_the_item(page, tre
     page.click("text=切换模式")
     page.select_option("#id_to_mode", "coordinated")
     page.fill("#id_reason", "防汛应急，全镇统筹")
-    page.click("main button:has-text(\"保存\")")
+    page.click("main button:has-text(\"切换\")")
     page.wait_for_load_state()
     assert "防汛应急，全镇统筹" in page.content()
     assert page.locator("strong.text-danger", has_text="紧时有统筹").count() == 1
