@@ -1,12 +1,10 @@
 """Excel exports of the grid list and the issue list (same selector and FilterSet as the pages)."""
 from __future__ import annotations
 
-from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from governance import exports
 from governance.exports import Column, Export
-from governance.models import Household
 from governance.scoping import STAFF_ROLES, Role
 
 from . import selectors
@@ -14,18 +12,9 @@ from .filtersets import GridFilterSet, IssueFilterSet
 from .models import EscalationLevel, IssueStatus, Severity
 
 
-def grid_export(*, user):
-    """The grid list plus the households of each grid (a compound's buildings included), as subqueries."""
-    in_grid = Household.objects.filter(region__path__startswith=OuterRef("region__path"))
-    return selectors.grid_list(user=user).annotate(
-        household_count=selectors._subquery_count(in_grid),
-        unassigned_count=selectors._subquery_count(in_grid.filter(responsibility__isnull=True)),
-    )
-
-
 def register_exports() -> None:
     exports.register(Export(
-        key="grids", title=_("网格"), selector=grid_export, filterset_class=GridFilterSet, roles=STAFF_ROLES,
+        key="grids", title=_("网格"), selector=selectors.grid_export_list, filterset_class=GridFilterSet, roles=STAFF_ROLES,
         columns=(
             Column(_("网格"), "region__name", width=16), Column(_("统计代码"), "region__code", width=20),
             Column(_("村（社区）"), "region__parent__name", width=16),

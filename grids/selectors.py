@@ -8,11 +8,13 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from centers.models import WorkCategory
 from governance.models import Household, Region, Resident
-from governance.scoping import Role, role_paths
+from governance.scoping import MANAGERS, STAFF_ROLES, Role, beyond_scope, is_unrestricted, role_paths, scoped_by, subtree_q
 
 from .models import (
     ACTIVE_STATUSES,
+    LEVEL_HANDLERS,
     EscalationLevel,
     EscalationSLA,
     Grid,
@@ -37,6 +39,17 @@ def grid_list(*, user) -> QuerySet[Grid]:
             open_issue_count=_subquery_count(open_issues),
         )
         .order_by("region__path")
+    )
+
+
+def grid_export_list(*, user) -> QuerySet[Grid]:
+    """The grid list plus the households of each grid (a compound's buildings included), as subqueries.
+    Whoever sees a grid sees every household in it (both are read by the staff of the region), so the
+    counts need no restriction of their own."""
+    in_grid = Household.objects.filter(region__path__startswith=OuterRef("region__path"))
+    return grid_list(user=user).annotate(
+        household_count=_subquery_count(in_grid),
+        unassigned_count=_subquery_count(in_grid.filter(responsibility__isnull=True)),
     )
 
 
@@ -90,8 +103,88 @@ def grid_visits_due(*, user, grid: Grid, days: int = 90) -> QuerySet[Household]:
 def party_members_near(*, user, grid: Grid) -> QuerySet[Resident]:
     """Party members of the grid's village who could be put on duty."""
     return (Resident.objects.restrict(user, "view")
-            .filter(is_party_member=True, region__path__startswith=grid.region.path[:12])
+            .filter(is_party_member=True, region__path__startswith=grid.region.village_path)
             .select_related("region").order_by("region__path", "name"))
+
+
+def grid_member_residents(*, user, grid: Grid) -> QuerySet[Resident]:
+    """The party members on duty in a grid (who may take a household)."""
+    return (Resident.objects.restrict(user, "view")
+            .filter(pk__in=GridMember.objects.restrict(user, "view").filter(grid=grid).values("resident_id"))
+            .order_by("name"))
+
+
+def duty_members(*, user) -> QuerySet[Resident]:
+    """The party members on duty in the grids the user sees (who may have made a visit)."""
+    return (Resident.objects.restrict(user, "view")
+            .filter(pk__in=GridMember.objects.restrict(user, "view").values("resident_id")).order_by("name"))
+
+
+def households(*, user) -> QuerySet[Household]:
+    """Households a report or a visit may name (the action reads each one's region)."""
+    return Household.objects.restrict(user, "view").select_related("region").order_by("number")
+
+
+def report_categories(*, user) -> QuerySet[WorkCategory]:
+    """The categories an issue may be reported under: the county's active ones."""
+    return WorkCategory.objects.restrict(user, "view").filter(active=True).order_by("center_kind", "name")
+
+
+def report_regions(*, user) -> QuerySet[Region]:
+    """The grids (groups/compounds) a user may report into: staff their scope's, a resident their village's."""
+    qs = Region.objects.restrict(user, "view").filter(level=Region.Level.GROUP).order_by("path")
+    if is_unrestricted(user):
+        return qs
+    paths = role_paths(user, STAFF_ROLES)
+    if not paths:
+        own = Resident.objects.filter(user=user).select_related("region").first()
+        paths = [own.region.village_path] if own is not None else []
+    return qs.filter(subtree_q(paths)) if paths else qs.none()
+
+
+def any_region(*, user) -> QuerySet[Region]:
+    """A region named in an API report: codes are public statistics, and the action refuses one outside the
+    reporter's village or scope with its own message (a resident learns why, not a bare 'not found')."""
+    return beyond_scope(Region.objects.all(), "region codes are public; issue_report refuses a region outside "
+                                              "the reporter's village or scope with its own message")
+
+
+def major_event_regions(*, user) -> QuerySet[Region]:
+    """The scopes a major event may cover: a village, a township or the county the user manages."""
+    qs = Region.objects.restrict(user, "view").filter(level__lte=Region.Level.VILLAGE).order_by("path")
+    if is_unrestricted(user):
+        return qs
+    paths = role_paths(user, MANAGERS)
+    return qs.filter(subtree_q(paths)) if paths else qs.none()
+
+
+def issue_handlers(*, user, issue: Issue):
+    """Who may be assigned an issue: the holders of its level's handler roles on its region's path."""
+    from django.contrib.auth import get_user_model
+
+    paths = [issue.region.path_at(level) for level in Region.Level if level <= issue.region.level]
+    qs = get_user_model().objects.filter(
+        is_active=True, role_assignments__active=True, role_assignments__role__in=LEVEL_HANDLERS[issue.level],
+        role_assignments__region__path__in=paths).distinct().order_by("username")
+    return scoped_by(qs, user, "the handlers of an issue the user sees: its level's roles on its region's path")
+
+
+def assignable_users(*, user):
+    """Whom an API caller may name as an issue's assignee: the staff on the caller's own chain — holding a
+    staff role inside the caller's subtrees or above them. The action then refuses one who does not handle
+    the issue's level."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(is_active=True, role_assignments__active=True,
+                                         role_assignments__role__in=STAFF_ROLES)
+    if not is_unrestricted(user):
+        roots = role_paths(user, STAFF_ROLES)
+        if not roots:
+            return scoped_by(qs.none(), user, "no staff role: no one")
+        above = {Region.prefix(root, level) for root in roots for level in Region.Level if Region.prefix(root, level) != root}
+        qs = qs.filter(subtree_q(roots, prefix="role_assignments__region__") | Q(role_assignments__region__path__in=above))
+    return scoped_by(qs.distinct().order_by("username"), user,
+                     "staff holding a role in the caller's subtrees or above them (role_paths)")
 
 
 def issue_list(*, user) -> QuerySet[Issue]:
@@ -138,6 +231,12 @@ def major_event_list(*, user) -> QuerySet[MajorEvent]:
         .annotate(task_count=Count("tasks"), ack_count=Count("tasks", filter=Q(tasks__acknowledged_at__isnull=False)))
         .order_by("-created_at", "-id")
     )
+
+
+def major_tasks_to_answer(*, user) -> QuerySet[MajorEventTask]:
+    """The tasks still waiting for an answer from a grid the user works in (restricted for answering)."""
+    return (MajorEventTask.objects.restrict(user, "change").filter(acknowledged_at__isnull=True)
+            .select_related("event", "grid__region").order_by("event__created_at", "grid__region__path"))
 
 
 def major_task_list(*, user) -> QuerySet[MajorEventTask]:

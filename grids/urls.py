@@ -1,5 +1,4 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -15,14 +14,14 @@ urlpatterns = [
     path("issues/report/", views.IssueReportView.as_view(), name="issue_report"),
     path("issues/overview/", views.IssueOverviewView.as_view(), name="overview"),
     path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
-    path("issues/<int:pk>/accept/", views.verb_view("accept", _("受理")).as_view(), name="issue_accept"),
-    path("issues/<int:pk>/start/", views.verb_view("start", _("开始办理")).as_view(), name="issue_start"),
-    path("issues/<int:pk>/resolve/", views.verb_view("resolve", _("办结"), _("办理结果"), True).as_view(), name="issue_resolve"),
-    path("issues/<int:pk>/reject/", views.verb_view("reject", _("不予受理"), _("理由"), True).as_view(), name="issue_reject"),
-    path("issues/<int:pk>/escalate/", views.verb_view("escalate", _("提级处置"), _("提级理由"), True).as_view(), name="issue_escalate"),
-    path("issues/<int:pk>/confirm/", views.verb_view("confirm", _("确认办结")).as_view(), name="issue_confirm"),
-    path("issues/<int:pk>/reopen/", views.verb_view("reopen", _("重新打开"), _("不满意的原因"), True).as_view(), name="issue_reopen"),
-    path("issues/<int:pk>/comment/", views.verb_view("comment", _("备注"), _("备注内容"), True).as_view(), name="issue_comment"),
+    path("issues/<int:pk>/accept/", views.IssueAcceptView.as_view(), name="issue_accept"),
+    path("issues/<int:pk>/start/", views.IssueStartView.as_view(), name="issue_start"),
+    path("issues/<int:pk>/resolve/", views.IssueResolveView.as_view(), name="issue_resolve"),
+    path("issues/<int:pk>/reject/", views.IssueRejectView.as_view(), name="issue_reject"),
+    path("issues/<int:pk>/escalate/", views.IssueEscalateView.as_view(), name="issue_escalate"),
+    path("issues/<int:pk>/confirm/", views.IssueConfirmView.as_view(), name="issue_confirm"),
+    path("issues/<int:pk>/reopen/", views.IssueReopenView.as_view(), name="issue_reopen"),
+    path("issues/<int:pk>/comment/", views.IssueCommentView.as_view(), name="issue_comment"),
     path("issues/<int:pk>/assign/", views.IssueAssignView.as_view(), name="issue_assign"),
     path("issues/<int:pk>/attach/", views.IssueAttachView.as_view(), name="issue_attach"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),

@@ -1,32 +1,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
-from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
-from governance.models import Household, Resident
-from governance.scoping import STAFF_ROLES, region_allows, user_roles
+from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
+from governance.scoping import STAFF_ROLES, user_roles
 
-from . import actions, selectors
+from . import actions, forms, rules, selectors
 from .filtersets import GridFilterSet, IssueFilterSet, MajorEventFilterSet, VisitFilterSet
-from .forms import (
-    AcknowledgeForm,
-    AttachmentForm,
-    GridMemberForm,
-    IssueAssignForm,
-    IssueReportForm,
-    IssueVerbForm,
-    MajorEventForm,
-    ResponsibilityForm,
-    SLAForm,
-    VisitForm,
-)
-from .models import ACTIVE_STATUSES, LEVEL_HANDLERS, EscalationLevel, IssueStatus, Severity
+from .models import ACTIVE_STATUSES, EscalationLevel, Severity
 
 # --- Grids ------------------------------------------------------------------------------------------
 
@@ -42,6 +29,7 @@ class GridDetailView(ObjectDetailView):
     selector = selectors.grid_list
     template_name = "grids/grid_detail.html"
     context_object_name = "grid"
+    rules = rules.GRID  # the buttons offered are the steps the actions would allow
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -55,9 +43,7 @@ class GridDetailView(ObjectDetailView):
         ctx["issues"] = selectors.issue_list(user=user).filter(region=grid.region, status__in=ACTIVE_STATUSES)[:50]
         ctx["visits_due"] = selectors.grid_visits_due(user=user, grid=grid)[:30]
         ctx["visits"] = selectors.visit_list(user=user).filter(grid=grid)[:20]
-        ctx["can_manage"] = region_allows(user, grid.region, {"county_admin", "township_head", "township_staff",
-                                                              "village_secretary"})
-        ctx["can_assign"] = ctx["can_manage"] or region_allows(user, grid.region, {"grid_leader"})
+        ctx["can_assign"] = "responsibility_assign" in ctx["verbs"]  # the per-household "分配" links
         return ctx
 
 
@@ -71,51 +57,36 @@ class MyGridView(LoginRequiredMixin, TemplateView):
         return HttpResponseRedirect(reverse("grids:grid_list"))
 
 
-class GridMemberAddView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = GridMemberForm
-    selector = selectors.grid_list
+class GridStepView(ActionFormView):
+    """A step on a grid, declared by its rule (grids/rules.py GRID)."""
+
+    object_selector = selectors.grid_list
+    object_arg = "grid_id"
+    form_object_arg = "grid"
+    step = ""
+
+    def get_title(self):
+        return f"{rules.GRID[self.step].label}：{self.object}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.GRID[self.step].label}
+
+    def get_success_url_for(self, result):  # back to the grid's page
+        return self.object.get_absolute_url()
+
+
+class GridMemberAddView(GridStepView):
+    step, action, form_class = "member_add", actions.grid_member_add, forms.GridMemberForm
     success_message = _("已安排党员到网格履职。")
 
-    def load(self, pk):
-        self.grid = get_object_or_404(selectors.grid_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("安排党员履职：%(g)s") % {"g": self.grid.region.name}}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "candidates": selectors.party_members_near(user=self.request.user, grid=self.grid)}
-
-    def perform(self, form):
-        resident = form.cleaned_data["resident"]
-        if form.cleaned_data["make_leader"]:
-            return actions.grid_leader_set(actor=self.request.user, grid_id=self.grid.pk, resident=resident)
-        actions.grid_member_add(actor=self.request.user, grid_id=self.grid.pk, resident=resident)
-        return self.grid
-
-
-class ResponsibilityAssignView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = ResponsibilityForm
-    selector = selectors.grid_list
+class ResponsibilityAssignView(GridStepView):
+    step, action, form_class = "responsibility_assign", actions.responsibility_assign, forms.ResponsibilityForm
     success_message = _("已分配责任党员。")
 
-    def load(self, pk):
-        self.grid = get_object_or_404(selectors.grid_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("分配责任户：%(g)s") % {"g": self.grid.region.name}}
-
-    def get_form_kwargs(self):
-        user = self.request.user
-        members = Resident.objects.filter(pk__in=selectors.grid_member_loads(user=user, grid=self.grid).values("resident_id"))
-        kwargs = {**super().get_form_kwargs(), "grid": self.grid, "members": members.order_by("name"),
-                  "households": selectors.grid_households(user=user, grid=self.grid).order_by("number")}
-        if "household" in self.request.GET:
-            kwargs.setdefault("initial", {})["household"] = self.request.GET["household"]
-        return kwargs
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.responsibility_assign(actor=self.request.user, grid_id=self.grid.pk, household=d["household"],
-                                      member=d["member"])
-        return self.grid
+    def get_initial(self):  # from the grid page's "分配" link next to a household
+        household = self.request.GET.get("household", "")
+        return {"household": household} if household.isdigit() else {}
 
 
 # --- Issues -----------------------------------------------------------------------------------------
@@ -137,125 +108,111 @@ class IssueListView(ObjectListView):
 
 
 class IssueReportView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = IssueReportForm
-    success_message = _("事件已上报。")
-    extra_context = {"title": _("上报事件")}
+    form_class = forms.IssueReportForm
+    action = actions.issue_report
+    title = _("上报事件")
+    submit_label = _("上报")
+    success_message = _("事件已上报，网格长将收到通知。")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        uploads = [d["file"]] if d.get("file") else []
-        return actions.issue_report(actor=self.request.user, category=d["category"], severity=d["severity"],
-                                    title=d["title"], description=d["description"], household=d.get("household"),
-                                    region=d.get("region"), uploads=uploads)
+    def action_kwargs(self, form):
+        kwargs = super().action_kwargs(form)
+        upload = kwargs.pop("file", None)
+        return {**kwargs, "uploads": [upload] if upload else []}
 
 
 class IssueDetailView(ObjectDetailView):
     selector = selectors.issue_list
     template_name = "grids/issue_detail.html"
     context_object_name = "issue"
+    rules = rules.ISSUE  # the steps offered are the ones the actions would allow
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user, issue = self.request.user, self.object
-        ctx["events"] = selectors.issue_events(user=user, issue=issue)
-        ctx["attachments"] = attachments_of(issue)
-        handler = region_allows(user, issue.region, LEVEL_HANDLERS[issue.level]) and bool(
-            user_roles(user) & STAFF_ROLES or user.is_superuser)
-        status = issue.status
-        ctx["verbs"] = [
-            (name, label) for name, label, ok in [
-                ("issue_accept", _("受理"), handler and status in (IssueStatus.REPORTED, IssueStatus.REOPENED)),
-                ("issue_start", _("开始办理"), handler and status in (IssueStatus.ACCEPTED, IssueStatus.REOPENED)),
-                ("issue_assign", _("指派"), handler and status in ACTIVE_STATUSES),
-                ("issue_resolve", _("办结"), handler and status in ACTIVE_STATUSES),
-                ("issue_escalate", _("提级处置"), handler and status in ACTIVE_STATUSES and issue.level < EscalationLevel.COUNTY),
-                ("issue_reject", _("不予受理"), handler and status in (IssueStatus.REPORTED, IssueStatus.ACCEPTED)),
-                ("issue_confirm", _("确认办结"), issue.reporter_id == user.pk and status == IssueStatus.RESOLVED),
-                ("issue_reopen", _("不满意，重新打开"), issue.reporter_id == user.pk and status == IssueStatus.RESOLVED),
-            ] if ok
-        ]
-        ctx["major_events"] = issue.major_events.all()
+        ctx["events"] = selectors.issue_events(user=self.request.user, issue=self.object)
+        ctx["attachments"] = attachments_of(self.object)
+        ctx["major_events"] = self.object.major_events.all()
         return ctx
 
 
-class IssueVerbView(ActionFormView):
-    """One page per state change; `version` carries the state the user saw so a stale click loses."""
+class IssueStepView(ActionFormView):
+    """One step on one issue, declared by its rule (grids/rules.py ISSUE). A versioned form carries the
+    state the user saw, so a stale click loses with a message; `note_arg` names the action's parameter the
+    form's text fills (the API's body names it `note` too)."""
 
-    template_name = "governance/form.html"
-    form_class = IssueVerbForm
-    selector = selectors.issue_list
-    verb = ""
-    title = ""
-    note_label = None
-    note_required = False
-    success_message = _("已保存。")
+    object_selector = selectors.issue_list
+    object_arg = "issue_id"
+    form_class = forms.IssueStepForm
+    step = ""
+    note_arg = "note"
 
-    def load(self, pk):
-        self.issue = get_object_or_404(selectors.issue_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": f"{self.title}：{self.issue}"}
+    def get_title(self):
+        return f"{rules.ISSUE[self.step].label}：{self.object}"
 
-    def get_form_kwargs(self):
-        kwargs = {**super().get_form_kwargs(), "note_label": self.note_label, "note_required": self.note_required}
-        kwargs.setdefault("initial", {})["version"] = self.issue.version
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.ISSUE[self.step].label}
+
+    def get_initial(self):
+        return {**super().get_initial(), "version": self.object.version}
+
+    def action_kwargs(self, form):
+        kwargs = super().action_kwargs(form)
+        if "note" in kwargs and self.note_arg != "note":
+            kwargs[self.note_arg] = kwargs.pop("note")
         return kwargs
 
-    def perform(self, form):
-        d = form.cleaned_data
-        user, pk, version, note = self.request.user, self.issue.pk, d.get("version"), d.get("note") or ""
-        if self.verb == "accept":
-            return actions.issue_accept(actor=user, issue_id=pk, version=version)
-        if self.verb == "start":
-            return actions.issue_start(actor=user, issue_id=pk, version=version)
-        if self.verb == "resolve":
-            return actions.issue_resolve(actor=user, issue_id=pk, note=note, version=version)
-        if self.verb == "reject":
-            return actions.issue_reject(actor=user, issue_id=pk, reason=note, version=version)
-        if self.verb == "escalate":
-            return actions.issue_escalate(actor=user, issue_id=pk, reason=note, version=version)
-        if self.verb == "confirm":
-            return actions.issue_confirm(actor=user, issue_id=pk)
-        if self.verb == "reopen":
-            return actions.issue_reopen(actor=user, issue_id=pk, reason=note)
-        if self.verb == "comment":
-            actions.issue_comment(actor=user, issue_id=pk, note=note)
-            return self.issue
-        raise Http404
+
+class IssueAcceptView(IssueStepView):
+    step, action = "accept", actions.issue_accept
+    success_message = _("已受理，请在本级时限内办结。")
 
 
-def verb_view(verb, title, note_label=None, note_required=False):
-    return type(f"Issue{verb.title()}View", (IssueVerbView,), {
-        "verb": verb, "title": title, "note_label": note_label, "note_required": note_required})
+class IssueStartView(IssueStepView):
+    step, action = "start", actions.issue_start
+    success_message = _("已开始办理。")
 
 
-class IssueAssignView(IssueVerbView):
-    form_class = IssueAssignForm
-    title = _("指派承办人")
-
-    def get_form_kwargs(self):
-        kwargs = ActionFormView.get_form_kwargs(self)
-        kwargs.setdefault("initial", {})["version"] = self.issue.version
-        return {**kwargs, "issue": self.issue}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.issue_assign(actor=self.request.user, issue_id=self.issue.pk, assignee=d["assignee"],
-                                    version=d.get("version"))
+class IssueAssignView(IssueStepView):
+    step, action, form_class, form_object_arg = "assign", actions.issue_assign, forms.IssueAssignForm, "issue"
+    success_message = _("已指派承办人。")
 
 
-class IssueAttachView(IssueVerbView):
-    form_class = AttachmentForm
-    title = _("添加附件")
+class IssueResolveView(IssueStepView):
+    step, action, form_class = "resolve", actions.issue_resolve, forms.ResolveForm
+    success_message = _("已办结，等待上报人确认。")
 
-    def get_form_kwargs(self):
-        return ActionFormView.get_form_kwargs(self)
 
-    def perform(self, form):
-        actions.issue_attach(actor=self.request.user, issue_id=self.issue.pk, upload=form.cleaned_data["file"])
-        return self.issue
+class IssueRejectView(IssueStepView):
+    step, action, form_class, note_arg = "reject", actions.issue_reject, forms.RejectForm, "reason"
+    success_message = _("已不予受理，上报人将收到通知。")
+
+
+class IssueEscalateView(IssueStepView):
+    step, action, form_class, note_arg = "escalate", actions.issue_escalate, forms.EscalateForm, "reason"
+    success_message = _("已提级，上一级将收到通知。")
+
+
+class IssueConfirmView(IssueStepView, ButtonView):
+    step, action, form_class = "confirm", actions.issue_confirm, ButtonView.form_class
+    success_message = _("已确认办结，事件关闭。")
+
+
+class IssueReopenView(IssueStepView):
+    step, action, form_class, note_arg = "reopen", actions.issue_reopen, forms.ReopenForm, "reason"
+    success_message = _("事件已重新打开，将按本级时限重新办理。")
+
+
+class IssueCommentView(IssueStepView):
+    step, action, form_class = "comment", actions.issue_comment, forms.CommentForm
+    success_message = _("备注已添加。")
+
+
+class IssueAttachView(IssueStepView):
+    step, action, form_class = "attach", actions.issue_attach, forms.AttachmentForm
+    success_message = _("附件已添加。")
+
+    def action_kwargs(self, form):
+        kwargs = super().action_kwargs(form)
+        return {**kwargs, "upload": kwargs.pop("file")}
 
 
 class IssueOverviewView(LoginRequiredMixin, TemplateView):
@@ -279,28 +236,21 @@ class VisitListView(ObjectListView):
 
 
 class VisitAddView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = VisitForm
+    form_class = forms.VisitForm
+    action = actions.visit_log
+    title = _("记录走访")
+    submit_label = _("记录")
     success_message = _("走访已记录。")
-    extra_context = {"title": _("记录走访")}
 
-    def get_form_kwargs(self):
-        from django.utils import timezone
+    def get_initial(self):
+        initial = {"visited_on": timezone.localdate(), "severity": Severity.MINOR}
+        household = self.request.GET.get("household", "")
+        if household.isdigit():  # from a grid's "visits due": that household, if the user sees it
+            initial["household"] = selectors.households(user=self.request.user).filter(pk=household).first()
+        return initial
 
-        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
-        kwargs.setdefault("initial", {}).update(visited_on=timezone.localdate(), severity=Severity.MINOR)
-        if self.request.GET.get("household", "").isdigit():  # from a grid's "visits due": that household
-            kwargs["initial"]["household"] = Household.objects.restrict(self.request.user, "view").filter(
-                pk=self.request.GET["household"]).first()
-        return kwargs
-
-    def perform(self, form):
-        d = form.cleaned_data
-        visit = actions.visit_log(actor=self.request.user, household=d["household"], notes=d["notes"],
-                                  visited_on=d["visited_on"], member=d.get("member"), raise_issue=d["raise_issue"],
-                                  category=d.get("category"), severity=d.get("severity") or Severity.MINOR,
-                                  issue_title=d.get("issue_title") or "")
-        return visit.issue or visit.grid
+    def get_success_url_for(self, result):
+        return (result.issue or result.grid).get_absolute_url()
 
 
 # --- Major events -----------------------------------------------------------------------------------
@@ -314,23 +264,16 @@ class MajorEventListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["my_tasks"] = selectors.major_task_list(user=self.request.user).filter(acknowledged_at__isnull=True)[:50]
+        ctx["my_tasks"] = selectors.major_tasks_to_answer(user=self.request.user)[:50]
         return ctx
 
 
 class MajorEventAddView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = MajorEventForm
+    form_class = forms.MajorEventForm
+    action = actions.major_event_create
+    title = _("发起大事全网联动")
+    submit_label = _("发起联动")
     success_message = _("已发起大事联动，各网格将收到任务。")
-    extra_context = {"title": _("发起大事全网联动")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.major_event_create(actor=self.request.user, region=d["region"], title=d["title"],
-                                          description=d["description"])
 
 
 class MajorEventDetailView(ObjectDetailView):
@@ -347,18 +290,14 @@ class MajorEventDetailView(ObjectDetailView):
 
 
 class MajorTaskAckView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = AcknowledgeForm
-    selector = selectors.major_task_list
+    object_selector = selectors.major_task_list
+    object_arg = "task_id"
+    form_class = forms.AcknowledgeForm
+    action = actions.major_task_acknowledge
+    title = _("响应联动任务：%(object)s")
+    submit_label = _("响应")
     success_message = _("已响应。")
-
-    def load(self, pk):
-        self.task = get_object_or_404(selectors.major_task_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("响应联动任务：%(t)s") % {"t": self.task.event.title}}
-
-    def perform(self, form):
-        actions.major_task_acknowledge(actor=self.request.user, task_id=self.task.pk, note=form.cleaned_data["note"])
-        return reverse("grids:major_event_list")
+    success_url = "grids:major_event_list"
 
 
 # --- SLAs -------------------------------------------------------------------------------------------
@@ -372,25 +311,21 @@ class SLAListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_edit"] = "county_admin" in user_roles(self.request.user) or self.request.user.is_superuser
+        ctx["can_edit"] = rules.SLA["edit"].permitted(self.request.user, None)  # the action's own rule
         return ctx
 
 
 class SLAEditView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = SLAForm
-    selector = selectors.sla_list
+    object_selector = selectors.sla_list
+    object_arg = "sla_id"
+    form_class = forms.SLAForm
+    action = actions.sla_edit
+    submit_label = _("保存时限")
     success_message = _("办理时限已更新，新到达各级的事件按新时限计算。")
+    success_url = "grids:sla_list"
 
-    def load(self, pk):
-        self.sla = get_object_or_404(selectors.sla_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("办理时限：%(l)s · %(s)s") % {"l": self.sla.get_level_display(),
-                                                                     "s": self.sla.get_severity_display()}}
+    def get_title(self):
+        return _("办理时限：%(l)s · %(s)s") % {"l": self.object.get_level_display(), "s": self.object.get_severity_display()}
 
     def get_initial(self):
-        return {"hours": self.sla.hours}
-
-    def perform(self, form):
-        actions.sla_set(actor=self.request.user, level=self.sla.level, severity=self.sla.severity,
-                        hours=form.cleaned_data["hours"])
-        return reverse("grids:sla_list")
+        return {"hours": self.object.hours}

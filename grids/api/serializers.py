@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.base import ModelSerializer
+from governance import selectors as core
+from governance.api.base import ModelSerializer, ScopedRef
+from grids import selectors
 from grids.models import (
     EscalationSLA,
     Grid,
@@ -40,7 +42,7 @@ class GridMemberSerializer(ModelSerializer):
 
 
 class GridMemberWriteSerializer(serializers.Serializer):
-    resident = serializers.IntegerField()
+    resident = ScopedRef(core.resident_list, help_text=_("本村（社区）的党员"))
     make_leader = serializers.BooleanField(default=False)
 
 
@@ -54,8 +56,8 @@ class ResponsibilitySerializer(ModelSerializer):
 
 
 class ResponsibilityWriteSerializer(serializers.Serializer):
-    household = serializers.IntegerField()
-    member = serializers.IntegerField()
+    household = ScopedRef(selectors.households)
+    member = ScopedRef(core.resident_list, help_text=_("本网格的在岗党员"))
 
 
 class IssueSerializer(ModelSerializer):
@@ -76,28 +78,51 @@ class IssueSerializer(ModelSerializer):
 
 
 class IssueReportSerializer(serializers.Serializer):
-    category = serializers.IntegerField()
+    category = ScopedRef(selectors.report_categories, message=_("未知或已停用的事项类别。"))
     severity = serializers.ChoiceField(choices=Severity.choices)
     title = serializers.CharField(max_length=120)
     description = serializers.CharField()
-    household = serializers.IntegerField(required=False, allow_null=True)
-    region = serializers.IntegerField(required=False, allow_null=True, help_text=_("网格（村民小组/小区）"))
-    resident = serializers.IntegerField(required=False, allow_null=True)
+    household = ScopedRef(selectors.households, required=False, allow_null=True, default=None)
+    region = ScopedRef(selectors.any_region, required=False, allow_null=True, default=None,
+                       help_text=_("网格（村民小组/小区）"))
+    resident = ScopedRef(core.resident_list, required=False, allow_null=True, default=None)
 
 
-class IssueVerbSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class IssueVersionSerializer(serializers.Serializer):
+    """A step with nothing to say; `version` is the state the caller saw."""
+
     version = serializers.IntegerField(required=False, allow_null=True,
                                        help_text=_("您看到的版本；事件已被他人改动时返回409"))
 
 
-class IssueAssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField()
-    version = serializers.IntegerField(required=False, allow_null=True)
+class IssueNoteSerializer(IssueVersionSerializer):
+    """`note`: what was done."""
+
+    note = serializers.CharField(help_text=_("办理结果"))
+
+
+class IssueReasonSerializer(IssueVersionSerializer):
+    """`note`: the reason."""
+
+    note = serializers.CharField(source="reason", help_text=_("理由"))
+
+
+class ReporterReasonSerializer(serializers.Serializer):
+    """The reporter's step: `note` says why."""
+
+    note = serializers.CharField(source="reason", help_text=_("不满意的原因"))
+
+
+class CommentSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text=_("备注内容"))
+
+
+class IssueAssignSerializer(IssueVersionSerializer):
+    assignee = ScopedRef(selectors.assignable_users, help_text=_("本级处置人员的用户编号"))
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(source="upload")
 
 
 class IssueEventSerializer(ModelSerializer):
@@ -119,12 +144,13 @@ class VisitSerializer(ModelSerializer):
 
 
 class VisitWriteSerializer(serializers.Serializer):
-    household = serializers.IntegerField()
-    member = serializers.IntegerField(required=False, allow_null=True)
+    household = ScopedRef(selectors.households)
+    member = ScopedRef(core.resident_list, required=False, allow_null=True, default=None)
     visited_on = serializers.DateField(required=False)
     notes = serializers.CharField()
     raise_issue = serializers.BooleanField(default=False)
-    category = serializers.IntegerField(required=False, allow_null=True)
+    category = ScopedRef(selectors.report_categories, required=False, allow_null=True, default=None,
+                         message=_("未知或已停用的事项类别。"))
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MINOR)
     issue_title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
 
@@ -139,10 +165,10 @@ class MajorEventSerializer(ModelSerializer):
 
 
 class MajorEventWriteSerializer(serializers.Serializer):
-    region = serializers.IntegerField()
+    region = ScopedRef(core.region_list)
     title = serializers.CharField(max_length=120)
     description = serializers.CharField()
-    issue = serializers.IntegerField(required=False, allow_null=True)
+    issue = ScopedRef(selectors.issue_list, required=False, allow_null=True, default=None)
 
 
 class MajorEventTaskSerializer(ModelSerializer):
