@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -13,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from governance import lookups, pii
 from governance.attachments import attachment_add
-from governance.audit import audit_record, notify
+from governance.audit import audit_record, audit_record_many, notify
 from governance.errors import Conflict
-from governance.models import AuditEntry, Region, Resident
-from governance.scoping import (COUNTY, Role, get_for_update, region_allows, require_region, user_roles,
+from governance.models import Region, Resident
+from governance.scoping import (COUNTY, Role, load_for, require_region, scoped_by, user_roles,
                                 within_regions)
 
 from .models import (
@@ -38,15 +37,25 @@ from .models import (
     Standard,
     WorkerRequest,
 )
+from .rules import OBJECTION, RECORD, REVIEW, WORKER, without_scope
 
 
 def resident_for(actor, resident_id: int, action: str, model) -> Resident:
-    """Inside the transaction: the resident, locked, if the actor may take `action` on `model` in
+    """Inside the transaction: the resident, locked (load_for), if the actor may take `action` on `model` in
     the resident's region; otherwise not found (404)."""
-    resident = Resident.objects.select_for_update(of=("self",)).select_related("region").filter(pk=resident_id).first()
-    if resident is None or not region_allows(actor, resident.region, model.scope_spec.roles_for(action)):
-        raise Http404
-    return resident
+    residents = scoped_by(within_regions(Resident.objects.all(), actor, model.scope_spec.roles_for(action)), actor,
+                          f"residents where the actor holds a role that may {action} a {model.__name__}")
+    return load_for(residents, actor, resident_id, lock=True, related=("region",))
+
+
+def _step(rules, step: str, source, actor, pk, *, related=()):
+    """The row a workflow step is about, locked and checked against the step's rule: 404 out of sight, 403
+    seen but not allowed (the rule's scope, then its `who`), 409 when its state moved on."""
+    rule = rules[step]
+    obj = load_for(source, actor, pk, rule.scope or "view", lock=True, related=related)
+    without_scope(rule).check(actor, obj)
+    return obj
+
 
 # --- the standard ---------------------------------------------------------------------------------
 
@@ -169,29 +178,32 @@ def record_create(*, actor, resident: Resident, record_type: RecordType, fact_da
     return record
 
 
-def _record_decide(*, actor, record_id: int, to: str, reason: str = "") -> CreditRecord:
+def _record_decide(step: str, *, actor, record_id: int, to: str, reason: str = "") -> CreditRecord:
+    """Verify or reject (credit/rules.py RECORD): the row locked and checked, a conditional UPDATE from the
+    rule's states, one audit entry. The record returned carries what the answer shows (resident, type)."""
     with transaction.atomic():
-        record = get_for_update(CreditRecord, actor, record_id, "verify")
-        if record.entered_by_id == actor.pk:
-            raise PermissionDenied(_("录入人不能核实自己录入的记录，请由村（社区）其他工作人员核实。"))
-        updated = CreditRecord.objects.filter(pk=record.pk, status=CreditRecord.Status.PENDING).update(
-            status=to, verified_by=actor, verified_at=timezone.now(), reject_reason=reason)
+        record = _step(RECORD, step, CreditRecord, actor, record_id,
+                       related=("resident", "resident__region", "record_type"))
+        now = timezone.now()
+        updated = CreditRecord.objects.filter(pk=record.pk, status__in=RECORD[step].states).update(
+            status=to, verified_by=actor, verified_at=now, reject_reason=reason)
         if not updated:
-            raise Conflict(_("该记录已被核实或驳回，不能重复处理。"))
-        audit_record(actor=actor, action=f"credit.record.{to}", obj=record, from_state=CreditRecord.Status.PENDING,
+            raise Conflict(RECORD[step].refusal)
+        audit_record(actor=actor, action=f"credit.record.{to}", obj=record, from_state=record.status,
                      to_state=to, reason=reason, region=record.resident.region)
-        record.refresh_from_db()
+        record.status, record.verified_by_id, record.verified_at, record.reject_reason = to, actor.pk, now, reason
     return record
 
 
 def record_verify(*, actor, record_id: int) -> CreditRecord:
-    return _record_decide(actor=actor, record_id=record_id, to=CreditRecord.Status.VERIFIED)
+    return _record_decide("verify", actor=actor, record_id=record_id, to=CreditRecord.Status.VERIFIED)
 
 
 def record_reject(*, actor, record_id: int, reason: str) -> CreditRecord:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("驳回时请写明理由。")})
-    return _record_decide(actor=actor, record_id=record_id, to=CreditRecord.Status.REJECTED, reason=reason.strip())
+    return _record_decide("reject", actor=actor, record_id=record_id, to=CreditRecord.Status.REJECTED,
+                          reason=reason.strip())
 
 
 # --- reviews --------------------------------------------------------------------------------------
@@ -202,24 +214,35 @@ def _log(reviews: list[Review], *, actor, from_status: str, to_status: str, note
     now = timezone.now()
     ReviewEvent.objects.bulk_create([ReviewEvent(review_id=r.pk, at=now, actor=actor, from_status=from_status,
                                                  to_status=to_status, note=note) for r in reviews])
-    ct = ContentType.objects.get_for_model(Review)
-    AuditEntry.objects.bulk_create([AuditEntry(
-        at=now, actor=actor if getattr(actor, "pk", None) else None, action=action, content_type=ct,
-        object_id=str(r.pk), object_repr=f"{r.period} {r.proposed_grade}"[:200], region_id=r.village_id,
-        from_state=from_status, to_state=to_status, reason=note) for r in reviews])
+    audit_record_many(actor=actor, action=action, objects=reviews, from_state=from_status, to_state=to_status,
+                      reason=note, region_of=lambda r: r.village_id, repr_of=lambda r: f"{r.period} {r.proposed_grade}",
+                      at=now)
 
 
-def _lock_reviews(actor, ids, action: str, status: str) -> list[Review]:
-    ids = sorted({int(i) for i in ids})
+def _reviews_for(step: str, actor, ids) -> list[Review]:
+    """The bulk twin of load_for for a step of REVIEW (hundreds of reviews at once): the rows locked in one
+    query, restricted for the rule's scope, in id order. One policy for the whole set: 404 when any is out of
+    the actor's sight, 403 when all are seen but some may not take the step, 409 (nothing changed) when any
+    has moved on from the rule's states."""
+    rule = REVIEW[step]
+    try:
+        ids = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        raise ValidationError({"reviews": _("所选评议无效。")})
     if not ids:
         raise ValidationError({"reviews": _("请至少选择一条评议。")})
-    rows = list(Review.objects.restrict(actor, action).select_for_update().filter(pk__in=ids).order_by("pk"))
+    rows = list(Review.objects.restrict(actor, rule.scope).select_for_update()
+                .filter(pk__in=ids).order_by("pk"))
     if len(rows) != len(ids):
-        raise Http404
-    stale = [r for r in rows if r.status != status]
+        if Review.objects.restrict(actor, "view").filter(pk__in=ids).count() != len(ids):
+            raise Http404
+        raise PermissionDenied(rule.denial)
+    stale = [r for r in rows if not rule.state_ok(r)]
+    if len(rows) == 1 and stale:
+        raise Conflict(rule.refusal % {"status": stale[0].get_status_display()})
     if stale:
         raise Conflict(_("所选评议中有 %(n)d 条已不处于“%(s)s”状态（可能已被他人处理），本次未做任何更改，请刷新后重试。") % {
-            "n": len(stale), "s": Review.Status(status).label})
+            "n": len(stale), "s": "、".join(str(Review.Status(s).label) for s in sorted(rule.states))})
     return rows
 
 
@@ -228,14 +251,12 @@ def review_give_opinion(*, actor, review_id: int, opinion: str, grade: str | Non
     if not (opinion or "").strip():
         raise ValidationError({"opinion": _("请填写村评议会的评议意见。")})
     with transaction.atomic():
-        review = get_for_update(Review, actor, review_id, "opinion")
+        review = _step(REVIEW, "opinion", Review, actor, review_id)
         grade = grade or review.computed_grade
         if grade not in Grade.values:
             raise ValidationError({"grade": _("请选择有效的等级。")})
         if grade != review.computed_grade and not (adjust_reason or "").strip():
             raise ValidationError({"adjust_reason": _("评议等级与系统计算等级（%(g)s）不同，请写明调整理由。") % {"g": review.computed_grade}})
-        if review.status != Review.Status.DRAFT:
-            raise Conflict(_("该评议已不在“待评议”状态，不能再填写评议意见。"))
         Review.objects.filter(pk=review.pk).update(
             status=Review.Status.OPINION, opinion=opinion.strip(), proposed_grade=grade,
             adjust_reason=(adjust_reason or "").strip() if grade != review.computed_grade else "")
@@ -250,61 +271,72 @@ def reviews_agree_computed(*, actor, review_ids, opinion: str) -> int:
     if not (opinion or "").strip():
         raise ValidationError({"opinion": _("请填写村评议会的评议意见。")})
     with transaction.atomic():
-        rows = _lock_reviews(actor, review_ids, "opinion", Review.Status.DRAFT)
-        Review.objects.filter(pk__in=[r.pk for r in rows], status=Review.Status.DRAFT).update(
+        rows = _reviews_for("opinion", actor, review_ids)
+        Review.objects.filter(pk__in=[r.pk for r in rows], status__in=REVIEW["opinion"].states).update(
             status=Review.Status.OPINION, opinion=opinion.strip(), adjust_reason="")
         _log(rows, actor=actor, from_status="draft", to_status="opinion", note=opinion.strip(),
              action="credit.review.opinion")
     return len(rows)
 
 
-def reviews_approve(*, actor, review_ids) -> int:
+def _approve(actor, review_ids) -> list[Review]:
     """The village secretary approves; the public notice (公示) starts at once. All or nothing."""
+    rows = _reviews_for("approve", actor, review_ids)
+    today = timezone.localdate()
+    by_days: dict[int, list[int]] = {}
+    days_of = dict(Standard.objects.filter(pk__in={r.standard_id for r in rows}).values_list("pk", "notice_days"))
+    for r in rows:
+        by_days.setdefault(days_of[r.standard_id], []).append(r.pk)
+    now = timezone.now()
+    for days, ids in by_days.items():
+        Review.objects.filter(pk__in=ids, status__in=REVIEW["approve"].states).update(
+            status=Review.Status.NOTICE, approved_by=actor, approved_at=now, notice_until=today + dt.timedelta(days=days))
+    _log(rows, actor=actor, from_status="opinion", to_status="notice", note=_("书记审批通过，进入公示"),
+         action="credit.review.approve")
+    users = list(Resident.objects.filter(pk__in=[r.resident_id for r in rows], user__isnull=False)
+                 .values_list("user_id", flat=True))
+    notify(users, title=_("您的信用等级评议已进入公示"), body=_("如有异议，请在公示期内在“我的信用”页面提出。"))
+    for r in rows:
+        r.status, r.approved_by_id, r.approved_at = Review.Status.NOTICE, actor.pk, now
+        r.notice_until = today + dt.timedelta(days=days_of[r.standard_id])
+    return rows
+
+
+def reviews_approve(*, actor, review_ids) -> int:
+    """The village secretary approves many reviews at once (all or nothing); returns how many."""
     with transaction.atomic():
-        rows = _lock_reviews(actor, review_ids, "approve", Review.Status.OPINION)
-        today = timezone.localdate()
-        by_days: dict[int, list[int]] = {}
-        days_of = dict(Standard.objects.filter(pk__in={r.standard_id for r in rows}).values_list("pk", "notice_days"))
-        for r in rows:
-            by_days.setdefault(days_of[r.standard_id], []).append(r.pk)
-        for days, ids in by_days.items():
-            Review.objects.filter(pk__in=ids, status=Review.Status.OPINION).update(
-                status=Review.Status.NOTICE, approved_by=actor, approved_at=timezone.now(),
-                notice_until=today + dt.timedelta(days=days))
-        _log(rows, actor=actor, from_status="opinion", to_status="notice", note=_("书记审批通过，进入公示"),
-             action="credit.review.approve")
-        users = list(Resident.objects.filter(pk__in=[r.resident_id for r in rows], user__isnull=False)
-                     .values_list("user_id", flat=True))
-        notify(users, title=_("您的信用等级评议已进入公示"), body=_("如有异议，请在公示期内在“我的信用”页面提出。"))
-    return len(rows)
+        return len(_approve(actor, review_ids))
 
 
 def review_approve(*, actor, review_id: int) -> Review:
-    reviews_approve(actor=actor, review_ids=[review_id])
-    return Review.objects.get(pk=review_id)
+    """One review approved (the review page's button): the bulk approval of one."""
+    with transaction.atomic():
+        return _approve(actor, [review_id])[0]
 
 
 def review_send_back(*, actor, review_id: int, reason: str) -> Review:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回时请写明理由。")})
     with transaction.atomic():
-        rows = _lock_reviews(actor, [review_id], "approve", Review.Status.OPINION)
-        Review.objects.filter(pk=review_id, status=Review.Status.OPINION).update(status=Review.Status.DRAFT)
-        _log(rows, actor=actor, from_status="opinion", to_status="draft", note=reason.strip(),
+        review = _step(REVIEW, "send_back", Review, actor, review_id)
+        Review.objects.filter(pk=review.pk, status__in=REVIEW["send_back"].states).update(status=Review.Status.DRAFT)
+        _log([review], actor=actor, from_status="opinion", to_status="draft", note=reason.strip(),
              action="credit.review.send_back")
-    return Review.objects.get(pk=review_id)
+        review.status = Review.Status.DRAFT
+    return review
 
 
 def objection_raise(*, actor, review_id: int, reason: str) -> Objection:
     """异议: only the resident themself, only while the notice runs."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请写明异议理由。")})
+    rule = REVIEW["object"]
     with transaction.atomic():
-        review = Review.objects.select_for_update().filter(pk=review_id, resident__user=actor).first()
-        if review is None:
-            raise Http404
-        if review.status != Review.Status.NOTICE or (review.notice_until and review.notice_until < timezone.localdate()):
-            raise ValidationError({"reason": _("只能在公示期内对公示中的等级提出异议。")})
+        review = load_for(Review, actor, review_id, lock=True, related=("resident", "village"))
+        try:
+            rule.check(actor, review)
+        except Conflict:  # the notice ended or was never started: a mistake of the form, not a race
+            raise ValidationError({"reason": rule.refusal})
         objection = Objection.objects.create(review=review, raised_by=actor, reason=reason.strip())
         ReviewEvent.objects.create(review=review, actor=actor, from_status=review.status, to_status=review.status,
                                    note=_("居民提出异议：%(r)s") % {"r": reason.strip()})
@@ -324,14 +356,14 @@ def objection_answer(*, actor, objection_id: int, answer: str, decision: str, ne
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        objection = get_for_update(Objection, actor, objection_id, "answer")
-        updated = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
+        objection = _step(OBJECTION, "answer", Objection, actor, objection_id)
+        updated = Objection.objects.filter(pk=objection.pk, status__in=OBJECTION["answer"].states).update(
             status=Objection.Status.ANSWERED, answer=answer.strip(), decision=decision,
             new_grade=new_grade if decision == Objection.Decision.CHANGE else "", answered_by=actor,
             answered_at=timezone.now())
         if not updated:
-            raise Conflict(_("该异议已答复。"))
-        review = Review.objects.select_for_update().get(pk=objection.review_id)
+            raise Conflict(OBJECTION["answer"].refusal)
+        review = Review.objects.select_for_update().select_related("village").get(pk=objection.review_id)
         note = _("异议已答复：%(a)s") % {"a": answer.strip()}
         if decision == Objection.Decision.CHANGE and new_grade != review.proposed_grade:
             Review.objects.filter(pk=review.pk).update(
@@ -401,13 +433,24 @@ def consent_record(*, actor, resident: Resident, unit, purpose: CheckPurpose, va
     return consent
 
 
+def consent_give(*, actor, unit, purpose: CheckPurpose, valid_until: dt.date, evidence: str) -> Consent:
+    """The resident's own consent, on their credit page."""
+    resident = Resident.objects.filter(user=actor).first() if getattr(actor, "pk", None) else None
+    if resident is None:
+        raise Http404
+    return consent_record(actor=actor, resident=resident, unit=unit, purpose=purpose, valid_until=valid_until,
+                          evidence=evidence)
+
+
 def consent_revoke(*, actor, consent_id: int) -> Consent:
+    """The resident takes a consent back (the owner's "change"; 403 for staff who only see it)."""
     with transaction.atomic():
-        consent = get_for_update(Consent, actor, consent_id, "change")
-        if not Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        consent = load_for(Consent, actor, consent_id, "change", lock=True, related=("resident__region",))
+        now = timezone.now()
+        if not Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(revoked_at=now):
             raise Conflict(_("该授权已撤回。"))
         audit_record(actor=actor, action="credit.consent.revoke", obj=consent, region=consent.resident.region)
-        consent.refresh_from_db()
+        consent.revoked_at = now
     return consent
 
 
@@ -432,6 +475,19 @@ def grade_check(*, actor, resident: Resident, purpose: CheckPurpose) -> GradeChe
     with transaction.atomic():
         resident = resident_for(actor, resident.pk, "check", GradeCheck)
         return _check(actor=actor, resident=resident, purpose=purpose)
+
+
+def grade_check_create(*, actor, purpose: CheckPurpose, id_number: str, unit=None) -> GradeCheck:
+    """A check through the API: by a bank or credit cooperative (`unit`: with the resident's consent) or by
+    the township or village office (the resident found by ID number inside its scope)."""
+    if unit is not None:
+        return grade_check_by_unit(actor=actor, unit=unit, id_number=id_number, purpose=purpose)
+    try:
+        number = pii.parse_id_number(id_number).value
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    resident = resident_by_id_number(actor=actor, id_number=number, action="check", model=GradeCheck)
+    return grade_check(actor=actor, resident=resident, purpose=purpose)
 
 
 def grade_check_by_unit(*, actor, unit, id_number: str, purpose: CheckPurpose) -> GradeCheck:
@@ -479,17 +535,26 @@ def worker_register(*, actor, resident: Resident, skills: str, certificates: str
     return worker
 
 
-def worker_update(*, actor, worker_id: int, skills: str, certificates: str, stars: int, available: bool) -> DomesticWorker:
-    if not 1 <= int(stars) <= 5:
+def worker_update(*, actor, worker_id: int, skills: str | None = None, certificates: str | None = None,
+                  stars: int | None = None, available: bool | None = None) -> DomesticWorker:
+    """Change a 家嫂's entry; what is not given (None) stays as it is."""
+    if stars is not None and not 1 <= int(stars) <= 5:
         raise ValidationError({"stars": _("星级应为1至5星。")})
+    if skills is not None and not skills.strip():
+        raise ValidationError({"skills": _("请填写至少一项技能。")})
     with transaction.atomic():
-        worker = get_for_update(DomesticWorker, actor, worker_id, "change")
+        worker = _step(WORKER, "edit", DomesticWorker, actor, worker_id, related=("resident", "resident__region"))
         old = worker.stars
-        DomesticWorker.objects.filter(pk=worker.pk).update(skills=skills.strip(), certificates=certificates.strip(),
-                                                           stars=int(stars), available=available)
-        audit_record(actor=actor, action="credit.worker.update", obj=worker, from_state=str(old), to_state=str(stars),
-                     region=worker.resident.region)
-        worker.refresh_from_db()
+        changes = {k: v for k, v in {"skills": skills.strip() if skills is not None else None,
+                                     "certificates": certificates.strip() if certificates is not None else None,
+                                     "stars": int(stars) if stars is not None else None,
+                                     "available": available}.items() if v is not None}
+        if changes:
+            DomesticWorker.objects.filter(pk=worker.pk).update(**changes)
+        for k, v in changes.items():
+            setattr(worker, k, v)
+        audit_record(actor=actor, action="credit.worker.update", obj=worker, from_state=str(old),
+                     to_state=str(worker.stars), region=worker.resident.region)
     return worker
 
 

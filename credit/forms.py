@@ -5,8 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance import pii
+from governance.forms import ScopedForm
+from governance.models import Region
+from governance.selectors import region_list
 
-from .models import CRITERION_ORDER, CheckPurpose, CreditRecord, CriterionCode, Grade, Objection, RecordType, Standard
+from . import selectors
+from .models import (CRITERION_ORDER, Consent, CreditRecord, CriterionCode, DomesticWorker, Grade, GradeCheck, Objection,
+                     RecordType, Standard)
 
 
 class IdNumberField(forms.CharField):
@@ -23,18 +28,58 @@ class IdNumberField(forms.CharField):
         return pii.parse_id_number(value).value
 
 
-class RecordForm(forms.Form):
-    id_number = IdNumberField(help_text=_("被记录居民的身份证号（只用于查找，页面上只显示脱敏号码）"))
-    record_type = forms.ModelChoiceField(queryset=RecordType.objects.none(), label=_("记录类型"))
+class ResidentByIdNumberField(IdNumberField):
+    """The resident whose full ID number is typed in, found inside the user's scope for `action` on `model`
+    (credit.actions.resident_by_id_number: limited, audited, the same message whether unknown or out of
+    scope). The form gives the field its user."""
+
+    def __init__(self, *, action: str, model, **kwargs):
+        self.action, self.model, self.actor = action, model, None
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        from .actions import resident_by_id_number
+
+        number = super().clean(value)
+        try:
+            return resident_by_id_number(actor=self.actor, id_number=number, action=self.action, model=self.model)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
+class CreditForm(ScopedForm):
+    """A credit form: its model choices restricted for the user, its resident looked up in the user's scope."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, ResidentByIdNumberField):
+                field.actor = self.user
+
+    def clean(self):
+        """The typed-in ID number *is* the resident the action takes."""
+        data = super().clean()
+        if isinstance(self.fields.get("id_number"), ResidentByIdNumberField) and "id_number" in data:
+            data["resident"] = data.pop("id_number")
+        return data
+
+
+class RecordForm(CreditForm):
+    id_number = ResidentByIdNumberField(action="add", model=CreditRecord,
+                                        help_text=_("被记录居民的身份证号（只用于查找，页面上只显示脱敏号码）"))
+    record_type = forms.ModelChoiceField(queryset=RecordType.objects.none(), label=_("记录类型"),
+                                         empty_label=_("请选择"))
     points = forms.IntegerField(label=_("分值"), required=False, help_text=_("留空则按记录类型的分值"))
     fact_date = forms.DateField(label=_("事实发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.ChoiceField(choices=CreditRecord.Source.choices, label=_("来源"))
     evidence = forms.CharField(label=_("证据说明"), widget=forms.Textarea(attrs={"rows": 3}))
     attachment = forms.FileField(label=_("证据附件"), required=False)
 
-    def __init__(self, *args, record_types=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["record_type"].queryset = record_types if record_types is not None else RecordType.objects.none()
+        self.fields["record_type"].queryset = selectors.record_types_in_force(user=self.user)
         self.fields["record_type"].label_from_instance = lambda rt: f"{rt.criterion.name} · {rt.name}（{rt.points:+d}）"
 
 
@@ -48,16 +93,33 @@ class OpinionForm(forms.Form):
     adjust_reason = forms.CharField(label=_("调整理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text=_("评议等级与系统计算等级不同时必填"))
 
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review is not None:  # the meeting starts from the computed grade
+            self.initial.setdefault("grade", review.computed_grade)
+
+
+class IdListField(forms.Field):
+    """The ids ticked in a list (any number of them); the action loads them inside the user's scope."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("所选评议无效。"), "required": _("请至少选择一条评议。")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        try:
+            return [int(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
 
 class BulkReviewForm(forms.Form):
     ACTIONS = [("agree", _("评议会同意系统计算等级")), ("approve", _("书记审批通过并公示"))]
-    action = forms.ChoiceField(choices=ACTIONS, label=_("操作"))
-    reviews = forms.TypedMultipleChoiceField(coerce=int, label=_("评议"))
+    action = forms.ChoiceField(choices=ACTIONS, label=_("操作"), error_messages={"required": _("请选择要执行的操作。"),
+                                                                               "invalid_choice": _("请选择要执行的操作。")})
+    reviews = IdListField(label=_("评议"))
     opinion = forms.CharField(label=_("评议意见"), required=False)
-
-    def __init__(self, *args, review_ids=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reviews"].choices = [(i, i) for i in review_ids]
 
 
 class SendBackForm(forms.Form):
@@ -74,39 +136,47 @@ class AnswerForm(forms.Form):
     new_grade = forms.ChoiceField(choices=[("", "—")] + Grade.choices, label=_("更正后等级"), required=False)
 
 
-class CheckForm(forms.Form):
-    purpose = forms.ModelChoiceField(queryset=CheckPurpose.objects.filter(active=True), label=_("用途"))
-    id_number = IdNumberField()
-
-
-class UnitCheckForm(CheckForm):
-    unit = forms.ModelChoiceField(queryset=None, label=_("查询单位"))
-    field_order = ["unit", "purpose", "id_number"]
-
-    def __init__(self, *args, units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-
-
-class ConsentForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label=_("授权单位"))
-    purpose = forms.ModelChoiceField(queryset=CheckPurpose.objects.filter(active=True), label=_("用途"))
-    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
-    evidence = forms.CharField(label=_("授权凭证"), max_length=200, help_text=_("如签字授权书编号"))
+class PurposeMixin(ScopedForm):
+    purpose = forms.ModelChoiceField(queryset=None, label=_("用途"), empty_label=_("请选择"))
 
     def __init__(self, *args, **kwargs):
-        from centers.models import Unit
-
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(kind=Unit.Kind.FINANCIAL, active=True).order_by("name")
+        self.fields["purpose"].queryset = selectors.check_purposes(user=self.user)
+
+
+class CheckForm(PurposeMixin, CreditForm):
+    id_number = ResidentByIdNumberField(action="check", model=GradeCheck)
+
+
+class UnitCheckForm(PurposeMixin, ScopedForm):
+    """A bank's check: the ID number is the action's to read (only with the resident's consent on record)."""
+
+    unit = forms.ModelChoiceField(queryset=None, label=_("查询单位"), empty_label=_("请选择"))
+    id_number = IdNumberField()
+    field_order = ["unit", "purpose", "id_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.user_units(user=self.user)
+
+
+class ConsentForm(PurposeMixin, CreditForm):
+    unit = forms.ModelChoiceField(queryset=None, label=_("授权单位"), empty_label=_("请选择"))
+    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.CharField(label=_("授权凭证"), max_length=200, help_text=_("如签字授权书编号"))
+    field_order = ["unit", "purpose", "valid_until", "evidence"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.consent_units()
 
 
 class StaffConsentForm(ConsentForm):
-    id_number = IdNumberField(help_text=_("授权居民的身份证号"))
+    id_number = ResidentByIdNumberField(action="add", model=Consent, help_text=_("授权居民的身份证号"))
 
 
-class WorkerForm(forms.Form):
-    id_number = IdNumberField(help_text=_("家嫂本人的身份证号"))
+class WorkerForm(CreditForm):
+    id_number = ResidentByIdNumberField(action="add", model=DomesticWorker, help_text=_("家嫂本人的身份证号"))
     skills = forms.CharField(label=_("技能"), max_length=200, help_text=_("用顿号或逗号分隔，如：育婴、保洁、护理"))
     certificates = forms.CharField(label=_("证书"), max_length=200, required=False)
     stars = forms.IntegerField(label=_("星级"), min_value=1, max_value=5)
@@ -116,16 +186,23 @@ class WorkerForm(forms.Form):
 class WorkerEditForm(WorkerForm):
     id_number = None
 
+    def __init__(self, *args, worker, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(skills=worker.skills, certificates=worker.certificates, stars=worker.stars,
+                            available=worker.available)
 
-class WorkerRequestForm(forms.Form):
-    region = forms.ModelChoiceField(queryset=None, label=_("服务范围"))
+
+class WorkerRequestForm(ScopedForm):
+    region = forms.ModelChoiceField(queryset=None, label=_("服务范围"), empty_label=_("请选择"))
     employer = forms.CharField(label=_("雇主"), max_length=60)
     skill = forms.CharField(label=_("所需技能"), max_length=30)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, regions=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
+        # The service area: the county, a township or a village (not a group or a building).
+        self.fields["region"].queryset = region_list(user=self.user).filter(
+            level__lte=Region.Level.VILLAGE).order_by("path")
 
 
 def parse_record_types(text: str) -> list[dict]:

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from governance.jobs import job_run
-from governance.models import Resident
+from governance.models import Region, Resident
 
 from .models import CRITERION_ORDER, Review
 from .scoring import Rules, rules_of, standard_on
@@ -80,7 +80,8 @@ def upsert_sql(rules: Rules) -> str:
     """
 
 
-OPEN_DRAFTS_SQL = """
+# The village of a resident's region: its path's prefix at the village level (Region.prefix, in SQL).
+OPEN_DRAFTS_SQL = f"""
     INSERT INTO credit_review (resident_id, village_id, period, status, standard_id, computed_total, computed_grade,
                                previous_grade, proposed_grade, opinion, adjust_reason, opened_at)
     SELECT c.resident_id, v.id, %(period)s, 'draft', c.standard_id, c.total, c.grade,
@@ -88,7 +89,7 @@ OPEN_DRAFTS_SQL = """
     FROM credit_residentcredit c
     JOIN governance_resident p ON p.id = c.resident_id
     JOIN governance_region g ON g.id = p.region_id
-    JOIN governance_region v ON v.path = SUBSTR(g.path, 1, 12)
+    JOIN governance_region v ON v.path = SUBSTR(g.path, 1, {Region.PATH_LENGTH[Region.Level.VILLAGE]})
     WHERE c.resident_id BETWEEN %(lo)s AND %(hi)s AND c.grade <> c.effective_grade
       AND NOT EXISTS (SELECT 1 FROM credit_review o WHERE o.resident_id = c.resident_id
                       AND o.status IN ('draft', 'opinion', 'notice'))
@@ -170,17 +171,16 @@ def _notify_secretaries(*, opened_at) -> int:
     from django.utils.translation import gettext as _
 
     from governance.audit import notify
-    from governance.models import RoleAssignment
     from governance.scoping import Role
+    from governance.selectors import office_users
 
     counts = dict(Review.objects.filter(status=Review.Status.DRAFT, opened_at=opened_at)
                   .values_list("village_id").annotate(n=Count("pk")))
     if not counts:
         return 0
     sent = 0
-    for user_id, village_id in RoleAssignment.objects.filter(
-            role=Role.VILLAGE_SECRETARY, active=True, region_id__in=counts).values_list("user_id", "region_id"):
-        sent += notify([user_id], title=_("有 %(n)d 位村民的信用等级需要评议") % {"n": counts[village_id]},
+    for village_id, user_ids in office_users(counts, [Role.VILLAGE_SECRETARY]).items():
+        sent += notify(user_ids, title=_("有 %(n)d 位村民的信用等级需要评议") % {"n": counts[village_id]},
                        body=_("系统计算的等级与生效等级不同，已自动发起评议，请组织村评议会评议。"),
                        url=reverse("credit:review_list") + "?status=draft")
     return sent

@@ -5,8 +5,8 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from governance.models import Region, Resident
-from governance.scoping import Role
+from governance.models import Resident
+from governance.scoping import beyond_scope
 
 from .models import (
     GRADE_RANK,
@@ -30,7 +30,7 @@ def grade_rank(field: str) -> Case:
 
 
 def standard_list(*, user) -> QuerySet[Standard]:
-    return Standard.objects.restrict(user, "view").annotate(n_criteria=Count("criteria"))
+    return Standard.objects.restrict(user, "view").annotate(n_criteria=Count("criteria")).order_by("-version")
 
 
 def record_type_list(*, user) -> QuerySet[RecordType]:
@@ -92,23 +92,48 @@ def worker_request_list(*, user) -> QuerySet[WorkerRequest]:
 
 
 def my_residents(*, user) -> QuerySet[Resident]:
-    return Resident.objects.filter(user=user).select_related("region", "credit") if user.is_authenticated else Resident.objects.none()
+    """The residents registered with the user's own account (a resident's "me")."""
+    if not user.is_authenticated:
+        return Resident.objects.none()
+    return Resident.objects.restrict(user, "view").filter(user=user).select_related("region", "credit")
 
 
 def user_units(*, user):
+    """The banks and credit cooperatives the user works for (their staff see their own unit)."""
     from centers.models import Unit
 
-    return Unit.objects.filter(staff=user, active=True, kind=Unit.Kind.FINANCIAL).order_by("name")
+    return (Unit.objects.restrict(user, "view").filter(staff=user, active=True, kind=Unit.Kind.FINANCIAL)
+            .order_by("name"))
+
+
+def consent_units(*, user=None):
+    """The units a resident may consent to: every active bank and credit cooperative of the county."""
+    from centers.models import Unit
+
+    return beyond_scope(Unit.objects.filter(kind=Unit.Kind.FINANCIAL, active=True).order_by("name"),
+                        "a resident may let any bank or credit cooperative of the county check their grade, "
+                        "wherever the unit sits in the tree")
+
+
+def check_purposes(*, user) -> QuerySet[CheckPurpose]:
+    """The purposes a grade is checked for today (the county's list, active ones)."""
+    return check_purpose_list(user=user).filter(active=True).order_by("id")
+
+
+def record_types_in_force(*, user) -> QuerySet[RecordType]:
+    """The record types of the standard in force, active ones: what a new record may be."""
+    from .scoring import standard_on
+
+    return record_type_list(user=user).filter(criterion__standard=standard_on(), active=True)
 
 
 def shortlist(*, user, request: WorkerRequest, limit: int = 20) -> tuple[list[dict], str]:
     """The ranked 家嫂 shortlist: honest workers first (credit grade), then stars; workers below the
     configured grade (the 家嫂推荐 purpose's minimum) or without an effective grade are left out."""
-    purpose = CheckPurpose.objects.filter(code="jiasao").first()
+    purpose = check_purpose_list(user=user).filter(code="jiasao").first()
     minimum = purpose.min_grade if purpose else "B"
-    region = request.region
     qs = (worker_list(user=user).filter(available=True, skills__contains=request.skill,
-                                        resident__region__in=Region.objects.filter(path__startswith=region.path).values("pk"))
+                                        resident__region__path__startswith=request.region.path)
           .filter(grade_rank__gte=GRADE_RANK[minimum])
           .order_by("-grade_rank", "-stars", "resident__name", "pk"))[:limit]
     rows = []

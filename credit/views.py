@@ -4,37 +4,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
-from governance.errors import Conflict
-from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
-from governance.models import Region
-from governance.scoping import can, role_paths
+from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
+from governance.scoping import role_paths
 
-from . import actions, forms, selectors
+from . import actions, forms, rules, selectors
 from .filtersets import (ConsentFilterSet, CreditRecordFilterSet, DomesticWorkerFilterSet, GradeCheckFilterSet,
                          ObjectionFilterSet, ResidentCreditFilterSet, ReviewFilterSet, WorkerRequestFilterSet)
-from .models import Consent, CreditRecord, DomesticWorker, GradeCheck, Review
+from .models import GradeCheck, Review
 from .scoring import explain, standard_on
-
-
-def _errors(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for msg in exc.messages:
-            messages.error(request, msg)
-    else:
-        messages.error(request, str(getattr(exc, "message", exc)))
 
 
 # --- standards -------------------------------------------------------------------------------------
@@ -64,27 +50,27 @@ class StandardDetailView(ObjectDetailView):
 
 
 class StandardCreateView(ActionFormView):
+    """The county's editor: a new version, starting from the one in force."""
+
     template_name = "credit/standard_form.html"
     form_class = forms.StandardForm
+    action = actions.standard_create
+    title = _("制定新版本信用标准")
     success_message = _("新版本信用标准已保存。")
-    extra_context = {"title": _("制定新版本信用标准")}
-
-    def load(self, **kwargs):
-        self.current = standard_on() or selectors.standard_list(user=self.request.user).first()
 
     def get_initial(self):
-        if self.current is None:
+        current = standard_on() or selectors.standard_list(user=self.request.user).first()
+        if current is None:
             return {}
-        from .actions import standard_copy_payload
-
         latest = selectors.standard_list(user=self.request.user).order_by("-version").first()
-        initial = forms.StandardForm.initial_from(standard_copy_payload(self.current), (latest.version if latest else 0) + 1)
+        initial = forms.StandardForm.initial_from(actions.standard_copy_payload(current),
+                                                  (latest.version if latest else 0) + 1)
         initial["effective_from"] = timezone.localdate() + dt.timedelta(days=1)
         return initial
 
-    def perform(self, form):
+    def action_kwargs(self, form):
         # a malformed record-type line is a ValidationError too: it lands on the form
-        return actions.standard_create(actor=self.request.user, **form.payload())
+        return form.payload()
 
 
 # --- grades ----------------------------------------------------------------------------------------
@@ -111,62 +97,47 @@ class RecordListView(ObjectListView):
 
 
 class RecordCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.RecordForm
+    action = actions.record_create
+    title = _("录入信用记录")
     success_message = _("信用记录已录入，待村（社区）其他工作人员核实后计分。")
-    extra_context = {"title": _("录入信用记录")}
-
-    def get_form_kwargs(self):
-        standard = standard_on()
-        types = selectors.record_type_list(user=self.request.user).filter(criterion__standard=standard, active=True)
-        return {**super().get_form_kwargs(), "record_types": types}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        resident = actions.resident_by_id_number(actor=self.request.user, id_number=d["id_number"], action="add",
-                                                 model=CreditRecord)
-        return actions.record_create(actor=self.request.user, resident=resident, record_type=d["record_type"],
-                                     fact_date=d["fact_date"], evidence=d["evidence"], source=d["source"],
-                                     points=d["points"], attachment=d.get("attachment"))
 
 
 class RecordDetailView(ObjectDetailView):
     selector = selectors.record_list
     template_name = "credit/record_detail.html"
     context_object_name = "record"
+    rules = rules.RECORD
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user, record = self.request.user, self.object
-        ctx["can_verify"] = (record.status == "pending" and record.entered_by_id != user.pk
-                             and can(user, record, "verify"))
-        ctx["reject_form"] = forms.RejectForm()
-        ctx["attachments"] = attachments_of(record)
+        ctx["attachments"] = attachments_of(self.object)
         return ctx
 
 
-@login_required
-@require_POST
-def record_verify(request, pk):
-    record = get_object_or_404(selectors.record_list(user=request.user), pk=pk)
-    try:
-        actions.record_verify(actor=request.user, record_id=record.pk)
-        messages.success(request, gettext("已核实，该记录开始计分。"))
-    except (ValidationError, Conflict) as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(record.get_absolute_url())
+class RecordStepView(ActionFormView):
+    """One step on one record, declared by its rule (credit/rules.py RECORD)."""
+
+    object_selector = selectors.record_list
+    object_arg = "record_id"
+    step = ""
+
+    def get_title(self):
+        record = self.object
+        return f"{rules.RECORD[self.step].label} · {record.resident.name} {record}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.RECORD[self.step].label}
 
 
-@login_required
-@require_POST
-def record_reject(request, pk):
-    record = get_object_or_404(selectors.record_list(user=request.user), pk=pk)
-    try:
-        actions.record_reject(actor=request.user, record_id=record.pk, reason=request.POST.get("reason", ""))
-        messages.success(request, gettext("已驳回，理由已保存。"))
-    except (ValidationError, Conflict) as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(record.get_absolute_url())
+class RecordVerifyView(RecordStepView, ButtonView):
+    step, action = "verify", actions.record_verify
+    success_message = _("已核实，该记录开始计分。")
+
+
+class RecordRejectView(RecordStepView):
+    step, action, form_class = "reject", actions.record_reject, rules.RECORD["reject"].form
+    success_message = _("已驳回，理由已保存。")
 
 
 # --- reviews ---------------------------------------------------------------------------------------
@@ -193,88 +164,90 @@ class ReviewListView(ObjectListView):
         return ctx
 
 
-@login_required
-@require_POST
-def review_bulk(request):
-    ids = request.POST.getlist("reviews")
-    action = request.POST.get("action")
-    back = request.POST.get("next") or reverse("credit:review_list")
-    if not back.startswith("/"):
-        back = reverse("credit:review_list")
-    try:
-        if action == "approve":
-            n = actions.reviews_approve(actor=request.user, review_ids=ids)
-            messages.success(request, gettext("已审批 %(n)d 条评议，进入公示。") % {"n": n})
-        elif action == "agree":
-            n = actions.reviews_agree_computed(actor=request.user, review_ids=ids,
-                                               opinion=request.POST.get("opinion") or gettext("村评议会同意系统计算等级"))
-            messages.success(request, gettext("已为 %(n)d 条评议记录评议意见。") % {"n": n})
+class ReviewBulkView(ActionFormView):
+    """The list's bulk form: the meeting agrees with the computed grades, or the secretary approves, hundreds
+    at once (all or nothing). Back to the list it came from, with what happened as a message."""
+
+    form_class = forms.BulkReviewForm
+    title = _("批量处理评议")
+    submit_label = _("执行")
+
+    def back(self) -> str:
+        back = self.request.POST.get("next") or ""
+        return back if back.startswith("/") and not back.startswith("//") else reverse("credit:review_list")
+
+    def perform(self, form):  # two actions, one per choice of the form
+        d, user = form.cleaned_data, self.request.user
+        if d["action"] == "approve":
+            n = actions.reviews_approve(actor=user, review_ids=d["reviews"])
+            messages.success(self.request, gettext("已审批 %(n)d 条评议，进入公示。") % {"n": n})
         else:
-            messages.error(request, gettext("请选择要执行的操作。"))
-    except (ValidationError, Conflict) as exc:
-        _errors(request, exc)
-    except ValueError:
-        messages.error(request, gettext("所选评议无效。"))
-    return HttpResponseRedirect(back)
+            n = actions.reviews_agree_computed(actor=user, review_ids=d["reviews"],
+                                               opinion=d["opinion"] or gettext("村评议会同意系统计算等级"))
+            messages.success(self.request, gettext("已为 %(n)d 条评议记录评议意见。") % {"n": n})
+        return self.back()
+
+    def form_invalid(self, form):
+        if self.request.method != "POST":
+            return super().form_invalid(form)
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(self.request, e)
+        return HttpResponseRedirect(self.back())
 
 
 class ReviewDetailView(ObjectDetailView):
     selector = selectors.review_list
     template_name = "credit/review_detail.html"
     context_object_name = "review"
+    rules = rules.REVIEW
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user, review = self.request.user, self.object
+        review = self.object
         ctx["explanation"] = explain(review.resident, standard=review.standard)
         ctx["events"] = review.events.select_related("actor")
         ctx["objections"] = review.objections.select_related("raised_by", "answered_by")
-        ctx["can_opinion"] = review.status == "draft" and can(user, review, "opinion")
-        ctx["can_approve"] = review.status == "opinion" and can(user, review, "approve")
-        ctx["opinion_form"] = forms.OpinionForm(initial={"grade": review.computed_grade})
-        ctx["send_back_form"] = forms.SendBackForm()
         return ctx
 
 
-class ReviewOpinionView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = forms.OpinionForm
+class ReviewStepView(ActionFormView):
+    """One step on one review, declared by its rule (credit/rules.py REVIEW)."""
+
+    object_selector = selectors.review_list
+    object_arg = "review_id"
+    step = ""
+
+    def get_title(self):
+        review = self.object
+        return f"{rules.REVIEW[self.step].label} · {review.resident.name} {review.period}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.REVIEW[self.step].label}
+
+
+class ReviewOpinionView(ReviewStepView):
+    step, action, form_class = "opinion", actions.review_give_opinion, rules.REVIEW["opinion"].form
+    form_object_arg = "review"
     success_message = _("评议意见已保存，待书记审批。")
-    extra_context = {"title": _("填写评议意见")}
-
-    def load(self, pk):
-        self.review = get_object_or_404(selectors.review_list(user=self.request.user), pk=pk)
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.review_give_opinion(actor=self.request.user, review_id=self.review.pk, opinion=d["opinion"],
-                                           grade=d["grade"], adjust_reason=d["adjust_reason"])
 
 
-@login_required
-@require_POST
-def review_approve(request, pk):
-    review = get_object_or_404(selectors.review_list(user=request.user), pk=pk)
-    try:
-        actions.reviews_approve(actor=request.user, review_ids=[review.pk])
-        messages.success(request, gettext("已审批，进入公示。"))
-    except (ValidationError, Conflict) as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(review.get_absolute_url())
+class ReviewApproveView(ReviewStepView, ButtonView):
+    step, action = "approve", actions.review_approve
+    success_message = _("已审批，进入公示。")
 
 
-class ReviewSendBackView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = forms.SendBackForm
+class ReviewSendBackView(ReviewStepView):
+    step, action, form_class = "send_back", actions.review_send_back, rules.REVIEW["send_back"].form
     success_message = _("已退回村评议会重新评议。")
-    extra_context = {"title": _("退回重新评议")}
 
-    def load(self, pk):
-        self.review = get_object_or_404(selectors.review_list(user=self.request.user), pk=pk)
 
-    def perform(self, form):
-        return actions.review_send_back(actor=self.request.user, review_id=self.review.pk,
-                                        reason=form.cleaned_data["reason"])
+class ObjectionCreateView(ReviewStepView):
+    """异议 by the resident themself, while the notice runs."""
+
+    step, action, form_class = "object", actions.objection_raise, rules.REVIEW["object"].form
+    success_message = _("异议已提交；答复前，该等级不会生效。")
+    success_url = "credit:my_credit"
 
 
 class NoticeListView(ObjectListView):
@@ -311,36 +284,19 @@ class MyCreditView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-class ObjectionCreateView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = forms.ObjectionForm
-    success_message = _("异议已提交；答复前，该等级不会生效。")
-    extra_context = {"title": _("对公示等级提出异议")}
-
-    def load(self, pk):
-        self.review = get_object_or_404(selectors.review_list(user=self.request.user), pk=pk)
-
-    def perform(self, form):
-        actions.objection_raise(actor=self.request.user, review_id=self.review.pk, reason=form.cleaned_data["reason"])
-        return reverse("credit:my_credit")
-
-
 class MyConsentCreateView(ActionFormView):
-    template_name = "governance/form.html"
+    """The resident's own consent (a user with no resident registered has no such page)."""
+
     form_class = forms.ConsentForm
+    action = actions.consent_give
+    title = _("授权银行/信用社查询我的信用等级")
+    submit_label = _("授权")
     success_message = _("授权已登记。")
-    extra_context = {"title": _("授权银行/信用社查询我的信用等级")}
+    success_url = "credit:my_credit"
 
     def load(self, **kwargs):
-        self.resident = selectors.my_residents(user=self.request.user).first()
-        if self.resident is None:
+        if not selectors.my_residents(user=self.request.user).exists():
             raise Http404
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.consent_record(actor=self.request.user, resident=self.resident, unit=d["unit"], purpose=d["purpose"],
-                               valid_until=d["valid_until"], evidence=d["evidence"])
-        return reverse("credit:my_credit")
 
 
 class ConsentListView(ObjectListView):
@@ -351,31 +307,24 @@ class ConsentListView(ObjectListView):
 
 
 class ConsentCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.StaffConsentForm
+    action = actions.consent_record
+    title = _("登记居民查询授权")
     success_message = _("授权已登记。")
-    extra_context = {"title": _("登记居民查询授权")}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        resident = actions.resident_by_id_number(actor=self.request.user, id_number=d["id_number"], action="add",
-                                                 model=Consent)
-        actions.consent_record(actor=self.request.user, resident=resident, unit=d["unit"], purpose=d["purpose"],
-                               valid_until=d["valid_until"], evidence=d["evidence"])
-        return reverse("credit:consent_list")
+    success_url = "credit:consent_list"
 
 
-@login_required
-@require_POST
-def consent_revoke(request, pk):
-    consent = get_object_or_404(selectors.consent_list(user=request.user), pk=pk)
-    try:
-        actions.consent_revoke(actor=request.user, consent_id=consent.pk)
-        messages.success(request, gettext("授权已撤回。"))
-    except Conflict as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(reverse("credit:my_credit") if consent.resident.user_id == request.user.pk
-                                else reverse("credit:consent_list"))
+class ConsentRevokeView(ButtonView):
+    """The resident takes a consent back (on their credit page)."""
+
+    object_selector = selectors.consent_list
+    object_action = "change"
+    object_arg = "consent_id"
+    action = actions.consent_revoke
+    title = _("撤回查询授权")
+    submit_label = _("撤回")
+    success_message = _("授权已撤回。")
+    success_url = "credit:my_credit"
 
 
 # --- objections ------------------------------------------------------------------------------------
@@ -391,27 +340,17 @@ class ObjectionDetailView(ObjectDetailView):
     selector = selectors.objection_list
     template_name = "credit/objection_detail.html"
     context_object_name = "objection"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_answer"] = self.object.status == "open" and can(self.request.user, self.object, "answer")
-        ctx["answer_form"] = forms.AnswerForm()
-        return ctx
+    rules = rules.OBJECTION
 
 
 class ObjectionAnswerView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = forms.AnswerForm
+    object_selector = selectors.objection_list
+    object_arg = "objection_id"
+    action = actions.objection_answer
+    form_class = rules.OBJECTION["answer"].form
+    title = _("答复异议")
+    submit_label = rules.OBJECTION["answer"].label
     success_message = _("已答复异议。")
-    extra_context = {"title": _("答复异议")}
-
-    def load(self, pk):
-        self.objection = get_object_or_404(selectors.objection_list(user=self.request.user), pk=pk)
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.objection_answer(actor=self.request.user, objection_id=self.objection.pk, answer=d["answer"],
-                                        decision=d["decision"], new_grade=d["new_grade"])
 
 
 # --- grade checks ----------------------------------------------------------------------------------
@@ -431,39 +370,30 @@ class CheckListView(ObjectListView):
 
 
 class CheckCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.CheckForm
-    extra_context = {"title": _("查询信用等级（参军、入党等）")}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        resident = actions.resident_by_id_number(actor=self.request.user, id_number=d["id_number"], action="check",
-                                                 model=GradeCheck)
-        return actions.grade_check(actor=self.request.user, resident=resident, purpose=d["purpose"])
+    action = actions.grade_check
+    title = _("查询信用等级（参军、入党等）")
+    submit_label = _("查询")
+    success_message = _("查询结果已记录。")
 
 
 class UnitCheckView(ActionFormView):
-    template_name = "governance/form.html"
+    """A bank or credit cooperative checks a grade, with the resident's consent (only its staff have the page)."""
+
     form_class = forms.UnitCheckForm
-    extra_context = {"title": _("金融机构查询信用等级（需本人授权）")}
+    action = actions.grade_check_by_unit
+    title = _("金融机构查询信用等级（需本人授权）")
+    submit_label = _("查询")
+    success_message = _("查询结果已记录。")
 
     def load(self, **kwargs):
-        self.units = selectors.user_units(user=self.request.user)
-        if not self.units.exists():
+        if not selectors.user_units(user=self.request.user).exists():
             raise Http404
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "units": self.units}
-
     def get_initial(self):
-        units = list(self.units[:2])
+        units = list(selectors.user_units(user=self.request.user)[:2])
         return {"unit": units[0] if len(units) == 1 else None,
-                "purpose": selectors.check_purpose_list(user=self.request.user).filter(code="loan").first()}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.grade_check_by_unit(actor=self.request.user, unit=d["unit"], id_number=d["id_number"],
-                                           purpose=d["purpose"])
+                "purpose": selectors.check_purposes(user=self.request.user).filter(code="loan").first()}
 
 
 class CheckDetailView(ObjectDetailView):
@@ -485,44 +415,25 @@ class WorkerDetailView(ObjectDetailView):
     selector = selectors.worker_list
     template_name = "credit/worker_detail.html"
     context_object_name = "worker"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_change"] = can(self.request.user, self.object, "change")
-        return ctx
+    rules = rules.WORKER
 
 
 class WorkerCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.WorkerForm
+    action = actions.worker_register
+    title = _("登记家嫂")
+    submit_label = _("登记")
     success_message = _("已登记到家嫂名册。")
-    extra_context = {"title": _("登记家嫂")}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        resident = actions.resident_by_id_number(actor=self.request.user, id_number=d["id_number"], action="add",
-                                                 model=DomesticWorker)
-        return actions.worker_register(actor=self.request.user, resident=resident, skills=d["skills"],
-                                       certificates=d["certificates"], stars=d["stars"], available=d["available"])
 
 
 class WorkerEditView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = forms.WorkerEditForm
+    object_selector = selectors.worker_list
+    object_arg = "worker_id"
+    form_object_arg = "worker"
+    action = actions.worker_update
+    form_class = rules.WORKER["edit"].form
+    title = _("修改家嫂信息：%(object)s")
     success_message = _("已保存。")
-    extra_context = {"title": _("修改家嫂信息")}
-
-    def load(self, pk):
-        self.worker = get_object_or_404(selectors.worker_list(user=self.request.user), pk=pk)
-
-    def get_initial(self):
-        w = self.worker
-        return {"skills": w.skills, "certificates": w.certificates, "stars": w.stars, "available": w.available}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.worker_update(actor=self.request.user, worker_id=self.worker.pk, skills=d["skills"],
-                                     certificates=d["certificates"], stars=d["stars"], available=d["available"])
 
 
 class WorkerRequestListView(ObjectListView):
@@ -533,21 +444,11 @@ class WorkerRequestListView(ObjectListView):
 
 
 class WorkerRequestCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.WorkerRequestForm
+    action = actions.worker_request_create
+    title = _("登记家嫂用工需求")
+    submit_label = _("登记")
     success_message = _("需求已登记，推荐名单如下。")
-    extra_context = {"title": _("登记家嫂用工需求")}
-
-    def get_form_kwargs(self):
-        from governance.selectors import region_list
-
-        regions = region_list(user=self.request.user).filter(level__lte=Region.Level.VILLAGE).order_by("path")
-        return {**super().get_form_kwargs(), "regions": regions}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.worker_request_create(actor=self.request.user, region=d["region"], employer=d["employer"],
-                                             skill=d["skill"], note=d["note"])
 
 
 class WorkerRequestDetailView(ObjectDetailView):

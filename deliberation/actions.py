@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, notify
 from governance.errors import Conflict
-from governance.models import Region, Resident
-from governance.scoping import get_for_update, require_region
+from governance.models import Notification, Region, Resident
+from governance.scoping import Role, load_for, require_region
+from governance.selectors import office_users
 
 from . import links
+from .rules import (COUNCIL, MEMBER, RESOLUTION, TOPIC, already_voted_message, comment_refusal, council_of, resident_of,
+                    runs_it, vote_refusal, without_scope)
 from .models import (
     Attendance,
     Channel,
@@ -32,9 +35,11 @@ from .models import (
     TopicOption,
     Vote,
 )
-from .selectors import compute_tally, eligible_residents, is_eligible
+from .selectors import compute_tally, eligible_residents
 
 MAX_COMMENT = 2000
+# Keyword default of topic_update: the field is not changed (a PATCH that leaves it out).
+KEEP = object()
 
 
 def _event(topic: Topic, actor, action: str, from_state: str = "", to_state: str = "", note: str = "",
@@ -45,11 +50,20 @@ def _event(topic: Topic, actor, action: str, from_state: str = "", to_state: str
                  reason=note, data=data)
 
 
-def _resident_of(user) -> Resident | None:
+def _step(rules, step: str, source, actor, pk, *, related=(), invalid: str | None = None):
+    """The row a workflow step is about, locked and checked against the step's rule (deliberation/rules.py):
+    404 out of sight, 403 seen but not allowed, 409 when its state moved on — or, with `invalid`, a 400
+    with the rule's refusal (on that field; "" for the form as a whole) where a state is the form's mistake
+    rather than a race."""
+    rule = rules[step]
+    obj = load_for(source, actor, pk, rule.scope or "view", lock=True, related=related)
     try:
-        return user.resident
-    except Resident.DoesNotExist:
-        return None
+        without_scope(rule).check(actor, obj)
+    except Conflict as exc:
+        if invalid is None:
+            raise
+        raise ValidationError({invalid: exc.message} if invalid else exc.message)
+    return obj
 
 
 def _require_village(region: Region) -> None:
@@ -83,11 +97,12 @@ def council_member_add(*, actor, council_id: int, resident_id: int, role: str, t
         raise ValidationError({"role": _("请选择职务。")})
     if term_end is not None and term_end < term_start:
         raise ValidationError({"term_end": _("任期结束日期不能早于开始日期。")})
+    not_ours = _("理事会成员须是本村村民（含外出村民）。")
     with transaction.atomic():
-        council = get_for_update(Council, actor, council_id)
-        resident = Resident.objects.restrict(actor, "view").filter(pk=resident_id).select_related("region").first()
-        if resident is None or not resident.region.path.startswith(council.region.path):
-            raise ValidationError({"resident": _("理事会成员须是本村村民（含外出村民）。")})
+        council = _step(COUNCIL, "add_member", Council, actor, council_id, related=("region",))
+        resident = load_for(Resident, actor, resident_id, field="resident", related=("region",), message=not_ours)
+        if not resident.region.path.startswith(council.region.path):
+            raise ValidationError({"resident": not_ours})
         overlapping = CouncilMember.objects.filter(council=council, resident=resident).exclude(term_end__lt=term_start)
         if term_end is not None:
             overlapping = overlapping.filter(term_start__lte=term_end)
@@ -100,13 +115,13 @@ def council_member_add(*, actor, council_id: int, resident_id: int, role: str, t
     return member
 
 
-def council_member_end(*, actor, member_id: int, term_end: dt.date) -> CouncilMember:
+def council_member_end(*, actor, member_id: int, term_end: dt.date | None = None) -> CouncilMember:
+    """End a member's term (today unless said otherwise)."""
+    term_end = term_end or timezone.localdate()
     with transaction.atomic():
-        member = get_for_update(CouncilMember, actor, member_id)
+        member = _step(MEMBER, "end", CouncilMember, actor, member_id, related=("council",))
         if term_end < member.term_start:
             raise ValidationError({"term_end": _("任期结束日期不能早于开始日期。")})
-        if member.term_end is not None and member.term_end < timezone.localdate():
-            raise Conflict(_("该成员的任期已经结束。"))
         member.term_end = term_end
         member.save(update_fields=["term_end"])
         audit_record(actor=actor, action="deliberation.council_member_end", obj=member.council,
@@ -194,26 +209,37 @@ def topic_create(*, actor, region: Region, title: str, background: str, kind: st
     return topic
 
 
-def topic_update(*, actor, topic_id: int, title: str, background: str, kind: str, options: list[str] | None,
-                 opens_at, closes_at, meeting_at=None, meeting_place: str = "", quorum_percent: int,
-                 majority_percent: int, eligible_groups: Iterable[Region] = ()) -> Topic:
-    """Only a draft is edited: once villagers are invited, what they vote on stays as published."""
-    eligible_groups = list(eligible_groups)
+def topic_update(*, actor, topic_id: int, title=KEEP, background=KEEP, kind=KEEP, options=KEEP, opens_at=KEEP,
+                 closes_at=KEEP, meeting_at=KEEP, meeting_place=KEEP, quorum_percent=KEEP, majority_percent=KEEP,
+                 eligible_groups=KEEP) -> Topic:
+    """Only a draft is edited: once villagers are invited, what they vote on stays as published. A field not
+    given keeps its value (the API's PATCH); the editor page gives them all."""
     with transaction.atomic():
-        topic = get_for_update(Topic, actor, topic_id)
-        if topic.status != Topic.Status.DRAFT:
-            raise ValidationError(_("议题已发布，不能再修改内容；如需更正，请在会议纪要中说明。"))
-        labels = _validate_topic(region=topic.region, title=title, background=background, kind=kind,
-                                 options=options or [], opens_at=opens_at, closes_at=closes_at,
-                                 quorum_percent=quorum_percent, majority_percent=majority_percent,
-                                 eligible_groups=eligible_groups)
+        topic = _step(TOPIC, "edit", Topic, actor, topic_id, related=("region",), invalid="")
+        current = {
+            "title": topic.title, "background": topic.background, "kind": topic.kind,
+            "options": [o.label for o in topic.options.all()] if topic.kind == Topic.Kind.CHOICE else [],
+            "eligible_groups": list(topic.eligible_groups.all()), "opens_at": topic.opens_at,
+            "closes_at": topic.closes_at, "meeting_at": topic.meeting_at, "meeting_place": topic.meeting_place,
+            "quorum_percent": topic.quorum_percent, "majority_percent": topic.majority_percent,
+        }
+        given = {"title": title, "background": background, "kind": kind, "options": options,
+                 "eligible_groups": eligible_groups, "opens_at": opens_at, "closes_at": closes_at,
+                 "meeting_at": meeting_at, "meeting_place": meeting_place, "quorum_percent": quorum_percent,
+                 "majority_percent": majority_percent}
+        d = {k: current[k] if v is KEEP else v for k, v in given.items()}
+        d["eligible_groups"] = list(d["eligible_groups"])
+        labels = _validate_topic(region=topic.region, title=d["title"], background=d["background"], kind=d["kind"],
+                                 options=d["options"] or [], opens_at=d["opens_at"], closes_at=d["closes_at"],
+                                 quorum_percent=d["quorum_percent"], majority_percent=d["majority_percent"],
+                                 eligible_groups=d["eligible_groups"])
         Topic.objects.filter(pk=topic.pk).update(
-            title=title.strip(), background=background.strip(), kind=kind, opens_at=opens_at, closes_at=closes_at,
-            meeting_at=meeting_at, meeting_place=(meeting_place or "").strip(), quorum_percent=quorum_percent,
-            majority_percent=majority_percent,
+            title=d["title"].strip(), background=d["background"].strip(), kind=d["kind"], opens_at=d["opens_at"],
+            closes_at=d["closes_at"], meeting_at=d["meeting_at"], meeting_place=(d["meeting_place"] or "").strip(),
+            quorum_percent=d["quorum_percent"], majority_percent=d["majority_percent"],
         )
-        topic.eligible_groups.set(eligible_groups)
-        _set_options(topic, kind, labels)
+        topic.eligible_groups.set(d["eligible_groups"])
+        _set_options(topic, d["kind"], labels)
         _event(topic, actor, "update")
     topic.refresh_from_db()
     return topic
@@ -222,13 +248,12 @@ def topic_update(*, actor, topic_id: int, title: str, background: str, kind: str
 def topic_open(*, actor, topic_id: int) -> Topic:
     """Publish: the villagers with an account are invited — migrants to join remotely (外地村)."""
     with transaction.atomic():
-        topic = get_for_update(Topic, actor, topic_id)
-        if topic.status != Topic.Status.DRAFT:
-            raise Conflict(_("该议题已发布。"))
+        topic = _step(TOPIC, "open", Topic, actor, topic_id, related=("region",))
         if topic.closes_at <= timezone.now():
             raise ValidationError({"closes_at": _("截止时间已过，请先修改议事时间再发布。")})
         now = timezone.now()
-        Topic.objects.filter(pk=topic.pk, status=Topic.Status.DRAFT).update(status=Topic.Status.OPEN, opened_at=now)
+        Topic.objects.filter(pk=topic.pk, status__in=TOPIC["open"].states).update(status=Topic.Status.OPEN,
+                                                                                  opened_at=now)
         _event(topic, actor, "open", Topic.Status.DRAFT, Topic.Status.OPEN)
         url = reverse("deliberation:topic_detail", args=[topic.pk])
         invited = eligible_residents(topic).filter(user__isnull=False)
@@ -246,19 +271,18 @@ def topic_open(*, actor, topic_id: int) -> Topic:
 def topic_close(*, actor, topic_id: int) -> Topic:
     """End the vote and lock the result: counts per channel, total, quorum and majority."""
     with transaction.atomic():
-        topic = get_for_update(Topic, actor, topic_id, "close")
+        topic = load_for(Topic, actor, topic_id, TOPIC["close"].scope, lock=True, related=("region",))
         if topic.status == Topic.Status.DRAFT:
             raise ValidationError(_("草拟中的议题尚未发布，不能结束表决。"))
-        if topic.status != Topic.Status.OPEN:
-            raise Conflict(_("该议题已结束表决，结果已锁定。"))
+        without_scope(TOPIC["close"]).check(actor, topic)
         tally = compute_tally(topic)
-        updated = Topic.objects.filter(pk=topic.pk, status=Topic.Status.OPEN).update(
+        updated = Topic.objects.filter(pk=topic.pk, status__in=TOPIC["close"].states).update(
             status=Topic.Status.CLOSED, closed_at=timezone.now(), result=tally, eligible_count=tally["eligible"],
             turnout=tally["turnout"], quorum_met=tally["quorum_met"], passed=tally["passed"],
             winning_option_id=tally["adopted_id"],
         )
         if not updated:
-            raise Conflict()
+            raise Conflict(TOPIC["close"].refusal)
         _event(topic, actor, "close", Topic.Status.OPEN, Topic.Status.CLOSED,
                data={"total": tally["total"], "turnout": tally["turnout"], "passed": tally["passed"]})
         # Those who took part with an account (migrants far away above all) learn the result.
@@ -272,7 +296,7 @@ def topic_close(*, actor, topic_id: int) -> Topic:
 
 def topic_record_minutes(*, actor, topic_id: int, minutes: str) -> Topic:
     with transaction.atomic():
-        topic = get_for_update(Topic, actor, topic_id)
+        topic = load_for(Topic, actor, topic_id, "change", lock=True, related=("region",))
         if topic.status == Topic.Status.DRAFT:
             raise ValidationError({"minutes": _("议题发布后才能记录会议纪要。")})
         Topic.objects.filter(pk=topic.pk).update(minutes=(minutes or "").strip())
@@ -281,46 +305,55 @@ def topic_record_minutes(*, actor, topic_id: int, minutes: str) -> Topic:
     return topic
 
 
+def topics_window_end_notify(*, now=None) -> int:
+    """Tell each village office once that a topic's online/remote window has ended and it should enter the
+    show-of-hands count and close the vote. Idempotent: a topic is marked in the same transaction as its
+    notifications; killed half-way, nothing is marked and a rerun does it all. Returns how many topics."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Topic.objects.select_for_update(skip_locked=True)
+            .filter(status=Topic.Status.OPEN, closes_at__lt=now, window_end_notified_at__isnull=True)
+            .values_list("pk", "region_id", "title")
+        )
+        if not due:
+            return 0
+        offices = office_users({row[1] for row in due}, [Role.VILLAGE_SECRETARY, Role.VILLAGE_ASSISTANT])
+        Notification.objects.bulk_create([
+            Notification(user_id=user_id, title=(_("议题线上/远程表决已截止：%(t)s") % {"t": title})[:200],
+                         body=_("请登记现场举手表决结果，然后结束表决。"),
+                         url=reverse("deliberation:topic_detail", args=[pk]))
+            for pk, region_id, title in due for user_id in offices.get(region_id, [])
+        ])
+        Topic.objects.filter(pk__in=[row[0] for row in due]).update(window_end_notified_at=now)
+    return len(due)
+
+
 # --- The one tally ---------------------------------------------------------------------------------
-
-def _already_voted_message(vote: Vote) -> str:
-    return _("您已通过%(channel)s参加本议题表决（%(at)s），每位村民只能表决一次，以第一次为准。") % {
-        "channel": vote.get_channel_display(), "at": f"{timezone.localtime(vote.cast_at):%m-%d %H:%M}"}
-
 
 def vote_cast(*, actor, topic_id: int, option_id: int) -> Vote:
     """A villager's own vote: remote if they are away (外地村), online if at home (网上村)."""
-    resident = _resident_of(actor)
+    rule = TOPIC["vote"]
     with transaction.atomic():
         # The topic row is locked so that closing and voting never interleave.
-        topic = get_for_update(Topic, actor, topic_id, "vote")
-        if resident is None:
-            raise ValidationError(_("您的账号未关联村民身份，不能投票。"))
-        if topic.status == Topic.Status.DRAFT:
-            raise ValidationError(_("该议题尚未发布。"))
-        if topic.status == Topic.Status.CLOSED:
-            raise ValidationError(_("该议题已结束表决，结果已锁定，不能再投票。"))
-        now = timezone.now()
-        if now < topic.opens_at:
-            raise ValidationError(_("投票尚未开始（%(t)s 开始）。") % {"t": f"{timezone.localtime(topic.opens_at):%Y-%m-%d %H:%M}"})
-        if now > topic.closes_at:
-            raise ValidationError(_("投票已于 %(t)s 截止。") % {"t": f"{timezone.localtime(topic.closes_at):%Y-%m-%d %H:%M}"})
-        if not is_eligible(topic, resident):
-            raise ValidationError(_("您不在本议题的参与范围内（须为参与村民小组年满18周岁的村民）。"))
+        topic = load_for(Topic, actor, topic_id, rule.scope, lock=True, related=("region",))
+        refusal = vote_refusal(actor, topic)  # the same question the topic page asks (rules.may_vote)
+        if refusal:
+            raise ValidationError(refusal)
+        without_scope(rule).check(actor, topic)
+        resident = resident_of(actor)
         option = TopicOption.objects.filter(pk=option_id, topic=topic).first()
         if option is None:
             raise ValidationError({"option": _("请选择本议题的一个选项。")})
-        existing = Vote.objects.filter(topic=topic, resident=resident).first()
-        if existing is not None:
-            raise ValidationError(_already_voted_message(existing))
         channel = Channel.REMOTE if resident.status == Resident.Status.AWAY else Channel.ONLINE
+        now = timezone.now()
         try:
             with transaction.atomic():
                 vote = Vote.objects.create(topic=topic, resident=resident, channel=channel, option=option,
                                            cast_at=now, recorded_by=actor)
         except IntegrityError:  # the database's one-vote rule: another session was first
             existing = Vote.objects.filter(topic=topic, resident=resident).first()
-            raise ValidationError(_already_voted_message(existing) if existing else _("您已参加过本议题表决。"))
+            raise ValidationError(already_voted_message(existing) if existing else _("您已参加过本议题表决。"))
         Attendance.objects.bulk_create([Attendance(topic=topic, resident=resident, channel=channel, at=now)],
                                        ignore_conflicts=True)
         audit_record(actor=actor, action="deliberation.vote", obj=topic, data={"channel": channel})
@@ -333,23 +366,16 @@ def comment_add(*, actor, topic_id: int, body: str) -> Comment:
         raise ValidationError({"body": _("请填写发言内容。")})
     if len(body) > MAX_COMMENT:
         raise ValidationError({"body": _("发言不超过%(n)d个字。") % {"n": MAX_COMMENT}})
-    resident = _resident_of(actor)
+    rule = TOPIC["comment"]
     with transaction.atomic():
-        topic = Topic.objects.restrict(actor, "view").filter(pk=topic_id).exclude(status=Topic.Status.DRAFT).first()
-        if topic is None:
-            from django.http import Http404
-
-            raise Http404
-        staff = Topic.objects.restrict(actor, "change").filter(pk=topic.pk).exists()
-        if topic.status != Topic.Status.OPEN:
-            raise ValidationError({"body": _("议事已结束，不能再发言。")})
-        channel = ""
+        # A draft is discussed by no one: it is not found.
+        topic = load_for(Topic.objects.exclude(status=Topic.Status.DRAFT), actor, topic_id, related=("region",))
+        refusal = comment_refusal(actor, topic)  # the same question the topic page asks (rules.may_comment)
+        if refusal:
+            raise ValidationError({"body": refusal})
+        rule.check(actor, topic)
+        staff, resident, channel = runs_it(actor, topic), resident_of(actor), ""
         if not staff:
-            if resident is None or not is_eligible(topic, resident):
-                raise ValidationError({"body": _("只有本议题范围内的村民可以发言。")})
-            now = timezone.now()
-            if not topic.opens_at <= now <= topic.closes_at:
-                raise ValidationError({"body": _("不在议事时间内，不能发言。")})
             channel = Channel.REMOTE if resident.status == Resident.Status.AWAY else Channel.ONLINE
             Attendance.objects.bulk_create([Attendance(topic=topic, resident=resident, channel=channel)],
                                            ignore_conflicts=True)
@@ -365,9 +391,8 @@ def meeting_sign_in(*, actor, topic_id: int, resident_ids: Iterable[int]) -> dic
     if not ids:
         raise ValidationError({"residents": _("请勾选签到的村民。")})
     with transaction.atomic():
-        topic = get_for_update(Topic, actor, topic_id)
-        if topic.status != Topic.Status.OPEN:
-            raise ValidationError(_("只有议事中的议题可以签到。"))
+        topic = _step(TOPIC, "sign_in", Topic, actor, topic_id, related=("region",), invalid="")
+        # The villagers ticked (ids in the body or the form): each must be one the actor sees, in the topic's area.
         eligible = set(
             Resident.objects.restrict(actor, "view").filter(pk__in=ids)
             .filter(pk__in=eligible_residents(topic).values("pk")).values_list("pk", flat=True)
@@ -393,9 +418,7 @@ def meeting_sign_in(*, actor, topic_id: int, resident_ids: Iterable[int]) -> dic
 def hand_tally_record(*, actor, topic_id: int, counts: dict[int, int]) -> dict:
     """The recorder's show-of-hands counts; together they cannot exceed the villagers signed in."""
     with transaction.atomic():
-        topic = get_for_update(Topic, actor, topic_id)
-        if topic.status != Topic.Status.OPEN:
-            raise ValidationError(_("该议题不在议事中，不能登记现场表决。"))
+        topic = _step(TOPIC, "tally", Topic, actor, topic_id, related=("region",), invalid="")
         options = {o.pk: o for o in topic.options.all()}
         clean: dict[int, int] = {}
         for key, value in counts.items():
@@ -421,6 +444,17 @@ def hand_tally_record(*, actor, topic_id: int, counts: dict[int, int]) -> dict:
     return {"total": total, "signed_in": signed_in}
 
 
+def meeting_record(*, actor, topic_id: int, counts: dict[int, int], minutes: str | None = None) -> dict:
+    """The meeting's record in one transaction: the show-of-hands counts and (when given and changed) the
+    minutes. Returns the live tally, as the office reads it next."""
+    with transaction.atomic():
+        hand_tally_record(actor=actor, topic_id=topic_id, counts=counts)
+        topic = Topic.objects.get(pk=topic_id)
+        if minutes is not None and (minutes or "").strip() != topic.minutes:
+            topic = topic_record_minutes(actor=actor, topic_id=topic_id, minutes=minutes)
+    return compute_tally(topic)
+
+
 # --- Outcome and follow-up -------------------------------------------------------------------------
 
 def resolution_record(*, actor, topic_id: int, text: str) -> Resolution:
@@ -428,28 +462,33 @@ def resolution_record(*, actor, topic_id: int, text: str) -> Resolution:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("请填写决议内容。")})
+    rule = TOPIC["resolution"]
     with transaction.atomic():
-        topic = get_for_update(Topic, actor, topic_id)
-        if topic.status != Topic.Status.CLOSED:
-            raise ValidationError(_("表决结束后才能记录决议。"))
-        if Resolution.objects.filter(topic=topic).exists():
-            raise Conflict(_("该议题的决议已经记录。"))
+        topic = load_for(Topic, actor, topic_id, rule.scope, lock=True, related=("region",))
+        if topic.status == Topic.Status.CLOSED and Resolution.objects.filter(topic=topic).exists():
+            raise Conflict(rule.denial)
+        try:
+            without_scope(rule).check(actor, topic)
+        except Conflict:
+            raise ValidationError(rule.refusal)
         try:
             with transaction.atomic():
                 resolution = Resolution.objects.create(topic=topic, text=text, recorded_by=actor)
         except IntegrityError:
-            raise Conflict(_("该议题的决议已经记录。"))
+            raise Conflict(rule.denial)
         _event(topic, actor, "resolution", to_state=Resolution.Status.IN_PROGRESS)
         users = Resident.objects.filter(region__path__startswith=topic.region.path, user__isnull=False) \
             .values_list("user_id", flat=True)
         notify(list(users), title=_("决议公布：%(t)s") % {"t": topic.title}, body=text[:500],
                url=reverse("deliberation:topic_detail", args=[topic.pk]))
+    resolution.n_links = resolution.n_notes = 0  # what the answer shows, as the resolution list annotates it
     return resolution
 
 
 def resolution_link(*, actor, resolution_id: int, content_type_id: int, object_id: str) -> ResolutionLink:
+    """Link what carries the resolution out: an object of another app the actor may see (deliberation/links.py)."""
     with transaction.atomic():
-        resolution = get_for_update(Resolution, actor, resolution_id)
+        resolution = _step(RESOLUTION, "link", Resolution, actor, resolution_id, related=("topic", "topic__region"))
         content_type = ContentType.objects.filter(pk=content_type_id).first()
         target = links.visible_target(actor, content_type, object_id) if content_type else None
         if target is None:
@@ -463,18 +502,6 @@ def resolution_link(*, actor, resolution_id: int, content_type_id: int, object_i
     return link
 
 
-def _supervising_council(actor, resolution: Resolution) -> Council | None:
-    """A council of the village in which the actor currently serves."""
-    resident = _resident_of(actor)
-    if resident is None:
-        return None
-    today = timezone.localdate()
-    member = (CouncilMember.objects.filter(resident=resident, council__region=resolution.topic.region,
-                                           council__active=True, term_start__lte=today)
-              .exclude(term_end__lt=today).select_related("council").order_by("council__kind").first())
-    return member.council if member else None
-
-
 def supervision_note_add(*, actor, resolution_id: int, body: str) -> SupervisionNote:
     """Council members (and the village office) record how the follow-up goes, until it is done."""
     body = (body or "").strip()
@@ -483,32 +510,21 @@ def supervision_note_add(*, actor, resolution_id: int, body: str) -> Supervision
     if len(body) > MAX_COMMENT:
         raise ValidationError({"body": _("监督记录不超过%(n)d个字。") % {"n": MAX_COMMENT}})
     with transaction.atomic():
-        resolution = Resolution.objects.restrict(actor, "view").select_for_update(of=("self",)) \
-            .select_related("topic__region").filter(pk=resolution_id).first()
-        if resolution is None:
-            from django.http import Http404
-
-            raise Http404
-        council = _supervising_council(actor, resolution)
-        staff = Resolution.objects.restrict(actor, "change").filter(pk=resolution.pk).exists()
-        if council is None and not staff:
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied(_("只有本村理事会成员和村干部可以记录监督情况。"))
-        if resolution.status == Resolution.Status.DONE:
-            raise ValidationError({"body": _("该决议已办结，监督已结束。")})
-        note = SupervisionNote.objects.create(resolution=resolution, council=council, author=actor, body=body)
+        resolution = _step(RESOLUTION, "note", Resolution, actor, resolution_id, related=("topic", "topic__region"),
+                           invalid="body")
+        note = SupervisionNote.objects.create(resolution=resolution, council=council_of(actor, resolution),
+                                              author=actor, body=body)
         _event(resolution.topic, actor, "supervision", note=body[:200])
     return note
 
 
 def resolution_complete(*, actor, resolution_id: int, note: str = "") -> Resolution:
     with transaction.atomic():
-        resolution = get_for_update(Resolution, actor, resolution_id)
-        updated = Resolution.objects.filter(pk=resolution.pk, status=Resolution.Status.IN_PROGRESS).update(
+        resolution = _step(RESOLUTION, "complete", Resolution, actor, resolution_id, related=("topic", "topic__region"))
+        updated = Resolution.objects.filter(pk=resolution.pk, status__in=RESOLUTION["complete"].states).update(
             status=Resolution.Status.DONE, done_at=timezone.now())
         if not updated:
-            raise Conflict(_("该决议已办结。"))
+            raise Conflict(RESOLUTION["complete"].refusal)
         _event(resolution.topic, actor, "done", Resolution.Status.IN_PROGRESS, Resolution.Status.DONE,
                note=(note or "").strip())
     resolution.refresh_from_db()

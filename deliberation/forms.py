@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import RegionChoiceField, scoped_regions
+from governance.forms import RegionChoiceField, ResidentLookupField, ScopedForm, scoped_regions
 from governance.models import Region
+from governance.selectors import region_list
 
-from . import links
+from . import links, selectors
 from .models import Council, CouncilMember, Topic
 
 
@@ -30,8 +31,10 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.parent.name if obj.parent_id else ''} {obj.name}"
 
 
-class TopicForm(forms.Form):
-    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"))
+class TopicForm(ScopedForm):
+    """A topic convened (or a draft edited: its village stays)."""
+
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"), empty_label=_("请选择"))
     title = forms.CharField(label=_("议题"), max_length=200)
     background = forms.CharField(label=_("背景与材料"), widget=forms.Textarea(attrs={"rows": 6}))
     kind = forms.ChoiceField(label=_("表决方式"), choices=Topic.Kind.choices)
@@ -49,16 +52,17 @@ class TopicForm(forms.Form):
     majority_percent = forms.IntegerField(label=_("通过比例（%）"), initial=50,
                                           help_text=_("得票须超过参与表决人数的该比例，50即过半数，最高99。"))
 
-    def __init__(self, *args, user, instance: Topic | None = None, **kwargs):
+    def __init__(self, *args, instance: Topic | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = scoped_regions(user, [Region.Level.VILLAGE], "add", Topic)
+        villages = scoped_regions(self.user, [Region.Level.VILLAGE], "add", Topic)
         self.fields["region"].queryset = villages
-        self.fields["eligible_groups"].queryset = Region.objects.filter(
-            parent__in=villages, level=Region.Level.GROUP).select_related("parent").order_by("path")
+        self.fields["eligible_groups"].queryset = region_list(user=self.user).filter(
+            parent__in=villages if instance is None else [instance.region_id],
+            level=Region.Level.GROUP).select_related("parent").order_by("path")
         if instance is not None:
-            self.fields["region"].disabled = True
+            del self.fields["region"]  # a topic stays in its village
             self.initial.update(
-                region=instance.region_id, title=instance.title, background=instance.background, kind=instance.kind,
+                title=instance.title, background=instance.background, kind=instance.kind,
                 options="\n".join(o.label for o in instance.options.all()) if instance.kind == Topic.Kind.CHOICE else "",
                 eligible_groups=list(instance.eligible_groups.values_list("pk", flat=True)),
                 opens_at=instance.opens_at, closes_at=instance.closes_at, meeting_at=instance.meeting_at,
@@ -67,15 +71,36 @@ class TopicForm(forms.Form):
         elif villages.count() == 1:
             self.initial.setdefault("region", villages.first().pk)
 
-    def option_labels(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
+    def clean_options(self) -> list[str]:
+        """One option a line (a choice topic); a proposal's are 同意/反对/弃权."""
+        return [line.strip() for line in (self.cleaned_data.get("options") or "").splitlines() if line.strip()]
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("我要发言"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class VoteForm(ScopedForm):
+    """The villager's ballot: one option of the topic."""
+
+    option = forms.ModelChoiceField(queryset=None, label=_("我的表决"), widget=forms.RadioSelect,
+                                    error_messages={"required": _("请选择一个选项。"),
+                                                    "invalid_choice": _("请选择本议题的一个选项。")})
+
+    def __init__(self, *args, topic: Topic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].queryset = selectors.topic_options(user=self.user, topic=topic)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("option") is not None:
+            data["option_id"] = data.pop("option").pk  # the action reads the option under the topic's lock
+        return data
+
+
 class SignInForm(forms.Form):
+    """The meeting's sign-in sheet: the villagers ticked (the action checks each is in scope and eligible)."""
+
     residents = forms.TypedMultipleChoiceField(label=_("签到村民"), coerce=int, choices=(),
                                                widget=forms.CheckboxSelectMultiple)
 
@@ -83,12 +108,21 @@ class SignInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["residents"].choices = [(r.pk, r.name) for r in sheet]
 
+    def clean(self):
+        data = super().clean()
+        if "residents" in data:
+            data["resident_ids"] = data.pop("residents")
+        return data
 
-class HandTallyForm(forms.Form):
+
+class HandTallyForm(ScopedForm):
+    """The show-of-hands count per option and the minutes, recorded together."""
+
     minutes = forms.CharField(label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, topic: Topic, current: dict[int, int], **kwargs):
+    def __init__(self, *args, topic: Topic, **kwargs):
         super().__init__(*args, **kwargs)
+        current = selectors.hand_tally_counts(user=self.user, topic=topic)
         self.option_fields = []
         for o in topic.options.all():
             name = f"option_{o.pk}"
@@ -98,8 +132,9 @@ class HandTallyForm(forms.Form):
         self.fields["minutes"].initial = topic.minutes
         self.order_fields([n for _, n in self.option_fields] + ["minutes"])
 
-    def counts(self) -> dict[int, int]:
-        return {pk: self.cleaned_data[name] for pk, name in self.option_fields}
+    def clean(self):
+        data = super().clean()
+        return {"counts": {pk: data.get(name) for pk, name in self.option_fields}, "minutes": data.get("minutes", "")}
 
 
 class ResolutionForm(forms.Form):
@@ -107,50 +142,59 @@ class ResolutionForm(forms.Form):
                            help_text=_("记录后即向全村公布。"))
 
 
-class ResolutionLinkForm(forms.Form):
+class ResolutionLinkForm(ScopedForm):
     target = forms.ChoiceField(label=_("落实事项"), help_text=_("可关联您可查看的微实事、服务订单、中心事项。"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [("", "—")] + links.target_choices(user)
+        self.fields["target"].choices = [("", _("请选择"))] + links.target_choices(self.user)
 
-    def parsed(self) -> tuple[int, str]:
-        ct, _sep, obj = self.cleaned_data["target"].partition(":")
-        return int(ct), obj
+    def clean(self):
+        """"<content type id>:<object id>" — the action finds it among what the user may see."""
+        data = super().clean()
+        if data.get("target"):
+            ct, _sep, obj = data.pop("target").partition(":")
+            if not ct.isdigit():
+                raise forms.ValidationError({"target": _("所选的落实事项不存在，或不在您可查看的范围内。")})
+            data.update(content_type_id=int(ct), object_id=obj)
+        return data
 
 
 class SupervisionNoteForm(forms.Form):
     body = forms.CharField(label=_("监督记录"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CouncilForm(forms.Form):
-    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"))
+class CouncilForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"), empty_label=_("请选择"))
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Council.Kind.choices)
     duties = forms.CharField(label=_("职责"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     founded_on = forms.DateField(label=_("成立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = scoped_regions(user, [Region.Level.VILLAGE], "add", Council)
+        villages = scoped_regions(self.user, [Region.Level.VILLAGE], "add", Council)
         self.fields["region"].queryset = villages
         if villages.count() == 1:
             self.initial.setdefault("region", villages.first().pk)
 
 
-class ResidentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        away = _("（外出：%(p)s）") % {"p": obj.away_location} if obj.away_location else ""
-        return f"{obj.name} {obj.id_masked} · {obj.region.name}{away}"
+class CouncilMemberForm(ScopedForm):
+    """A villager joins a council: typed in by ID number (a village has too many for a drop-down)."""
 
-
-class CouncilMemberForm(forms.Form):
-    resident = ResidentChoiceField(queryset=None, label=_("村民"))
+    resident = ResidentLookupField(label=_("村民"), help_text=_("输入本村村民（含外出村民）的18位身份证号"))
     role = forms.ChoiceField(label=_("职务"), choices=CouncilMember.Role.choices)
     term_start = forms.DateField(label=_("任期开始"), widget=forms.DateInput(attrs={"type": "date"}))
     term_end = forms.DateField(label=_("任期结束"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, residents, **kwargs):
+    def __init__(self, *args, council: Council, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = residents
+        field = self.fields["resident"]
+        field.queryset, field.actor = selectors.village_members(user=self.user, council=council), self.user
         self.initial.setdefault("term_start", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("resident") is not None:
+            data["resident_id"] = data.pop("resident").pk  # the action checks membership under its lock
+        return data

@@ -94,6 +94,9 @@ class CouncilMember(models.Model):
     def __str__(self) -> str:
         return f"{self.council} · {self.resident.name}"
 
+    def get_absolute_url(self) -> str:  # a member is shown on the council's page
+        return reverse("deliberation:council_detail", args=[self.council_id])
+
     @property
     def is_current(self) -> bool:
         today = timezone.localdate()

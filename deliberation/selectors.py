@@ -91,6 +91,43 @@ def resolution_link_list(*, user) -> QuerySet[ResolutionLink]:
     return ResolutionLink.objects.restrict(user, "view").select_related("content_type", "linked_by")
 
 
+def hand_tally_counts(*, user, topic: Topic) -> dict[int, int]:
+    """The show-of-hands counts recorded so far: {option id: count}."""
+    return dict(HandTally.objects.restrict(user, "view").filter(topic=topic).values_list("option_id", "count"))
+
+
+def topic_options(*, user, topic: Topic) -> QuerySet[TopicOption]:
+    return TopicOption.objects.restrict(user, "view").filter(topic=topic).order_by("position", "id")
+
+
+def my_vote(*, user, topic: Topic) -> Vote | None:
+    """The user's own vote on the topic (a villager sees their own), with its option."""
+    return vote_list(user=user).filter(topic=topic, resident__user=user).first()
+
+
+def in_person_count(*, user, topic: Topic) -> int:
+    """Villagers signed in at the meeting (their vote is the show of hands)."""
+    return vote_list(user=user).filter(topic=topic, channel=Channel.IN_PERSON).count()
+
+
+def supervising_council(user, resolution: Resolution) -> Council | None:
+    """A council of the resolution's village in which the user currently serves (as a villager)."""
+    try:
+        resident = user.resident
+    except (Resident.DoesNotExist, AttributeError):
+        return None
+    today = timezone.localdate()
+    member = (CouncilMember.objects.filter(resident=resident, council__region_id=resolution.topic.region_id,
+                                           council__active=True, term_start__lte=today)
+              .exclude(term_end__lt=today).select_related("council").order_by("council__kind").first())
+    return member.council if member else None
+
+
+def village_members(*, user, council: Council) -> QuerySet[Resident]:
+    """The villagers who may join a council: registered in its village (or a group or building below it)."""
+    return Resident.objects.restrict(user, "view").filter(region__path__startswith=council.region.path)
+
+
 def topic_events(*, user, topic: Topic) -> QuerySet[TopicEvent]:
     return TopicEvent.objects.restrict(user, "view").filter(topic=topic).select_related("actor").order_by("at", "id")
 

@@ -1,50 +1,20 @@
-"""Pages of 三村议事: thin configuration over the core's generic views; every write is an action."""
+"""Pages of 三村议事: thin configuration over the core's generic views; every write is an action, every step
+a page offers is one its rule allows (deliberation/rules.py)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
-from governance.errors import Conflict
-from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
+from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
 from governance.models import Resident
-from governance.scoping import can, user_roles
+from governance.scoping import user_roles
 
-from . import actions, selectors
+from . import actions, forms, rules, selectors
 from .filtersets import CouncilFilterSet, ResolutionFilterSet, TopicFilterSet
-from .forms import (
-    CommentForm,
-    CouncilForm,
-    CouncilMemberForm,
-    HandTallyForm,
-    ResolutionForm,
-    ResolutionLinkForm,
-    SignInForm,
-    SupervisionNoteForm,
-    TopicForm,
-)
-from .models import ORGANISERS, Channel, CouncilMember, HandTally, Resolution, Topic, Vote
-
-
-def _post_action(request, fn, success: str, url: str):
-    """Run a one-button action; a refusal becomes a message on the page it came from."""
-    try:
-        fn()
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    except Conflict as exc:
-        messages.warning(request, str(exc.message))
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(url)
+from .models import ORGANISERS, Channel, Topic
 
 
 # --- Topics --------------------------------------------------------------------------------------
@@ -57,7 +27,7 @@ class TopicListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_add"] = bool(TopicForm(user=self.request.user).fields["region"].queryset.exists())
+        ctx["can_add"] = bool(forms.TopicForm(user=self.request.user).fields["region"].queryset.exists())
         # The office exports the topics with their tallies; villagers read them on the page.
         user = self.request.user
         ctx["can_export"] = user.is_superuser or bool(user_roles(user) & ORGANISERS)
@@ -68,27 +38,21 @@ class TopicDetailView(ObjectDetailView):
     selector = selectors.topic_detail_queryset
     template_name = "deliberation/topic_detail.html"
     context_object_name = "topic"
+    rules = rules.TOPIC
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, topic = self.request.user, self.object
-        staff = can(user, topic, "change")
-        resident = getattr(user, "resident", None) if hasattr(user, "resident") else None
-        my_vote = None
-        eligible = False
-        if resident is not None:
-            my_vote = Vote.objects.filter(topic=topic, resident=resident).select_related("option").first()
-            eligible = selectors.is_eligible(topic, resident)
+        staff = rules.runs_it(user, topic)
+        resident = rules.resident_of(user)
         ctx.update(
+            buttons=[v for v in ctx["verbs"] if v.name in rules.TOPIC_BUTTONS],
             staff=staff,
-            can_close=can(user, topic, "close"),
             resident=resident,
-            my_vote=my_vote,
+            my_vote=selectors.my_vote(user=user, topic=topic) if resident is not None else None,
             my_channel=(Channel.REMOTE if resident and resident.status == Resident.Status.AWAY else Channel.ONLINE),
-            can_vote=bool(resident and eligible and not my_vote and topic.window_open()),
-            can_comment=topic.status == Topic.Status.OPEN and (staff or (eligible and topic.window_open())),
             comments=selectors.comment_list(user=user).filter(topic=topic),
-            comment_form=CommentForm(),
+            comment_form=forms.CommentForm(),
             events=selectors.topic_events(user=user, topic=topic),
             # Staff follow the count live; villagers see it once the result is locked.
             tally=selectors.topic_tally(user=user, topic=topic) if staff or topic.status == Topic.Status.CLOSED else None,
@@ -98,168 +62,110 @@ class TopicDetailView(ObjectDetailView):
             r = ctx["resolution"]
             ctx["links"] = selectors.resolution_link_list(user=user).filter(resolution=r)
             ctx["notes"] = selectors.supervision_note_list(user=user).filter(resolution=r).order_by("created_at", "id")
-            ctx["note_form"] = SupervisionNoteForm()
-            ctx["can_note"] = r.status == Resolution.Status.IN_PROGRESS and (
-                staff or actions._supervising_council(user, r) is not None)
+            ctx["resolution_verbs"] = rules.RESOLUTION.allowed(user, r)
         return ctx
 
 
 class TopicCreateView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = TopicForm
+    form_class = forms.TopicForm
+    action = actions.topic_create
+    title = _("发起议题")
+    submit_label = _("保存草稿")
     success_message = _("议题已保存为草稿，确认后请发布。")
-    extra_context = {"title": _("发起议题")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.topic_create(
-            actor=self.request.user, region=d["region"], title=d["title"], background=d["background"], kind=d["kind"],
-            options=form.option_labels(), opens_at=d["opens_at"], closes_at=d["closes_at"], meeting_at=d["meeting_at"],
-            meeting_place=d["meeting_place"], quorum_percent=d["quorum_percent"],
-            majority_percent=d["majority_percent"], eligible_groups=d["eligible_groups"])
 
 
-class TopicEditView(TopicCreateView):
+class TopicStepView(ActionFormView):
+    """One step on one topic, declared by its rule (deliberation/rules.py TOPIC)."""
+
+    object_selector = selectors.topic_detail_queryset
+    object_arg = "topic_id"
+    step = ""
+
+    def get_title(self):
+        return f"{rules.TOPIC[self.step].label}：{self.object.title}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.TOPIC[self.step].label}
+
+
+class TopicEditView(TopicStepView):
+    step, action, form_class = "edit", actions.topic_update, forms.TopicForm
+    object_action, form_object_arg = "change", "instance"
+    submit_label = _("保存")
     success_message = _("已保存。")
-    extra_context = {"title": _("修改议题")}
 
-    def load(self, pk):
-        self.topic = get_object_or_404(Topic.objects.restrict(self.request.user, "change"), pk=pk)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.topic}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.topic_update(
-            actor=self.request.user, topic_id=self.topic.pk, title=d["title"], background=d["background"],
-            kind=d["kind"], options=form.option_labels(), opens_at=d["opens_at"], closes_at=d["closes_at"],
-            meeting_at=d["meeting_at"], meeting_place=d["meeting_place"], quorum_percent=d["quorum_percent"],
-            majority_percent=d["majority_percent"], eligible_groups=d["eligible_groups"])
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": self.submit_label}
 
 
-def _topic_for(request, pk, action="view") -> Topic:
-    if action == "view":
-        return get_object_or_404(selectors.topic_detail_queryset(user=request.user), pk=pk)
-    return get_object_or_404(Topic.objects.restrict(request.user, action), pk=pk)
+class TopicOpenView(TopicStepView, ButtonView):
+    step, action = "open", actions.topic_open
+    success_message = _("议题已发布，已通知本村村民（含外出村民）。")
 
 
-@login_required
-@require_POST
-def topic_open(request, pk):
-    topic = _topic_for(request, pk, "change")
-    return _post_action(request, lambda: actions.topic_open(actor=request.user, topic_id=topic.pk),
-                        gettext("议题已发布，已通知本村村民（含外出村民）。"), topic.get_absolute_url())
+class TopicCloseView(TopicStepView, ButtonView):
+    step, action = "close", actions.topic_close
+    success_message = _("表决已结束，结果已锁定。")
 
 
-@login_required
-@require_POST
-def topic_close(request, pk):
-    topic = _topic_for(request, pk, "close")
-    return _post_action(request, lambda: actions.topic_close(actor=request.user, topic_id=topic.pk),
-                        gettext("表决已结束，结果已锁定。"), topic.get_absolute_url() + "#tally")
+class TopicVoteView(TopicStepView):
+    """The villager's ballot (on the topic's page; this page when the form needs saying again)."""
+
+    step, action, form_class, form_object_arg = "vote", actions.vote_cast, forms.VoteForm, "topic"
+    success_message = _("您的表决已记录。")
 
 
-@login_required
-@require_POST
-def topic_vote(request, pk):
-    topic = _topic_for(request, pk)
-    option = request.POST.get("option") or ""
-    if not option.isdigit():
-        messages.error(request, gettext("请选择一个选项。"))
-        return HttpResponseRedirect(topic.get_absolute_url())
-    return _post_action(request, lambda: actions.vote_cast(actor=request.user, topic_id=topic.pk, option_id=int(option)),
-                        gettext("您的表决已记录。"), topic.get_absolute_url())
+class TopicCommentView(TopicStepView):
+    step, action, form_class = "comment", actions.comment_add, forms.CommentForm
+    success_message = _("发言已发布。")
 
 
-@login_required
-@require_POST
-def topic_comment(request, pk):
-    topic = _topic_for(request, pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, gettext("请填写发言内容（不超过2000字）。"))
-        return HttpResponseRedirect(topic.get_absolute_url() + "#discussion")
-    return _post_action(request, lambda: actions.comment_add(actor=request.user, topic_id=topic.pk,
-                                                             body=form.cleaned_data["body"]),
-                        gettext("发言已发布。"), topic.get_absolute_url() + "#discussion")
-
-
-class SignInView(ActionFormView):
+class SignInView(TopicStepView):
     """The 本地村 meeting's sign-in sheet: tick the villagers present, in bulk."""
 
     template_name = "deliberation/sign_in.html"
-    form_class = SignInForm
+    step, action, form_class, object_action = "sign_in", actions.meeting_sign_in, forms.SignInForm, "change"
 
-    def load(self, pk):
-        self.topic = _topic_for(self.request, pk, "change")
-        self.sheet = list(selectors.sign_in_sheet(user=self.request.user, topic=self.topic))
+    def sheet(self):
+        if not hasattr(self, "_sheet"):
+            self._sheet = list(selectors.sign_in_sheet(user=self.request.user, topic=self.object))
+        return self._sheet
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "sheet": self.sheet}
+        return {**super().get_form_kwargs(), "sheet": self.sheet()}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "topic": self.topic, "sheet": self.sheet,
-                "title": gettext("现场签到：%(t)s") % {"t": self.topic.title},
-                "signed": sum(1 for r in self.sheet if r.signed_in)}
+        sheet = self.sheet()
+        return {**super().get_context_data(**kwargs), "topic": self.object, "sheet": sheet,
+                "title": gettext("现场签到：%(t)s") % {"t": self.object.title},
+                "signed": sum(1 for r in sheet if r.signed_in)}
 
     def perform(self, form):
-        result = actions.meeting_sign_in(actor=self.request.user, topic_id=self.topic.pk,
-                                         resident_ids=form.cleaned_data["residents"])
+        # One action; its message says how many were signed in and who had voted elsewhere.
+        result = super().perform(form)
         messages.success(self.request, gettext("签到%(n)d人，现场共%(t)d人。") % {"n": result["signed_in"],
                                                                      "t": result["total_in_person"]})
         if result["voted_elsewhere"]:
             messages.warning(self.request, gettext("以下村民已在外地村/网上村投票，按第一次表决计票，现场举手不再计入：%(n)s")
                              % {"n": "、".join(result["voted_elsewhere"])})
-        return reverse("deliberation:topic_sign_in", args=[self.topic.pk])
+        return reverse("deliberation:topic_sign_in", args=[self.object.pk])
 
 
-class HandTallyView(ActionFormView):
+class HandTallyView(TopicStepView):
     """The recorder enters the show-of-hands count and the minutes of the meeting."""
 
-    template_name = "governance/form.html"
-    form_class = HandTallyForm
+    step, action, form_class, object_action = "tally", actions.meeting_record, forms.HandTallyForm, "change"
+    form_object_arg = "topic"
     success_message = _("现场表决和会议纪要已记录。")
 
-    def load(self, pk):
-        self.topic = _topic_for(self.request, pk, "change")
-
-    def get_form_kwargs(self):
-        current = dict(HandTally.objects.filter(topic=self.topic).values_list("option_id", "count"))
-        return {**super().get_form_kwargs(), "topic": self.topic, "current": current}
-
-    def get_context_data(self, **kwargs):
-        signed = Vote.objects.filter(topic=self.topic, channel=Channel.IN_PERSON).count()
-        return {**super().get_context_data(**kwargs),
-                "title": gettext("现场举手表决（现场签到%(n)d人）：%(t)s") % {"n": signed, "t": self.topic.title}}
-
-    def perform(self, form):
-        from django.db import transaction
-
-        with transaction.atomic():
-            actions.hand_tally_record(actor=self.request.user, topic_id=self.topic.pk, counts=form.counts())
-            if form.cleaned_data["minutes"] != self.topic.minutes:
-                actions.topic_record_minutes(actor=self.request.user, topic_id=self.topic.pk,
-                                             minutes=form.cleaned_data["minutes"])
-        return self.topic.get_absolute_url() + "#tally"
+    def get_title(self):
+        signed = selectors.in_person_count(user=self.request.user, topic=self.object)
+        return gettext("现场举手表决（现场签到%(n)d人）：%(t)s") % {"n": signed, "t": self.object.title}
 
 
-class ResolutionCreateView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = ResolutionForm
+class ResolutionCreateView(TopicStepView):
+    step, action, form_class, object_action = "resolution", actions.resolution_record, forms.ResolutionForm, "change"
     success_message = _("决议已记录并向全村公布。")
-
-    def load(self, pk):
-        self.topic = _topic_for(self.request, pk, "change")
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": gettext("记录决议：%(t)s") % {"t": self.topic.title}}
-
-    def perform(self, form):
-        return actions.resolution_record(actor=self.request.user, topic_id=self.topic.pk, text=form.cleaned_data["text"])
 
 
 # --- Resolutions ---------------------------------------------------------------------------------
@@ -271,49 +177,33 @@ class ResolutionListView(ObjectListView):
     title = _("决议档案")
 
 
-class ResolutionLinkView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = ResolutionLinkForm
-    success_message = _("已关联落实事项。")
+class ResolutionStepView(ActionFormView):
+    """One step on one resolution, declared by its rule (deliberation/rules.py RESOLUTION)."""
 
-    def load(self, pk):
-        self.resolution = get_object_or_404(Resolution.objects.restrict(self.request.user, "change")
-                                            .select_related("topic"), pk=pk)
+    object_selector = selectors.resolution_list
+    object_arg = "resolution_id"
+    step = ""
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    def get_title(self):
+        return f"{rules.RESOLUTION[self.step].label}：{self.object.topic.title}"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs),
-                "title": gettext("关联落实事项：%(t)s") % {"t": self.resolution.topic.title}}
-
-    def perform(self, form):
-        ct, obj = form.parsed()
-        actions.resolution_link(actor=self.request.user, resolution_id=self.resolution.pk, content_type_id=ct,
-                                object_id=obj)
-        return self.resolution.get_absolute_url()
+        return {**super().get_context_data(**kwargs), "submit_label": rules.RESOLUTION[self.step].label}
 
 
-@login_required
-@require_POST
-def resolution_note(request, pk):
-    resolution = get_object_or_404(selectors.resolution_list(user=request.user), pk=pk)
-    form = SupervisionNoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, gettext("请填写监督记录（不超过2000字）。"))
-        return HttpResponseRedirect(resolution.get_absolute_url())
-    return _post_action(request, lambda: actions.supervision_note_add(actor=request.user, resolution_id=resolution.pk,
-                                                                      body=form.cleaned_data["body"]),
-                        gettext("监督记录已保存。"), resolution.get_absolute_url())
+class ResolutionLinkView(ResolutionStepView):
+    step, action, form_class, object_action = "link", actions.resolution_link, forms.ResolutionLinkForm, "change"
+    success_message = _("已关联落实事项。")
 
 
-@login_required
-@require_POST
-def resolution_complete(request, pk):
-    resolution = get_object_or_404(Resolution.objects.restrict(request.user, "change"), pk=pk)
-    return _post_action(request, lambda: actions.resolution_complete(actor=request.user, resolution_id=resolution.pk,
-                                                                     note=request.POST.get("note", "")),
-                        gettext("决议已办结。"), resolution.get_absolute_url())
+class ResolutionNoteView(ResolutionStepView):
+    step, action, form_class = "note", actions.supervision_note_add, forms.SupervisionNoteForm
+    success_message = _("监督记录已保存。")
+
+
+class ResolutionCompleteView(ResolutionStepView, ButtonView):
+    step, action = "complete", actions.resolution_complete
+    success_message = _("决议已办结。")
 
 
 # --- Councils ------------------------------------------------------------------------------------
@@ -326,7 +216,7 @@ class CouncilListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_add"] = bool(CouncilForm(user=self.request.user).fields["region"].queryset.exists())
+        ctx["can_add"] = bool(forms.CouncilForm(user=self.request.user).fields["region"].queryset.exists())
         return ctx
 
 
@@ -334,6 +224,7 @@ class CouncilDetailView(ObjectDetailView):
     selector = selectors.council_list
     template_name = "deliberation/council_detail.html"
     context_object_name = "council"
+    rules = rules.COUNCIL
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -342,58 +233,34 @@ class CouncilDetailView(ObjectDetailView):
             "resident__region").order_by(F("term_end").desc(nulls_first=True), "role", "term_start")
         ctx["notes"] = selectors.supervision_note_list(user=user).filter(council=council).order_by("-created_at")[:50]
         ctx["open_resolutions"] = selectors.resolution_list(user=user).filter(
-            topic__region=council.region, status=Resolution.Status.IN_PROGRESS)
-        ctx["can_change"] = can(user, council, "change")
+            topic__region=council.region, status="in_progress")
         return ctx
 
 
 class CouncilCreateView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = CouncilForm
+    form_class = forms.CouncilForm
+    action = actions.council_create
+    title = _("成立理事会")
+    submit_label = _("成立")
     success_message = _("理事会已成立。")
-    extra_context = {"title": _("成立理事会")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.council_create(actor=self.request.user, region=d["region"], name=d["name"], kind=d["kind"],
-                                      duties=d["duties"], founded_on=d["founded_on"])
 
 
 class CouncilMemberAddView(ActionFormView):
-    template_name = "governance/form.html"
-    form_class = CouncilMemberForm
+    object_selector = selectors.council_list
+    object_action = "change"
+    object_arg = "council_id"
+    form_class = forms.CouncilMemberForm
+    form_object_arg = "council"
+    action = actions.council_member_add
+    title = _("添加成员：%(object)s")
+    submit_label = rules.COUNCIL["add_member"].label
     success_message = _("已添加成员。")
 
-    def load(self, pk):
-        from .models import Council
 
-        self.council = get_object_or_404(Council.objects.restrict(self.request.user, "change")
-                                         .select_related("region"), pk=pk)
-
-    def get_form_kwargs(self):
-        residents = Resident.objects.restrict(self.request.user, "view").filter(
-            region__path__startswith=self.council.region.path).select_related("region").order_by("region__path", "name")
-        return {**super().get_form_kwargs(), "residents": residents}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": gettext("添加成员：%(c)s") % {"c": self.council.name}}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.council_member_add(actor=self.request.user, council_id=self.council.pk, resident_id=d["resident"].pk,
-                                   role=d["role"], term_start=d["term_start"], term_end=d["term_end"])
-        return self.council.get_absolute_url()
-
-
-@login_required
-@require_POST
-def council_member_end(request, pk):
-    member = get_object_or_404(CouncilMember.objects.restrict(request.user, "change").select_related("council"), pk=pk)
-    from django.utils import timezone
-
-    return _post_action(request, lambda: actions.council_member_end(actor=request.user, member_id=member.pk,
-                                                                    term_end=timezone.localdate()),
-                        gettext("该成员任期已结束。"), member.council.get_absolute_url())
+class CouncilMemberEndView(ButtonView):
+    object_selector = selectors.council_member_list
+    object_arg = "member_id"
+    action = actions.council_member_end
+    title = _("结束任期：%(object)s")
+    submit_label = rules.MEMBER["end"].label
+    success_message = _("该成员任期已结束。")

@@ -2,10 +2,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from credit import selectors
 from credit.models import (CheckPurpose, Consent, CreditRecord, Criterion, CriterionCode, DomesticWorker, Grade,
                            GradeCheck, Objection, RecordType, ResidentCredit, Review, ReviewEvent, Standard,
                            WorkerRequest)
-from governance.api.base import ModelSerializer
+from governance import selectors as core
+from governance.api.base import ModelSerializer, ScopedRef
 
 
 class ResidentRefMixin(serializers.Serializer):
@@ -85,8 +87,8 @@ class CreditRecordSerializer(ResidentRefMixin, ModelSerializer):
 
 
 class CreditRecordCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField(min_value=1)
-    record_type = serializers.IntegerField(min_value=1)
+    resident = ScopedRef(core.resident_list)
+    record_type = ScopedRef(selectors.record_type_list)
     points = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)
     fact_date = serializers.DateField()
     evidence = serializers.CharField()
@@ -138,12 +140,13 @@ class OpinionSerializer(serializers.Serializer):
 
 
 class BulkReviewSerializer(serializers.Serializer):
+    # The reviews acted on (not references): the action locks them in the caller's scope, all or nothing.
     reviews = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), min_length=1,
-                                    max_length=5000)
+                                    max_length=5000, source="review_ids")
 
 
 class CountSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(source="*", help_text=_("处理的条数"))
 
 
 class ObjectionSerializer(ModelSerializer):
@@ -167,9 +170,9 @@ class ConsentSerializer(ResidentRefMixin, ModelSerializer):
 
 
 class ConsentCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField(min_value=1)
-    unit = serializers.IntegerField(min_value=1)
-    purpose = serializers.IntegerField(min_value=1)
+    resident = ScopedRef(core.resident_list)
+    unit = ScopedRef(selectors.consent_units, help_text=_("银行或信用社"))
+    purpose = ScopedRef(selectors.check_purposes)
     valid_until = serializers.DateField()
     evidence = serializers.CharField(max_length=200)
 
@@ -182,10 +185,10 @@ class GradeCheckSerializer(ResidentRefMixin, ModelSerializer):
 
 
 class GradeCheckCreateSerializer(serializers.Serializer):
-    purpose = serializers.IntegerField(min_value=1)
+    purpose = ScopedRef(selectors.check_purposes)
     id_number = serializers.CharField(max_length=18, help_text=_("被查询居民的18位身份证号"))
-    unit = serializers.IntegerField(required=False, allow_null=True, min_value=1,
-                                    help_text=_("金融机构查询时填写本单位；需居民授权"))
+    unit = ScopedRef(selectors.user_units, required=False, allow_null=True, default=None,
+                     help_text=_("金融机构查询时填写本单位；需居民授权"))
 
 
 class DomesticWorkerSerializer(ResidentRefMixin, ModelSerializer):
@@ -202,7 +205,7 @@ class DomesticWorkerSerializer(ResidentRefMixin, ModelSerializer):
 
 
 class DomesticWorkerCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField(min_value=1)
+    resident = ScopedRef(core.resident_list)
     skills = serializers.CharField(max_length=200)
     certificates = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     stars = serializers.IntegerField(min_value=1, max_value=5)
@@ -223,7 +226,7 @@ class WorkerRequestSerializer(ModelSerializer):
 
 
 class WorkerRequestCreateSerializer(serializers.Serializer):
-    region = serializers.IntegerField(min_value=1)
+    region = ScopedRef(core.region_list)
     employer = serializers.CharField(max_length=60)
     skill = serializers.CharField(max_length=30)
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -15,9 +15,9 @@ router.register("consents", views.ConsentViewSet)
 router.register("checks", views.GradeCheckViewSet)
 router.register("workers", views.DomesticWorkerViewSet)
 router.register("worker-requests", views.WorkerRequestViewSet)
+router.register("reviews-approve", views.ReviewsApproveViewSet, basename="credit-reviews-approve")
 
 urlpatterns = [
-    path("reviews-approve/", views.ReviewsApproveView.as_view(), name="credit-reviews-approve"),
     path("notice/", views.NoticeListView.as_view(), name="credit-notice"),
     *router.urls,
 ]

@@ -67,7 +67,7 @@ register(WorkerRequest, lambda region, side, tree, p: WorkerRequest.objects.crea
 register_pages("grade_list", "standard_list", "standard_add", "record_list", "record_add", "review_list", "review_bulk",
                "notice_list", "my_credit", "my_consent_add", "consent_list", "consent_add", "objection_list",
                "check_list", "check_add", "check_unit", "worker_list", "worker_add", "request_list", "request_add",
-               "credit-reviews-approve", "credit-notice")
+               "credit-notice")
 for name, model in [("record_verify", CreditRecord), ("record_reject", CreditRecord), ("review_opinion", Review),
                     ("review_approve", Review), ("review_send_back", Review), ("objection_add", Review),
                     ("consent_revoke", Consent), ("objection_answer", Objection), ("worker_edit", DomesticWorker)]:

@@ -83,7 +83,8 @@ def test_a_secretary_of_another_village_cannot_approve(tree, personas):
     for outsider in (secretary_a2, personas.village_secretary_b1):
         with pytest.raises(Http404):
             actions.reviews_approve(actor=outsider, review_ids=[review.pk])
-    with pytest.raises(Http404):  # the village assistant gives opinions, but does not approve
+    # The village assistant sees the review (and gives opinions) but does not approve: seen, so 403, not 404.
+    with pytest.raises(PermissionDenied):
         actions.reviews_approve(actor=personas.village_assistant_a1, review_ids=[review.pk])
     assert Review.objects.get(pk=review.pk).status == "opinion"
 

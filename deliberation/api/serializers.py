@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.base import ModelSerializer
+from governance import selectors as core
+from governance.api.base import ModelSerializer, ScopedRef, ScopedRefList
 
 from ..models import (
     Attendance,
@@ -75,13 +76,14 @@ class TopicSerializer(ModelSerializer):
 
 
 class TopicWriteSerializer(serializers.Serializer):
-    region = serializers.IntegerField(help_text=_("村/社区的编号"))
+    region = ScopedRef(core.region_list, help_text=_("村/社区的编号"))
     title = serializers.CharField(max_length=200)
     background = serializers.CharField()
     kind = serializers.ChoiceField(choices=Topic.Kind.choices, default=Topic.Kind.PROPOSAL)
     options = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list,
                                     help_text=_("多选一的选项；方案表决自动为同意/反对/弃权"))
-    eligible_groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    eligible_groups = ScopedRefList(core.region_list, required=False, default=list,
+                                    help_text=_("参与的村民小组编号；不填则全村"))
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     meeting_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -90,12 +92,25 @@ class TopicWriteSerializer(serializers.Serializer):
     majority_percent = serializers.IntegerField(default=50)
 
 
-class TopicUpdateSerializer(TopicWriteSerializer):
-    region = None
+class TopicUpdateSerializer(serializers.Serializer):
+    """A draft's fields, each optional: what is left out stays as it is."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    background = serializers.CharField(required=False)
+    kind = serializers.ChoiceField(choices=Topic.Kind.choices, required=False)
+    options = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    eligible_groups = ScopedRefList(core.region_list, required=False)
+    opens_at = serializers.DateTimeField(required=False)
+    closes_at = serializers.DateTimeField(required=False)
+    meeting_at = serializers.DateTimeField(required=False, allow_null=True)
+    meeting_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    quorum_percent = serializers.IntegerField(required=False)
+    majority_percent = serializers.IntegerField(required=False)
 
 
 class VoteRequestSerializer(serializers.Serializer):
-    option = serializers.IntegerField()
+    # the action reads the option under the topic's lock: an id, not an object (400 on the field if not the topic's)
+    option = serializers.IntegerField(source="option_id")
 
 
 class CommentRequestSerializer(serializers.Serializer):
@@ -103,7 +118,8 @@ class CommentRequestSerializer(serializers.Serializer):
 
 
 class SignInRequestSerializer(serializers.Serializer):
-    residents = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    # the action checks, under the topic's lock, that each is a villager the caller sees in the topic's area
+    residents = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, source="resident_ids")
 
 
 class SignInResultSerializer(serializers.Serializer):
@@ -164,7 +180,7 @@ class CouncilSerializer(ModelSerializer):
 
 
 class CouncilWriteSerializer(serializers.Serializer):
-    region = serializers.IntegerField()
+    region = ScopedRef(core.region_list)
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=Council.Kind.choices)
     duties = serializers.CharField(required=False, allow_blank=True, default="")
@@ -172,7 +188,8 @@ class CouncilWriteSerializer(serializers.Serializer):
 
 
 class CouncilMemberRequestSerializer(serializers.Serializer):
-    resident = serializers.IntegerField()
+    # the action loads the villager in the caller's scope and checks the village under the council's lock
+    resident = serializers.IntegerField(source="resident_id")
     role = serializers.ChoiceField(choices=CouncilMember.Role.choices, default=CouncilMember.Role.MEMBER)
     term_start = serializers.DateField()
     term_end = serializers.DateField(required=False, allow_null=True, default=None)
@@ -209,8 +226,22 @@ class ResolutionSerializer(ModelSerializer):
                   "n_notes"]
 
 
+class LinkedResolutionSerializer(ResolutionSerializer):
+    """The answer to a link (the action returns the link it made): the resolution with its links, read again
+    in the caller's scope."""
+
+    def to_representation(self, link):
+        from .. import selectors
+
+        user = self.context["request"].user
+        resolution = (selectors.resolution_list(user=user).prefetch_related("links__content_type")
+                      .get(pk=link.resolution_id))
+        return super().to_representation(resolution)
+
+
 class LinkRequestSerializer(serializers.Serializer):
-    content_type = serializers.IntegerField(help_text=_("落实事项的对象类型编号"))
+    # the action finds the target among what the caller may see (deliberation/links.py): 400 on "target" otherwise
+    content_type = serializers.IntegerField(source="content_type_id", help_text=_("落实事项的对象类型编号"))
     object_id = serializers.CharField(max_length=64)
 
 
