@@ -24,12 +24,12 @@ from governance.audit import audit_record, notify
 from governance.errors import Conflict
 from governance.models import Region, Resident
 from governance.scoping import (
-    COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, get_for_update, is_unrestricted, load_for,
-    region_allows,
-    require_region,
+    COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, load_for, region_allows, require_region,
 )
+from governance.selectors import office_users
 
-from . import rules
+from . import rules, selectors
+from .rules import ERRAND_MOVES
 from .models import (
     Allocation, Errand, ErrandEvent, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
     MicroWorkEvent, Open311Key, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer,
@@ -73,11 +73,10 @@ def menu_item_create(*, actor, township: Region, category: WorkCategory, code: s
 
 
 def menu_item_withdraw(*, actor, item_id: int) -> MenuItem:
+    rule = rules.MENU_ITEM["withdraw"]
     with transaction.atomic():
-        item = get_for_update(MenuItem, actor, item_id, "change")
-        require_region(actor, item.township, COUNTY | TOWNSHIP)
-        if item.status == MenuItem.Status.WITHDRAWN:
-            raise Conflict(_("该服务事项已撤回。"))
+        item = load_for(MenuItem, actor, item_id, rule.scope, lock=True, related=("township",))
+        rule.check(actor, item)  # its own township's staff or the county; an active item
         item.status, item.withdrawn_at = MenuItem.Status.WITHDRAWN, timezone.now()
         item.save(update_fields=["status", "withdrawn_at"])
         audit_record(actor=actor, action="menu_item.withdraw", obj=item, from_state="active", to_state=item.status,
@@ -277,9 +276,8 @@ def joint_activity_record(*, actor, report_id: int, heading: str, title: str, he
                           participants: int = 0, description: str = "") -> JointActivity:
     from .models import LinkageHeading
 
-    report = load_for(UnitReport, actor, report_id, "view")
-    if not (report.unit.staff.filter(pk=actor.pk).exists() or region_allows(actor, report.community, MANAGERS)):
-        raise PermissionDenied(_("只有本单位工作人员或村（社区）书记可以登记联动活动。"))
+    report = load_for(selectors.unit_report_list(user=actor), actor, report_id)
+    rules.UNIT_REPORT["record_activity"].check(actor, report)
     if heading not in LinkageHeading.values:
         raise ValidationError({"heading": _("请选择“六联动”类别。")})
     title = _clean_text(title, "title", _("活动名称"), 100)
@@ -307,9 +305,8 @@ def member_report_create(*, actor, community: Region, name: str, workplace: str)
 
 
 def service_hour_log(*, actor, report_id: int, served_on: dt.date, hours, activity: str) -> ServiceHour:
-    report = load_for(MemberReport, actor, report_id, "view")
-    if report.member_id != actor.pk and not region_allows(actor, report.community, MANAGERS):
-        raise PermissionDenied(_("只能登记本人的服务时长。"))
+    report = load_for(MemberReport, actor, report_id, related=("community",))
+    rules.MEMBER_REPORT["log_hours"].check(actor, report)
     try:
         hours = Decimal(str(hours)).quantize(Decimal("0.1"))
     except Exception:
@@ -330,14 +327,29 @@ def service_hour_log(*, actor, report_id: int, served_on: dt.date, hours, activi
 MW = MicroWork.Status
 
 
-def _work_move(work: MicroWork, *, actor, from_statuses, to: str, note: str = "", **fields) -> MicroWork:
-    updated = MicroWork.objects.filter(pk=work.pk, status__in=list(from_statuses)).update(status=to, **fields)
+def _work_for(step: str, actor, work_id: int) -> MicroWork:
+    """The micro-work a step is about, checked against the step's rule (services/rules.py: 404 out of sight,
+    403 not allowed, 409 when its state moved on)."""
+    rule = rules.MICRO_WORK[step]
+    work = load_for(MicroWork, actor, work_id, rule.scope or "view", related=("region",))
+    rule.check(actor, work)
+    return work
+
+
+def _work_move(work: MicroWork, step: str, *, actor, to: str, note: str = "", **fields) -> MicroWork:
+    """The one state move of a micro-work: a conditional UPDATE from the step's rule's states (two presses
+    at once: one wins, the other gets the rule's refusal), one history row, one audit entry."""
+    rule = rules.MICRO_WORK[step]
+    updated = MicroWork.objects.filter(pk=work.pk, status__in=list(rule.states)).update(status=to, **fields)
     if updated != 1:
         current = MicroWork.objects.filter(pk=work.pk).values_list("status", flat=True).first()
-        raise Conflict(_("该微实事当前状态为“%(s)s”，不能执行此操作。") % {"s": MW(current).label if current else "—"})
-    MicroWorkEvent.objects.create(work=work, from_status=work.status, to_status=to, actor=actor, note=note)
-    audit_record(actor=actor, action=f"micro_work.{to}", obj=work, from_state=work.status, to_state=to, reason=note[:200])
-    work.refresh_from_db()
+        raise Conflict(rule.refusal % {"status": MW(current).label if current else "—"})
+    old = work.status
+    MicroWorkEvent.objects.create(work=work, from_status=old, to_status=to, actor=actor, note=note)
+    work.status = to  # the row holds what the UPDATE wrote: set it rather than read it back
+    for name, value in fields.items():
+        setattr(work, name, value)
+    audit_record(actor=actor, action=f"micro_work.{to}", obj=work, from_state=old, to_state=to, reason=note[:200])
     return work
 
 
@@ -363,19 +375,19 @@ def micro_work_propose(*, actor, region: Region, title: str, budget_fen: int, de
 
 def micro_work_decide(*, actor, work_id: int, approve: bool, note: str = "") -> MicroWork:
     with transaction.atomic():
-        work = load_for(MicroWork, actor, work_id, "approve")
+        work = _work_for("decide", actor, work_id)
         if not approve:
             note = _clean_text(note, "note", _("不予通过的理由"), 300)
-        return _work_move(work, actor=actor, from_statuses=[MW.PROPOSED], to=MW.APPROVED if approve else MW.REJECTED,
-                          note=note, decided_at=timezone.now(), decision_note=note)
+        return _work_move(work, "decide", actor=actor, to=MW.APPROVED if approve else MW.REJECTED, note=note,
+                          decided_at=timezone.now(), decision_note=note)
 
 
 def micro_work_start(*, actor, work_id: int) -> MicroWork:
     with transaction.atomic():
-        work = load_for(MicroWork, actor, work_id, "carry_out")
+        work = _work_for("start", actor, work_id)
         if not work.allocations.exists():
             raise ValidationError(_("尚未安排资金，不能开工。"))
-        return _work_move(work, actor=actor, from_statuses=[MW.APPROVED], to=MW.IN_PROGRESS)
+        return _work_move(work, "start", actor=actor, to=MW.IN_PROGRESS)
 
 
 def micro_work_accept(*, actor, work_id: int, note: str, photos: list) -> MicroWork:
@@ -384,9 +396,9 @@ def micro_work_accept(*, actor, work_id: int, note: str, photos: list) -> MicroW
     if not photos:
         raise ValidationError({"photos": _("验收须上传至少一张现场照片。")})
     with transaction.atomic():
-        work = load_for(MicroWork, actor, work_id, "accept")
-        work = _work_move(work, actor=actor, from_statuses=[MW.IN_PROGRESS], to=MW.ACCEPTED, note=note,
-                          accepted_at=timezone.now(), acceptance_note=note, is_public=True)
+        work = _work_for("accept", actor, work_id)
+        work = _work_move(work, "accept", actor=actor, to=MW.ACCEPTED, note=note, accepted_at=timezone.now(),
+                          acceptance_note=note, is_public=True)
         for photo in photos:
             attachment_add(actor=actor, target=work, upload=photo)
     return work
@@ -399,16 +411,16 @@ def allocation_create(*, actor, fund_id: int, work_id: int, amount_fen: int) -> 
     if not isinstance(amount_fen, int) or amount_fen <= 0:
         raise ValidationError({"amount_fen": _("安排金额须大于零。")})
     with transaction.atomic():
-        fund = get_for_update(Fund, actor, fund_id, "view")  # locks the fund row until commit
-        if not Fund.objects.restrict(actor, "allocate").filter(pk=fund.pk).exists():
-            raise PermissionDenied(_("您的角色无权安排该项资金。"))
-        work = MicroWork.objects.restrict(actor, "view").select_for_update().filter(pk=work_id).first()
-        if work is None:
-            raise ValidationError({"work": _("微实事不存在或不在您的管辖范围内。")})
+        # Locks the fund row until commit: 404 out of sight, 403 for a role that may not allocate it.
+        fund = load_for(Fund, actor, fund_id, "allocate", lock=True, related=("region",),
+                        message=_("您的角色无权安排该项资金。"))
+        work = load_for(MicroWork, actor, work_id, lock=True, related=("region",), field="work",
+                        message=_("微实事不存在或不在您的管辖范围内。"))
         if not work.region.path.startswith(fund.region.path):
             raise ValidationError({"work": _("该微实事不在这项资金的使用范围内。")})
-        if work.status not in (MW.APPROVED, MW.IN_PROGRESS):
-            raise ValidationError({"work": _("只有审批通过、尚未验收的微实事可以安排资金。")})
+        rule = rules.MICRO_WORK["allocate"]
+        if not rule.state_ok(work):  # the work is a reference here: a 400 on its field
+            raise ValidationError({"work": rule.refusal})
         left = fund.amount_fen - fund.allocated_fen
         if amount_fen > left:
             raise ValidationError({"amount_fen": _("超出资金余额：“%(f)s”可安排余额为 %(left)s 元，本次 %(want)s 元。")
@@ -436,12 +448,12 @@ def expenditure_record(*, actor, allocation_id: int, amount_fen: int, payee: str
     if spent_on > timezone.localdate():
         raise ValidationError({"spent_on": _("支出日期不能晚于今天。")})
     with transaction.atomic():
-        allocation = get_for_update(Allocation, actor, allocation_id, "view")
-        if not Allocation.objects.restrict(actor, "spend").filter(pk=allocation.pk).exists():
-            raise PermissionDenied(_("您的角色无权登记该项支出。"))
+        allocation = load_for(Allocation, actor, allocation_id, "spend", lock=True, related=("work__region",),
+                              message=_("您的角色无权登记该项支出。"))
         fund = Fund.objects.select_for_update().get(pk=allocation.fund_id)
-        if allocation.work.status not in (MW.APPROVED, MW.IN_PROGRESS, MW.ACCEPTED):
-            raise ValidationError({"allocation": _("该微实事未在实施，不能支出。")})
+        rule = rules.ALLOCATION["spend"]
+        if not rule.who(actor, allocation):  # the allocation is the reference the request names: 400 on it
+            raise ValidationError({"allocation": rule.denial})
         left = allocation.amount_fen - allocation.spent_fen
         if amount_fen > left:
             raise ValidationError({"amount_fen": _("超出余额：该项安排剩余 %(left)s 元，本次支出 %(want)s 元。")
@@ -470,44 +482,52 @@ def micro_wish_post(*, actor, resident: Resident, title: str) -> MicroWish:
     return wish
 
 
-def _wish_move(wish, *, actor, from_status, to, refusal, **fields):
-    if MicroWish.objects.filter(pk=wish.pk, status=from_status).update(status=to, **fields) != 1:
-        raise Conflict(refusal)
-    audit_record(actor=actor, action=f"micro_wish.{to}", obj=wish, from_state=from_status, to_state=to)
-    wish.refresh_from_db()
+def _wish_for(step: str, actor, wish_id: int) -> MicroWish:
+    """The wish a step is about, checked against the step's rule (services/rules.py)."""
+    rule = rules.MICRO_WISH[step]
+    wish = load_for(MicroWish, actor, wish_id, rule.scope or "view", related=("region",))
+    rule.check(actor, wish)
+    return wish
+
+
+def _wish_move(wish, step: str, *, actor, to, **fields):
+    """A conditional UPDATE from the step's rule's states: of two claims at once, one wins."""
+    rule = rules.MICRO_WISH[step]
+    if MicroWish.objects.filter(pk=wish.pk, status__in=list(rule.states)).update(status=to, **fields) != 1:
+        raise Conflict(rule.refusal)
+    old = wish.status
+    wish.status = to
+    for name, value in fields.items():
+        setattr(wish, name, value)
+    audit_record(actor=actor, action=f"micro_wish.{to}", obj=wish, from_state=old, to_state=to)
     return wish
 
 
 def micro_wish_claim(*, actor, wish_id: int, unit: Unit | None = None) -> MicroWish:
     with transaction.atomic():
-        wish = load_for(MicroWish, actor, wish_id, "claim")
+        wish = _wish_for("claim", actor, wish_id)
         if unit is not None and not unit.staff.filter(pk=actor.pk).exists():
             raise PermissionDenied(_("只能以本人所在单位的名义认领。"))
-        return _wish_move(wish, actor=actor, from_status=MicroWish.Status.POSTED, to=MicroWish.Status.CLAIMED,
-                          refusal=_("该心愿已被他人认领。"), claimed_by_id=actor.pk, claimed_unit=unit)
+        return _wish_move(wish, "claim", actor=actor, to=MicroWish.Status.CLAIMED, claimed_by_id=actor.pk,
+                          claimed_unit=unit)
 
 
 def micro_wish_fulfil(*, actor, wish_id: int, note: str) -> MicroWish:
     note = _clean_text(note, "note", _("兑现情况"), 300)
     with transaction.atomic():
-        wish = load_for(MicroWish, actor, wish_id, "view")
-        if wish.claimed_by_id != actor.pk:
-            raise PermissionDenied(_("只有认领人可以登记兑现。"))
-        return _wish_move(wish, actor=actor, from_status=MicroWish.Status.CLAIMED, to=MicroWish.Status.FULFILLED,
-                          refusal=_("该心愿当前不能登记兑现。"), fulfilled_note=note)
+        wish = _wish_for("fulfil", actor, wish_id)
+        return _wish_move(wish, "fulfil", actor=actor, to=MicroWish.Status.FULFILLED, fulfilled_note=note)
 
 
 def micro_wish_confirm(*, actor, wish_id: int) -> MicroWish:
     with transaction.atomic():
-        wish = load_for(MicroWish, actor, wish_id, "post")
-        return _wish_move(wish, actor=actor, from_status=MicroWish.Status.FULFILLED, to=MicroWish.Status.CONFIRMED,
-                          refusal=_("该心愿尚未兑现或已确认。"))
+        wish = _wish_for("confirm", actor, wish_id)
+        return _wish_move(wish, "confirm", actor=actor, to=MicroWish.Status.CONFIRMED)
 
 
 # --- 全程代办 -----------------------------------------------------------------------------------
 
 E = Errand.Status
-ERRAND_MOVES = {E.RECEIVED: {E.SUBMITTED, E.DONE, E.RETURNED}, E.SUBMITTED: {E.DONE, E.RETURNED}}
 
 
 def errand_create(*, actor, resident: Resident, kind: str, title: str, detail: str = "") -> Errand:
@@ -525,18 +545,23 @@ def errand_create(*, actor, resident: Resident, kind: str, title: str, detail: s
 
 def errand_advance(*, actor, errand_id: int, to_status: str, note: str = "") -> Errand:
     with transaction.atomic():
-        errand = load_for(Errand, actor, errand_id, "handle")
+        rule = rules.ERRAND["advance"]
+        errand = load_for(Errand, actor, errand_id, rule.scope, related=("resident", "region"))
         if to_status not in ERRAND_MOVES.get(errand.status, set()):
             raise ValidationError({"to_status": _("代办事项当前为“%(s)s”，不能改为“%(t)s”。")
                                    % {"s": errand.get_status_display(), "t": E(to_status).label if to_status in E.values else to_status}})
+        rule.check(actor, errand)
         if to_status in (E.DONE, E.RETURNED):
             note = _clean_text(note, "note", _("办理结果"), 300)
         fields = {"result": note, "done_at": timezone.now()} if to_status in (E.DONE, E.RETURNED) else {}
         if Errand.objects.filter(pk=errand.pk, status=errand.status).update(status=to_status, **fields) != 1:
             raise Conflict()
-        ErrandEvent.objects.create(errand=errand, from_status=errand.status, to_status=to_status, actor=actor, note=note)
-        audit_record(actor=actor, action=f"errand.{to_status}", obj=errand, from_state=errand.status, to_state=to_status)
-        errand.refresh_from_db()
+        old = errand.status
+        ErrandEvent.objects.create(errand=errand, from_status=old, to_status=to_status, actor=actor, note=note)
+        errand.status = to_status  # the row holds what the UPDATE wrote: no read back
+        for name, value in fields.items():
+            setattr(errand, name, value)
+        audit_record(actor=actor, action=f"errand.{to_status}", obj=errand, from_state=old, to_state=to_status)
         if errand.resident.user_id:
             uid = errand.resident.user_id
             transaction.on_commit(lambda: notify([uid], title=_("代办进度：%(t)s %(s)s") % {
@@ -565,7 +590,9 @@ def volunteer_activity_record(*, actor, team_id: int, title: str, held_on: dt.da
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("活动日期不能晚于今天。")})
     with transaction.atomic():
-        team = load_for(VolunteerTeam, actor, team_id, "manage")
+        rule = rules.VOLUNTEER_TEAM["record_activity"]
+        team = load_for(VolunteerTeam, actor, team_id, rule.scope, related=("region",))
+        rule.check(actor, team)
         members = set(team.members.filter(pk__in=list(hours)).values_list("pk", flat=True))
         if not hours or members != set(hours):
             raise ValidationError({"hours": _("请为本队队员登记服务时长。")})
@@ -576,7 +603,47 @@ def volunteer_activity_record(*, actor, team_id: int, title: str, held_on: dt.da
         VolunteerHour.objects.bulk_create([VolunteerHour(activity=act, volunteer_id=v, hours=Decimal(str(h)))
                                            for v, h in hours.items()])
         audit_record(actor=actor, action="volunteer_activity.create", obj=act, region=team.region)
+    # What the answer shows, known here: no read back.
+    act.total_hours = sum((Decimal(str(h)) for h in hours.values()), Decimal("0"))
+    act.participant_count = len(hours)
     return act
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+def orders_remind_overdue(*, now=None, batch: int = 500) -> int:
+    """Remind whoever holds each overdue order — the unit's staff, the village office for dispatch, the
+    placer for confirming — once per stage deadline. Idempotent: an order is marked with the deadline it was
+    reminded for. Per batch: the orders (locked, skipping rows another run holds), the village offices
+    (one office_users() call), one notification INSERT per order, one UPDATE."""
+    from django.db.models import F, Q
+
+    now = now or timezone.now()
+    due = (Order.objects.filter(status__in=Order.OPEN, stage_deadline__lt=now)
+           .filter(Q(reminded_deadline__isnull=True) | ~Q(reminded_deadline=F("stage_deadline"))))
+    sent = 0
+    while True:
+        with transaction.atomic():
+            rows = list(due.select_for_update(skip_locked=True, of=("self",)).select_related("region")
+                        .prefetch_related("unit__staff").order_by("pk")[:batch])
+            if not rows:
+                return sent
+            at_unit, to_confirm = {S.DISPATCHED, S.ACCEPTED}, {S.COMPLETED}
+            to_dispatch = [o for o in rows if not (o.status in at_unit and o.unit_id) and o.status not in to_confirm]
+            village_ids = dict(Region.objects.filter(path__in={o.region.village_path for o in to_dispatch})
+                               .values_list("path", "pk"))
+            offices = office_users(village_ids.values(), VILLAGE_OFFICE)
+            for order in rows:
+                if order.status in at_unit and order.unit_id:
+                    users = [u.pk for u in order.unit.staff.all()]
+                elif order.status in to_confirm:
+                    users = [order.placed_by_id] if order.placed_by_id else []
+                else:
+                    users = offices.get(village_ids.get(order.region.village_path), [])
+                notify(users, title=_("订单已超时：%(n)s %(t)s") % {"n": order.number, "t": order.item_title},
+                       url=order.get_absolute_url())
+                sent += len(users)
+            Order.objects.filter(pk__in=[o.pk for o in rows]).update(reminded_deadline=F("stage_deadline"))
 
 
 # --- Open311 -------------------------------------------------------------------------------------

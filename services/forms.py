@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from centers.models import Unit, WorkCategory
 from governance.forms import RegionChoiceField, ResidentLookupField, ScopedForm
 from governance.models import Region
-from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, role_paths, subtree_q
+from governance.scoping import Role, user_roles
+from governance.selectors import regions_for
 
-from .models import Errand, Fund, LinkageHeading, MicroWork, Order
-from .selectors import dispatch_units, unit_list
+from . import selectors
+from .models import Errand, Fund, LinkageHeading, MenuItem, MicroWork, Order, VolunteerTeam
+
+PICK = _("请选择")
 
 
 class YuanField(forms.DecimalField):
@@ -27,17 +30,9 @@ class YuanField(forms.DecimalField):
         return None if value is None else int((value * 100).to_integral_value())
 
 
-def regions_where(user, roles, levels):
-    qs = Region.objects.filter(level__in=levels).order_by("path")
-    if user.is_superuser:
-        return qs
-    paths = role_paths(user, roles)
-    return qs.filter(subtree_q(paths)) if paths else qs.none()
-
-
-class MenuItemForm(forms.Form):
-    township = RegionChoiceField(queryset=Region.objects.none(), label=_("发布乡镇（街道）"))
-    category = forms.ModelChoiceField(queryset=WorkCategory.objects.filter(active=True), label=_("类别"))
+class MenuItemForm(ScopedForm):
+    township = RegionChoiceField(queryset=Region.objects.none(), label=_("发布乡镇（街道）"), empty_label=PICK)
+    category = forms.ModelChoiceField(queryset=WorkCategory.objects.none(), label=_("类别"), empty_label=PICK)
     code = forms.SlugField(label=_("服务代码"), max_length=40, help_text=_("英文字母、数字和连字符，例如 water-repair"))
     title = forms.CharField(label=_("服务名称"), max_length=100)
     description = forms.CharField(label=_("服务内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -46,39 +41,36 @@ class MenuItemForm(forms.Form):
     accept_hours = forms.IntegerField(label=_("接单时限（小时）"), min_value=1, max_value=2160, initial=24)
     work_hours = forms.IntegerField(label=_("办理时限（小时）"), min_value=1, max_value=2160, initial=120)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = regions_where(user, COUNTY | TOWNSHIP, [Region.Level.TOWNSHIP])
-        self.fields["units"].queryset = unit_list(user=user).filter(active=True).order_by("name")
+        self.fields["township"].queryset = regions_for(user=self.user, model=MenuItem, action="add",
+                                                       levels=[Region.Level.TOWNSHIP])
+        self.fields["category"].queryset = selectors.work_categories(user=self.user)
+        self.fields["units"].queryset = selectors.active_units(user=self.user)
 
 
-class OrderPlaceForm(forms.Form):
+class OrderPlaceForm(ScopedForm):
     resident = ResidentLookupField(required=False, label=_("为哪位群众下单"),
                                    help_text=_("网格员、村干部代群众下单时填写其身份证号；群众本人下单不填"))
     note = forms.CharField(label=_("需求说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     attachment = forms.FileField(label=_("照片或材料（可选）"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if getattr(user, "resident", None) is not None and not (set(Role.values) - {Role.RESIDENT}) & _roles(user):
-            del self.fields["resident"]
+        user = self.user
+        if getattr(user, "resident", None) is not None and not (set(Role.values) - {Role.RESIDENT}) & user_roles(user):
+            del self.fields["resident"]  # a villager orders for themselves
         else:
             self.fields["resident"].for_user(user)
 
 
-def _roles(user) -> set[str]:
-    from governance.scoping import user_roles
-
-    return user_roles(user)
-
-
 class DispatchForm(ScopedForm):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("派给单位"), empty_label=_("请选择"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("派给单位"), empty_label=PICK)
     note = forms.CharField(label=_("派单说明"), required=False, max_length=500)
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = dispatch_units(order)
+        self.fields["unit"].queryset = selectors.dispatch_units(order)
 
 
 class ReasonForm(forms.Form):
@@ -98,21 +90,28 @@ class ConfirmForm(forms.Form):
     comment = forms.CharField(label=_("评价意见"), required=False, max_length=500)
 
 
-class EmptyForm(forms.Form):
-    pass
-
-
-class MicroWorkForm(forms.Form):
-    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村（社区）"))
+class MicroWorkForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村（社区）"), empty_label=PICK)
     kind = forms.ChoiceField(choices=MicroWork.Kind.choices, label=_("类型"))
-    category = forms.ModelChoiceField(queryset=WorkCategory.objects.filter(active=True), required=False, label=_("类别"))
+    category = forms.ModelChoiceField(queryset=WorkCategory.objects.none(), required=False, label=_("类别"),
+                                      empty_label=PICK)
     title = forms.CharField(label=_("名称"), max_length=120)
     description = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     budget = YuanField(label=_("预算（元）"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_where(user, MANAGERS | {Role.VILLAGE_ASSISTANT}, [Region.Level.VILLAGE])
+        self.fields["region"].queryset = regions_for(user=self.user, model=MicroWork, action="propose",
+                                                     levels=[Region.Level.VILLAGE])
+        self.fields["category"].queryset = selectors.work_categories(user=self.user)
+
+    def clean(self):
+        """A service-center project is the village's own center's (the action checks it is that village's)."""
+        data = super().clean()
+        region = data.get("region")
+        center = data.get("kind") == MicroWork.Kind.CENTER_PROJECT and region is not None
+        data["facility"] = selectors.village_center(user=self.user, village=region) if center else None
+        return data
 
 
 class DecisionForm(forms.Form):
@@ -141,14 +140,13 @@ class AcceptanceForm(forms.Form):
     photos = MultipleFileField(label=_("现场照片"), required=False)
 
 
-class AllocationForm(forms.Form):
-    fund = forms.ModelChoiceField(queryset=Fund.objects.none(), label=_("资金"))
+class AllocationForm(ScopedForm):
+    fund = forms.ModelChoiceField(queryset=Fund.objects.none(), label=_("资金"), empty_label=PICK)
     amount = YuanField(label=_("安排金额（元）"))
 
-    def __init__(self, *args, user, work: MicroWork, **kwargs):
+    def __init__(self, *args, work: MicroWork, **kwargs):
         super().__init__(*args, **kwargs)
-        paths = [work.region.path[:n] for n in (6, 9, 12)]
-        self.fields["fund"].queryset = Fund.objects.restrict(user, "allocate").filter(region__path__in=paths)
+        self.fields["fund"].queryset = selectors.funds_for_work(user=self.user, work=work)
 
 
 class ExpenditureForm(forms.Form):
@@ -160,15 +158,15 @@ class ExpenditureForm(forms.Form):
     receipt = forms.FileField(label=_("票据照片或 PDF"), required=False)
 
 
-class ErrandForm(forms.Form):
+class ErrandForm(ScopedForm):
     resident = ResidentLookupField(label=_("委托人"))
     kind = forms.ChoiceField(choices=Errand.Kind.choices, label=_("事项类型"))
     title = forms.CharField(label=_("代办事项"), max_length=120)
     detail = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].for_user(user)
+        self.fields["resident"].for_user(self.user)
 
 
 class ErrandAdvanceForm(forms.Form):
@@ -176,20 +174,23 @@ class ErrandAdvanceForm(forms.Form):
     note = forms.CharField(label=_("办理情况"), required=False, max_length=300)
 
 
-class VolunteerTeamForm(forms.Form):
-    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域"))
+class VolunteerTeamForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域"), empty_label=PICK)
     name = forms.CharField(label=_("队名"), max_length=100)
     leader_name = forms.CharField(label=_("队长"), max_length=50, required=False)
     members = forms.CharField(label=_("队员名单"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                               help_text=_("每行一人"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_where(user, MANAGERS | {Role.VILLAGE_ASSISTANT},
-                                                       [Region.Level.TOWNSHIP, Region.Level.VILLAGE])
+        self.fields["region"].queryset = regions_for(user=self.user, model=VolunteerTeam, action="manage",
+                                                     levels=[Region.Level.TOWNSHIP, Region.Level.VILLAGE])
+
+    def clean_members(self) -> list[str]:
+        return self.cleaned_data["members"].splitlines()
 
 
-class VolunteerActivityForm(forms.Form):
+class VolunteerActivityForm(ScopedForm):
     title = forms.CharField(label=_("活动名称"), max_length=120)
     held_on = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
@@ -200,18 +201,18 @@ class VolunteerActivityForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = team.members.all()
+        self.fields["participants"].queryset = selectors.team_members(user=self.user, team=team)
 
 
-class UnitReportForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("共建单位"))
-    community = RegionChoiceField(queryset=Region.objects.filter(level=Region.Level.VILLAGE).order_by("path"),
-                                  label=_("报到村（社区）"))
+class UnitReportForm(ScopedForm):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("共建单位"), empty_label=PICK)
+    community = RegionChoiceField(queryset=Region.objects.none(), label=_("报到村（社区）"), empty_label=PICK)
     commitments = forms.CharField(label=_("共建承诺"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user).filter(active=True).order_by("name")
+        self.fields["unit"].queryset = selectors.active_units(user=self.user)
+        self.fields["community"].queryset = selectors.report_communities(user=self.user)
 
 
 class JointActivityForm(forms.Form):
@@ -222,11 +223,14 @@ class JointActivityForm(forms.Form):
     description = forms.CharField(label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class MemberReportForm(forms.Form):
-    community = RegionChoiceField(queryset=Region.objects.filter(level=Region.Level.VILLAGE).order_by("path"),
-                                  label=_("居住地村（社区）"))
+class MemberReportForm(ScopedForm):
+    community = RegionChoiceField(queryset=Region.objects.none(), label=_("居住地村（社区）"), empty_label=PICK)
     name = forms.CharField(label=_("姓名"), max_length=50)
     workplace = forms.CharField(label=_("工作单位"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = selectors.report_communities(user=self.user)
 
 
 class ServiceHourForm(forms.Form):
@@ -235,19 +239,20 @@ class ServiceHourForm(forms.Form):
     activity = forms.CharField(label=_("服务内容"), max_length=200)
 
 
-class MicroWishForm(forms.Form):
+class MicroWishForm(ScopedForm):
     resident = ResidentLookupField(label=_("心愿人"))
     title = forms.CharField(label=_("心愿"), max_length=120)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].for_user(user)
+        self.fields["resident"].for_user(self.user)
 
 
-class WishClaimForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("以单位名义认领（可选）"))
+class WishClaimForm(ScopedForm):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("以单位名义认领（可选）"),
+                                  empty_label=_("以本人名义认领"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(staff=user)
+        self.fields["unit"].queryset = selectors.units_of(user=self.user)
 

@@ -491,6 +491,10 @@ class Allocation(models.Model):
     def __str__(self) -> str:
         return f"{self.fund} → {self.work}：{yuan(self.amount_fen)}"
 
+    def get_absolute_url(self) -> str:
+        """An allocation is shown (and spent from) on its work's page."""
+        return reverse("services:micro_work_detail", args=[self.work_id])
+
 
 class Expenditure(models.Model):
     """One payment against an allocation, with its receipt (an attachment on this row)."""
@@ -516,6 +520,9 @@ class Expenditure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payee} {yuan(self.amount_fen)}"
+
+    def get_absolute_url(self) -> str:
+        return self.allocation.get_absolute_url()
 
     def audit_region(self):
         return self.allocation.work.region
@@ -597,6 +604,9 @@ class VolunteerTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("services:volunteer_team_detail", args=[self.pk])
 
 
 class Volunteer(models.Model):

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from governance.rules import Offer, Rule, Rules
 from governance.scoping import MANAGERS, can, is_unrestricted, region_allows
 
-from .models import Errand, MemberReport, MenuItem, MicroWish, MicroWork, Order, UnitReport, VolunteerTeam
+from . import forms
+from .models import Allocation, Errand, MemberReport, MenuItem, MicroWish, MicroWork, Order, UnitReport, VolunteerTeam
 
 S = Order.Status
 
@@ -35,19 +36,20 @@ _placer = dict(scope=None, who=placed_it, denial=_("只有下单人可以确认�
 
 ORDER = Rules(Order, [
     Rule("dispatch", _("派单"), states=frozenset({S.PLACED}), scope="dispatch", url_name="services:order_dispatch",
-         asks=True, refusal=_("该订单已被派出或已变更（当前状态：%(status)s），请刷新后查看。")),
+         asks=True, form=forms.DispatchForm, form_object_arg="order",
+         refusal=_("该订单已被派出或已变更（当前状态：%(status)s），请刷新后查看。")),
     Rule("accept", _("接单"), states=frozenset({S.DISPATCHED}), url_name="services:order_accept",
          refusal=_("该订单已被接单或已变更（当前状态：%(status)s），无需重复操作。"), **_unit),
     Rule("complete", _("办结"), states=frozenset({S.ACCEPTED}), url_name="services:order_complete", asks=True,
-         refusal=_("该订单当前状态为“%(status)s”，不能办结。"), **_unit),
+         form=forms.NoteForm, refusal=_("该订单当前状态为“%(status)s”，不能办结。"), **_unit),
     Rule("hand_back", _("退回派单"), states=frozenset({S.DISPATCHED, S.ACCEPTED}), url_name="services:order_hand_back",
-         asks=True, style="outline-secondary", refusal=_("该订单当前状态为“%(status)s”，不能退回。"), **_unit),
+         asks=True, form=forms.ReasonForm, style="outline-secondary", refusal=_("该订单当前状态为“%(status)s”，不能退回。"), **_unit),
     Rule("confirm", _("确认并评价"), states=frozenset({S.COMPLETED}), url_name="services:order_confirm", asks=True,
-         refusal=_("该订单当前状态为“%(status)s”，还不能确认评价。"), **_placer),
+         form=forms.ConfirmForm, refusal=_("该订单当前状态为“%(status)s”，还不能确认评价。"), **_placer),
     Rule("reopen", _("要求重新办理"), states=frozenset({S.COMPLETED}), url_name="services:order_reopen", asks=True,
-         style="outline-secondary", refusal=_("该订单当前状态为“%(status)s”，不能要求重新办理。"), **_placer),
+         form=forms.ReasonForm, style="outline-secondary", refusal=_("该订单当前状态为“%(status)s”，不能要求重新办理。"), **_placer),
     Rule("cancel", _("撤销订单"), states=frozenset({S.PLACED}), url_name="services:order_cancel", asks=True,
-         style="outline-secondary", refusal=_("订单已派出（当前状态：%(status)s），不能再撤销。"), **_placer),
+         form=forms.OptionalReasonForm, style="outline-secondary", refusal=_("订单已派出（当前状态：%(status)s），不能再撤销。"), **_placer),
 ])
 
 
@@ -72,17 +74,29 @@ _work_refusal = _("该微实事当前状态为“%(status)s”，不能执行此
 
 MICRO_WORK = Rules(MicroWork, [
     Rule("decide", _("审批"), states=frozenset({MW.PROPOSED}), scope="approve", url_name="services:micro_work_decide",
-         asks=True, refusal=_work_refusal),
+         asks=True, form=forms.DecisionForm, refusal=_work_refusal),
     # Money is set aside by the township or county for a work approved and not yet accepted.
     Rule("allocate", _("安排资金"), states=frozenset({MW.APPROVED, MW.IN_PROGRESS}), scope="approve",
-         url_name="services:micro_work_allocate", asks=True, refusal=_("只有审批通过、尚未验收的微实事可以安排资金。")),
+         url_name="services:micro_work_allocate", asks=True, form=forms.AllocationForm, form_object_arg="work",
+         refusal=_("只有审批通过、尚未验收的微实事可以安排资金。")),
     Rule("start", _("开工"), states=frozenset({MW.APPROVED}), scope="carry_out", url_name="services:micro_work_start",
          refusal=_work_refusal),
+    # Its own page, not a dialog: the acceptance uploads photos.
     Rule("accept", _("验收"), states=frozenset({MW.IN_PROGRESS}), scope="accept", url_name="services:micro_work_accept",
          asks=True, style="success", refusal=_work_refusal),
-    # Paying out of an allocation (a link on each allocation of the work's page, not a button of the work).
-    Rule("spend", _("登记支出"), states=frozenset({MW.APPROVED, MW.IN_PROGRESS, MW.ACCEPTED}), scope="carry_out",
-         refusal=_("该微实事未在实施，不能支出。")),
+])
+
+SPENDABLE = frozenset({MW.APPROVED, MW.IN_PROGRESS, MW.ACCEPTED})
+
+
+def work_under_way(user, allocation) -> bool:
+    """Money is paid out of an allocation while its work is approved, under way or just accepted."""
+    return allocation.work.status in SPENDABLE
+
+
+ALLOCATION = Rules(Allocation, [
+    Rule("spend", _("登记支出"), scope="spend", who=work_under_way, url_name="services:allocation_spend", asks=True,
+         denial=_("该微实事未在实施，不能支出。")),
 ])
 
 
@@ -113,7 +127,7 @@ ERRAND_MOVES = {E.RECEIVED: {E.SUBMITTED, E.DONE, E.RETURNED}, E.SUBMITTED: {E.D
 
 ERRAND = Rules(Errand, [
     Rule("advance", _("更新进度"), states=frozenset(ERRAND_MOVES), scope="handle", url_name="services:errand_advance",
-         asks=True, refusal=_("代办事项当前为“%(status)s”，不能再更新进度。")),
+         asks=True, form=forms.ErrandAdvanceForm, refusal=_("代办事项当前为“%(status)s”，不能再更新进度。")),
 ])
 
 

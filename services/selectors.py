@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from django.db.models import (
-    Case, Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When,
+    Case, Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centers.models import Unit
+from centers.selectors import work_category_list
 from governance.models import Region, RoleAssignment
-from governance.scoping import beyond_scope
+from governance.scoping import beyond_scope, scoped_by
 
 from .models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
@@ -23,16 +24,18 @@ def menu_item_list(*, user, active_only: bool = False):
 
 
 def menu_for_user(*, user):
-    """The active items of the menus of the townships the user lives or works in."""
-    paths = {p[:9] for p in Region.objects.filter(role_assignments__user=user, role_assignments__active=True)
-             .values_list("path", flat=True)}
+    """The active items of the menus of the townships the user lives or works in (all of them for whoever
+    works above a township)."""
+    T = Region.Level.TOWNSHIP
+    rows = list(Region.objects.filter(role_assignments__user=user, role_assignments__active=True)
+                .values_list("path", "level"))
     resident = getattr(user, "resident", None) if user.is_authenticated else None
     if resident is not None:
-        paths.add(resident.region.path[:9])
+        rows.append((resident.region.path, resident.region.level))
     qs = menu_item_list(user=user, active_only=True)
-    if user.is_superuser or any(len(p) < 9 for p in paths):
+    if user.is_superuser or any(level < T for _path, level in rows):
         return qs
-    return qs.filter(township__path__in=paths)
+    return qs.filter(township__path__in={Region.prefix(path, T) for path, _level in rows})
 
 
 def _with_overdue(qs):
@@ -61,10 +64,22 @@ def order_mine(*, user):
     return order_list(user=user).filter(placed_by=user)
 
 
+def active_units(*, user):
+    """The co-building units the user sees that are still active (listed on a menu item, reporting)."""
+    return unit_list(user=user).filter(active=True).order_by("name")
+
+
 def dispatch_units(order):
     """The units an order may be dispatched to: those the township's 大工委 listed for its menu item."""
     return beyond_scope(order.item.units.filter(active=True).order_by("name"),
                         "the units listed for a menu item take its orders wherever they sit in the tree")
+
+
+def dispatchable_units(*, user=None):
+    """A unit named in a dispatch (the API's body): any active unit — the action refuses one that does not
+    take the order's item, which is what dispatch_units() offers on the page."""
+    return beyond_scope(Unit.objects.filter(active=True),
+                        "any active unit; the action refuses one that does not take the order's item")
 
 
 def order_events(*, user, order):
@@ -93,12 +108,26 @@ def order_stats(*, user):
 
 def _distinct(model, user, action="view"):
     """Restrict through a subquery: an owner lookup across the units' staff (M2M) would repeat rows."""
-    return model.objects.filter(pk__in=model.objects.restrict(user, action).values("pk"))
+    return scoped_by(model.objects.filter(pk__in=model.objects.restrict(user, action).values("pk")), user,
+                     f"pk in {model.__name__}.objects.restrict(user, {action!r}) — a subquery, so no row repeats")
+
+
+def _works_there(user, unit_path: str = "unit_id"):
+    return Exists(Unit.staff.through.objects.filter(unit_id=OuterRef(unit_path), user_id=getattr(user, "pk", None)))
 
 
 def unit_report_list(*, user):
+    """With whether the user works for the reporting unit (the 登记活动 rule asks it of every row)."""
     return (_distinct(UnitReport, user).select_related("unit", "community")
-            .annotate(activity_count=Count("activities")).order_by("-reported_at", "id"))
+            .annotate(activity_count=Count("activities"), actor_works_there=_works_there(user))
+            .order_by("-reported_at", "id"))
+
+
+def report_communities(*, user=None):
+    """The villages and communities a unit or an in-service party member may report to."""
+    return beyond_scope(Region.objects.filter(level=Region.Level.VILLAGE).order_by("path"),
+                        "a unit or a party member reports to any village/community of the county, wherever the "
+                        "reporter's own scope lies; the names of villages are public")
 
 
 def joint_activity_list(*, user):
@@ -122,6 +151,15 @@ def unit_list(*, user):
     return _distinct(Unit, user).select_related("region")
 
 
+def units_of(*, user):
+    """The units the user works for (a wish claimed in a unit's name)."""
+    return unit_list(user=user).filter(staff=user, active=True).order_by("name")
+
+
+def work_categories(*, user):
+    return work_category_list(user=user).filter(active=True)
+
+
 # --- Micro-works and funds -----------------------------------------------------------------------
 
 def _with_money(qs):
@@ -136,24 +174,26 @@ def micro_work_list(*, user):
     return _with_money(MicroWork.objects.restrict(user, "view"))
 
 
-def micro_work_list_base(user):
-    return _with_money(MicroWork.objects.all())
-
-
 def _own_village_paths(user) -> set[str]:
-    paths = set(RoleAssignment.objects.filter(user=user, active=True).values_list("region__path", flat=True))
+    """The villages the user lives or works in (assigned at a village or below it)."""
+    V = Region.Level.VILLAGE
+    rows = list(RoleAssignment.objects.filter(user=user, active=True).values_list("region__path", "region__level"))
     resident = getattr(user, "resident", None) if user.is_authenticated else None
     if resident is not None:
-        paths.add(resident.region.path)
-    return {p[:12] for p in paths if len(p) >= 12}
+        rows.append((resident.region.path, resident.region.level))
+    return {Region.prefix(path, V) for path, level in rows if level >= V}
 
 
 def micro_work_board(*, user):
     """What the user's scope shows, plus the accepted works publicly shown (公示) in the villages the user
     lives or works in — a grid leader or villager sees their own village's finished works."""
+    if not getattr(user, "is_authenticated", False):
+        return MicroWork.objects.restrict(user, "view")
     scoped = MicroWork.objects.restrict(user, "view").values("pk")
-    villages = _own_village_paths(user) if user.is_authenticated else set()
-    return micro_work_list_base(user).filter(Q(pk__in=scoped) | Q(is_public=True, region__path__in=villages))
+    villages = _own_village_paths(user)
+    board = MicroWork.objects.filter(Q(pk__in=scoped) | Q(is_public=True, region__path__in=villages))
+    return _with_money(beyond_scope(board, "公示: the accepted works of the villages the user lives or works in are "
+                                           "shown to everyone there, beyond their own scope"))
 
 
 def micro_work_public(*, user):
@@ -168,8 +208,19 @@ def facility_list(*, user):
             .order_by("village__path"))
 
 
-def fund_list(*, user):
-    return Fund.objects.restrict(user, "view").select_related("region")
+def village_center(*, user, village):
+    """The village's party-mass service center (a center project is its own village's), if the user sees it."""
+    return ServiceCenterFacility.objects.restrict(user, "view").filter(village=village).first()
+
+
+def fund_list(*, user, action: str = "view"):
+    return Fund.objects.restrict(user, action).select_related("region")
+
+
+def funds_for_work(*, user, work):
+    """The funds the user may allocate that pay for a work: its village's, its township's or the county's."""
+    paths = [work.region.path_at(level) for level in (Region.Level.COUNTY, Region.Level.TOWNSHIP, Region.Level.VILLAGE)]
+    return fund_list(user=user, action="allocate").filter(region__path__in=paths).order_by("-year", "name")
 
 
 def allocation_list(*, user):
@@ -204,6 +255,12 @@ def volunteer_team_list(*, user, year: int | None = None):
                       hours_this_year=Coalesce(Subquery(this_year), Value(0), output_field=DecimalField())))
 
 
+def team_members(*, user, team):
+    """The members of a team the user may see (a Volunteer has no scope of its own: it is its team's)."""
+    return scoped_by(team.members.order_by("name"), user, "the members of a team loaded through "
+                     "volunteer_team_list(user)")
+
+
 def volunteer_activity_list(*, user):
     hours = (VolunteerHour.objects.filter(activity=OuterRef("pk")).values("activity")
              .annotate(s=Sum("hours"), n=Count("id")))
@@ -231,7 +288,7 @@ def volunteer_totals_by_region(*, user, level: int):
 def region_panel(*, user, region):
     """Orders, micro-works and volunteer teams inside a region's subtree, for the region page (3 queries)."""
     now = timezone.now()
-    inside = Region.objects.filter(path__startswith=region.path).values("pk")
+    inside = region.subtree().values("pk")
     orders = Order.objects.restrict(user, "view").filter(region__in=inside).aggregate(
         total=Count("id"), open=Count("id", filter=Q(status__in=Order.OPEN)),
         overdue=Count("id", filter=Q(status__in=Order.OPEN, stage_deadline__lt=now)))

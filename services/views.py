@@ -1,21 +1,29 @@
-"""Pages of services/: configuration on the core's generic views; every write goes through one action."""
+"""Pages of services/: configuration on the core's generic views; every write goes through one action, declared
+(governance.generic.ActionFormView / ButtonView), and every step a page offers is one its rule allows
+(services/rules.py)."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q, Sum
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
 from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
 from governance.models import Region
-from governance.scoping import can, user_roles
+from governance.scoping import is_unrestricted, user_roles
 
 from . import actions, filtersets as f, forms, rules, selectors
-from .models import MicroWork, Order
+from .models import MenuItem, MicroWish, MicroWork, Order
+
+
+def may(user, model, action: str = "add") -> bool:
+    """Whether the user holds a role that may take `action` on some `model` (a list page's "new" button;
+    the action checks the region)."""
+    return is_unrestricted(user) or bool(model.scope_spec.roles_for(action) & user_roles(user))
 
 
 class ServicesHomeView(LoginRequiredMixin, TemplateView):
@@ -37,14 +45,29 @@ class ServicesHomeView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+class RowVerbsMixin:
+    """A list page whose rows offer their workflow's steps (`row.verbs`), one query per scope for the page."""
+
+    row_rules = None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object_list"] = rules.offer_rows(self.row_rules, self.request.user, ctx["object_list"])
+        return ctx
+
+
 # --- 清单 ---------------------------------------------------------------------------------------
 
-class MenuListView(ObjectListView):
+MENU_ALL = format_lazy("{}?all=1", reverse_lazy("services:menu_list"))  # the publisher's view of the menu
+
+
+class MenuListView(RowVerbsMixin, ObjectListView):
     """The resident's "order a service" page: the menu of their township."""
 
     filterset_class = f.MenuSearchFilterSet
     template_name = "services/menu_list.html"
     title = _("服务清单")
+    row_rules = rules.MENU_ITEM
 
     def get_base_queryset(self):
         user = self.request.user
@@ -53,63 +76,40 @@ class MenuListView(ObjectListView):
         return selectors.menu_for_user(user=user)
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_publish"] = bool({"county_admin", "township_head", "township_staff"} & user_roles(self.request.user))
-        return ctx
+        return {**super().get_context_data(**kwargs), "can_publish": may(self.request.user, MenuItem)}
 
 
 class MenuItemCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.MenuItemForm
+    action = actions.menu_item_create
+    title = _("发布服务事项")
+    submit_label = _("发布")
     success_message = _("已发布服务事项。")
-    extra_context = {"title": _("发布服务事项")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.menu_item_create(actor=self.request.user, township=d["township"], category=d["category"], code=d["code"],
-                                 title=d["title"], description=d["description"], units=list(d["units"]),
-                                 dispatch_hours=d["dispatch_hours"], accept_hours=d["accept_hours"],
-                                 work_hours=d["work_hours"])
-        return reverse("services:menu_list") + "?all=1"
+    success_url = MENU_ALL
 
 
-class MenuItemWithdrawView(ActionFormView):
-    template_name = "services/confirm.html"
-    form_class = forms.EmptyForm
+class MenuItemWithdrawView(ButtonView):
+    object_selector = selectors.menu_item_list
+    object_arg = "item_id"
+    action = actions.menu_item_withdraw
+    title = _("撤回服务事项")
+    submit_label = rules.MENU_ITEM["withdraw"].label
     success_message = _("已撤回该服务事项；已下的订单不受影响。")
-
-    def load(self, pk):
-        self.item = get_object_or_404(selectors.menu_item_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("撤回服务事项"), "subject": self.item.title}
-
-    def perform(self, form):
-        actions.menu_item_withdraw(actor=self.request.user, item_id=self.item.pk)
-        return reverse("services:menu_list") + "?all=1"
+    success_url = MENU_ALL
 
 
 class OrderPlaceView(ActionFormView):
     template_name = "services/order_place.html"
+    object_selector = selectors.menu_item_list
+    object_arg = "item_id"
     form_class = forms.OrderPlaceForm
+    action = actions.order_place
+    title = _("下单：%(object)s")
+    submit_label = _("下单")
     success_message = _("已下单，村（社区）将尽快派单。")
-
-    def load(self, pk):
-        self.item = get_object_or_404(selectors.menu_item_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("下单：%(t)s") % {"t": self.item.title}, "item": self.item}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.order_place(actor=self.request.user, item_id=self.item.pk, note=d["note"],
-                                   resident=d.get("resident"), attachment=d.get("attachment"))
 
 
 # --- Orders --------------------------------------------------------------------------------------
-
 class OrderListView(ObjectListView):
     selector = selectors.order_list
     filterset_class = f.OrderFilterSet
@@ -218,8 +218,7 @@ class MicroWorkBoardView(ObjectListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["funds"] = selectors.fund_list(user=self.request.user).filter(year=timezone.localdate().year)[:20]
-        ctx["can_propose"] = bool({"village_secretary", "village_assistant", "township_head", "county_admin"}
-                                  & user_roles(self.request.user))
+        ctx["can_propose"] = may(self.request.user, MicroWork, "propose")
         return ctx
 
 
@@ -227,91 +226,86 @@ class MicroWorkDetailView(ObjectDetailView):
     selector = selectors.micro_work_board
     template_name = "services/micro_work_detail.html"
     context_object_name = "work"
+    rules = rules.MICRO_WORK  # the steps offered are the ones the actions would allow
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, work = self.request.user, self.object
-        ctx["allocations"] = selectors.allocation_list(user=user).filter(work=work)
+        ctx["allocations"] = rules.offer_rows(rules.ALLOCATION, user, selectors.allocation_list(user=user).filter(work=work))
         ctx["expenditures"] = selectors.expenditure_list(user=user).filter(allocation__work=work)
         ctx["events"] = work.events.select_related("actor")
         ctx["photos"] = attachments_of(work)
-        S = MicroWork.Status
-        ctx["can"] = {
-            "decide": work.status == S.PROPOSED and can(user, work, "approve"),
-            "allocate": work.status in (S.APPROVED, S.IN_PROGRESS) and can(user, work, "approve"),
-            "start": work.status == S.APPROVED and can(user, work, "carry_out"),
-            "accept": work.status == S.IN_PROGRESS and can(user, work, "accept"),
-            "spend": can(user, work, "carry_out"),
-        }
         return ctx
 
 
 class MicroWorkCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.MicroWorkForm
+    action = actions.micro_work_propose
+    title = _("申报微实事")
+    submit_label = _("申报")
     success_message = _("已申报，等待乡镇审批。")
-    extra_context = {"title": _("申报微实事")}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        facility = getattr(d["region"], "service_center", None) if d["kind"] == MicroWork.Kind.CENTER_PROJECT else None
-        return actions.micro_work_propose(actor=self.request.user, region=d["region"], title=d["title"],
-                                          budget_fen=d["budget"], description=d["description"],
-                                          category=d["category"], kind=d["kind"], facility=facility)
+    def action_kwargs(self, form):
+        d = dict(form.cleaned_data)
+        d["budget_fen"] = d.pop("budget")
+        return d
 
 
-class MicroWorkActionView(ActionFormView):
-    template_name = "governance/form.html"
-    verb = ""
-    labels = {"decide": _("审批"), "start": _("开工"), "accept": _("验收"), "allocate": _("安排资金")}
+class MicroWorkStepView(ActionFormView):
+    """One step of a micro-work, declared by its rule (services/rules.py)."""
 
-    def load(self, pk):
-        self.work = get_object_or_404(selectors.micro_work_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": f"{self.labels[self.verb]} · {self.work.title}"}
+    object_selector = selectors.micro_work_list
+    object_arg = "work_id"
+    step = ""
 
-    def get_form_class(self):
-        return {"decide": forms.DecisionForm, "start": forms.EmptyForm, "accept": forms.AcceptanceForm,
-                "allocate": forms.AllocationForm}[self.verb]
+    def get_title(self):
+        return f"{rules.MICRO_WORK[self.step].label} · {self.object.title}"
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.verb == "allocate":
-            kwargs.update(user=self.request.user, work=self.work)
-        return kwargs
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.MICRO_WORK[self.step].label}
 
-    def perform(self, form):
-        d, user, pk = form.cleaned_data, self.request.user, self.work.pk
-        if self.verb == "decide":
-            return actions.micro_work_decide(actor=user, work_id=pk, approve=d["approve"], note=d["note"])
-        if self.verb == "start":
-            return actions.micro_work_start(actor=user, work_id=pk)
-        if self.verb == "accept":
-            return actions.micro_work_accept(actor=user, work_id=pk, note=d["note"], photos=d["photos"])
-        actions.allocation_create(actor=user, fund_id=d["fund"].pk, work_id=pk, amount_fen=d["amount"])
-        return self.work
+
+class MicroWorkDecideView(MicroWorkStepView):
+    step, action, form_class = "decide", actions.micro_work_decide, forms.DecisionForm
+    success_message = _("已审批。")
+
+
+class MicroWorkStartView(MicroWorkStepView, ButtonView):
+    step, action = "start", actions.micro_work_start
+    success_message = _("已开工，完工后请申请验收。")
+
+
+class MicroWorkAcceptView(MicroWorkStepView):
+    step, action, form_class = "accept", actions.micro_work_accept, forms.AcceptanceForm
+    success_message = _("已验收，该微实事已公示。")
+
+
+class MicroWorkAllocateView(MicroWorkStepView):
+    step, action, form_class, form_object_arg = "allocate", actions.allocation_create, forms.AllocationForm, "work"
+    success_message = _("已安排资金。")
+
+    def action_kwargs(self, form):
+        d = super().action_kwargs(form)
+        d["fund_id"], d["amount_fen"] = d.pop("fund").pk, d.pop("amount")
+        return d
 
 
 class ExpenditureCreateView(ActionFormView):
-    template_name = "governance/form.html"
+    object_selector = selectors.allocation_list
+    object_arg = "allocation_id"
     form_class = forms.ExpenditureForm
+    action = actions.expenditure_record
+    title = _("登记支出 · %(object)s")
+    submit_label = rules.ALLOCATION["spend"].label
     success_message = _("已登记支出。")
-
-    def load(self, pk):
-        self.allocation = get_object_or_404(selectors.allocation_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("登记支出 · %(a)s") % {"a": self.allocation}}
 
     def get_initial(self):
         return {"spent_on": timezone.localdate()}
 
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.expenditure_record(actor=self.request.user, allocation_id=self.allocation.pk, amount_fen=d["amount"],
-                                   payee=d["payee"], purpose=d["purpose"], receipt_number=d["receipt_number"],
-                                   spent_on=d["spent_on"], receipt=d.get("receipt"))
-        return self.allocation.work
+    def action_kwargs(self, form):
+        d = super().action_kwargs(form)
+        d["amount_fen"] = d.pop("amount")
+        return d
 
 
 class FundListView(ObjectListView):
@@ -342,53 +336,54 @@ class FacilityListView(ObjectListView):
 
 # --- Micro-wishes --------------------------------------------------------------------------------
 
-class MicroWishListView(ObjectListView):
+class MicroWishListView(RowVerbsMixin, ObjectListView):
     selector = selectors.micro_wish_list
     filterset_class = f.MicroWishFilterSet
     template_name = "services/micro_wish_list.html"
     title = _("微心愿")
+    row_rules = rules.MICRO_WISH
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_post": may(self.request.user, MicroWish, "post")}
 
 
 class MicroWishCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.MicroWishForm
+    action = actions.micro_wish_post
+    title = _("发布微心愿")
+    submit_label = _("发布")
     success_message = _("已发布心愿。")
-    extra_context = {"title": _("发布微心愿")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        actions.micro_wish_post(actor=self.request.user, resident=form.cleaned_data["resident"],
-                                title=form.cleaned_data["title"])
-        return reverse("services:micro_wish_list")
+    success_url = "services:micro_wish_list"
 
 
-class MicroWishActionView(ActionFormView):
-    template_name = "governance/form.html"
-    verb = ""
+class MicroWishStepView(ActionFormView):
+    """One step of a micro-wish, declared by its rule (services/rules.py)."""
 
-    def load(self, pk):
-        self.wish = get_object_or_404(selectors.micro_wish_list(user=self.request.user), pk=pk)
-        label = {"claim": _("认领心愿"), "fulfil": _("登记兑现"), "confirm": _("确认心愿已实现")}[self.verb]
-        self.extra_context = {"title": f"{label} · {self.wish.title}"}
+    object_selector = selectors.micro_wish_list
+    object_arg = "wish_id"
+    success_url = "services:micro_wish_list"
+    step = ""
 
-    def get_form_class(self):
-        return {"claim": forms.WishClaimForm, "fulfil": forms.NoteForm, "confirm": forms.EmptyForm}[self.verb]
+    def get_title(self):
+        return f"{rules.MICRO_WISH[self.step].label} · {self.object.title}"
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        return {**kwargs, "user": self.request.user} if self.verb == "claim" else kwargs
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.MICRO_WISH[self.step].label}
 
-    def perform(self, form):
-        d, user, pk = form.cleaned_data, self.request.user, self.wish.pk
-        if self.verb == "claim":
-            actions.micro_wish_claim(actor=user, wish_id=pk, unit=d.get("unit"))
-        elif self.verb == "fulfil":
-            actions.micro_wish_fulfil(actor=user, wish_id=pk, note=d["note"])
-        else:
-            actions.micro_wish_confirm(actor=user, wish_id=pk)
-        return reverse("services:micro_wish_list")
+
+class MicroWishClaimView(MicroWishStepView):
+    step, action, form_class = "claim", actions.micro_wish_claim, forms.WishClaimForm
+    success_message = _("已认领心愿，兑现后请登记。")
+
+
+class MicroWishFulfilView(MicroWishStepView):
+    step, action, form_class = "fulfil", actions.micro_wish_fulfil, forms.NoteForm
+    success_message = _("已登记兑现，等待村（社区）确认。")
+
+
+class MicroWishConfirmView(MicroWishStepView, ButtonView):
+    step, action = "confirm", actions.micro_wish_confirm
+    success_message = _("已确认心愿实现。")
 
 
 # --- Errands -------------------------------------------------------------------------------------
@@ -404,41 +399,28 @@ class ErrandDetailView(ObjectDetailView):
     selector = selectors.errand_list
     template_name = "services/errand_detail.html"
     context_object_name = "errand"
+    rules = rules.ERRAND
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["events"] = self.object.events.select_related("actor")
-        ctx["can_handle"] = self.object.status in actions.ERRAND_MOVES and can(self.request.user, self.object, "handle")
-        return ctx
+        return {**super().get_context_data(**kwargs), "events": self.object.events.select_related("actor")}
 
 
 class ErrandCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.ErrandForm
+    action = actions.errand_create
+    title = _("受理代办事项")
+    submit_label = _("受理")
     success_message = _("已受理代办事项。")
-    extra_context = {"title": _("受理代办事项")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.errand_create(actor=self.request.user, resident=d["resident"], kind=d["kind"], title=d["title"],
-                                     detail=d["detail"])
 
 
 class ErrandAdvanceView(ActionFormView):
-    template_name = "governance/form.html"
+    object_selector = selectors.errand_list
+    object_arg = "errand_id"
     form_class = forms.ErrandAdvanceForm
+    action = actions.errand_advance
+    title = _("更新进度 · %(object)s")
+    submit_label = rules.ERRAND["advance"].label
     success_message = _("已更新代办进度。")
-
-    def load(self, pk):
-        self.errand = get_object_or_404(selectors.errand_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("更新进度 · %(t)s") % {"t": self.errand.title}}
-
-    def perform(self, form):
-        return actions.errand_advance(actor=self.request.user, errand_id=self.errand.pk,
-                                      to_status=form.cleaned_data["to_status"], note=form.cleaned_data["note"])
 
 
 # --- Volunteers ----------------------------------------------------------------------------------
@@ -461,49 +443,39 @@ class VolunteerTeamDetailView(ObjectDetailView):
     selector = selectors.volunteer_team_list
     template_name = "services/volunteer_team_detail.html"
     context_object_name = "team"
+    rules = rules.VOLUNTEER_TEAM
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["members"] = self.object.members.annotate(total=Sum("hours__hours")).order_by("name")
+        ctx["members"] = selectors.team_members(user=self.request.user, team=self.object).annotate(
+            total=Sum("hours__hours"))
         ctx["activities"] = selectors.volunteer_activity_list(user=self.request.user).filter(team=self.object)[:50]
-        ctx["can_manage"] = can(self.request.user, self.object, "manage")
         return ctx
 
 
 class VolunteerTeamCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.VolunteerTeamForm
+    action = actions.volunteer_team_create
+    title = _("组建党员志愿服务队")
+    submit_label = _("组建")
     success_message = _("已组建服务队。")
-    extra_context = {"title": _("组建党员志愿服务队")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        team = actions.volunteer_team_create(actor=self.request.user, region=d["region"], name=d["name"],
-                                             leader_name=d["leader_name"], members=d["members"].splitlines())
-        return reverse("services:volunteer_team_detail", args=[team.pk])
 
 
 class VolunteerActivityCreateView(ActionFormView):
-    template_name = "governance/form.html"
+    object_selector = selectors.volunteer_team_list
+    object_arg = "team_id"
     form_class = forms.VolunteerActivityForm
+    form_object_arg = "team"
+    action = actions.volunteer_activity_record
+    title = _("登记志愿服务活动 · %(object)s")
+    submit_label = rules.VOLUNTEER_TEAM["record_activity"].label
     success_message = _("已登记活动和服务时长。")
 
-    def load(self, pk):
-        self.team = get_object_or_404(selectors.volunteer_team_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("登记志愿服务活动 · %(t)s") % {"t": self.team.name}}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "team": self.team}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.volunteer_activity_record(actor=self.request.user, team_id=self.team.pk, title=d["title"],
-                                          held_on=d["held_on"], place=d["place"],
-                                          hours={v.pk: d["hours"] for v in d["participants"]})
-        return reverse("services:volunteer_team_detail", args=[self.team.pk])
+    def action_kwargs(self, form):
+        d = super().action_kwargs(form)
+        hours = d.pop("hours")
+        d["hours"] = {v.pk: hours for v in d.pop("participants")}  # the same hours for every participant
+        return d
 
 
 # --- 双报到 -------------------------------------------------------------------------------------
@@ -522,72 +494,49 @@ class ReportingView(LoginRequiredMixin, TemplateView):
         if region:
             units = f.ReportingRegionFilterSet({"region": region}, queryset=units).qs
             members = f.ReportingRegionFilterSet({"region": region}, queryset=members).qs
-        ctx["unit_reports"] = units[:200]
-        ctx["member_reports"] = members.order_by("community__path", "name")[:300]
+        ctx["unit_reports"] = rules.offer_rows(rules.UNIT_REPORT, user, units[:200])
+        ctx["member_reports"] = rules.offer_rows(rules.MEMBER_REPORT, user,
+                                                 members.order_by("community__path", "name")[:300])
         ctx["activities"] = selectors.joint_activity_list(user=user)[:30]
         ctx["year"] = timezone.localdate().year
         return ctx
 
 
 class UnitReportCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.UnitReportForm
+    action = actions.unit_report_create
+    title = _("单位双报到")
+    submit_label = _("报到")
     success_message = _("单位已报到。")
-    extra_context = {"title": _("单位双报到")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.unit_report_create(actor=self.request.user, unit=d["unit"], community=d["community"],
-                                   commitments=d["commitments"])
-        return reverse("services:reporting")
+    success_url = "services:reporting"
 
 
 class JointActivityCreateView(ActionFormView):
-    template_name = "governance/form.html"
+    object_selector = selectors.unit_report_list
+    object_arg = "report_id"
     form_class = forms.JointActivityForm
+    action = actions.joint_activity_record
+    title = _("登记“六联动”活动 · %(object)s")
+    submit_label = rules.UNIT_REPORT["record_activity"].label
     success_message = _("已登记联动活动。")
-
-    def load(self, pk):
-        self.report = get_object_or_404(selectors.unit_report_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("登记“六联动”活动 · %(r)s") % {"r": self.report}}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.joint_activity_record(actor=self.request.user, report_id=self.report.pk, heading=d["heading"],
-                                      title=d["title"], held_on=d["held_on"], participants=d["participants"],
-                                      description=d["description"])
-        return reverse("services:reporting")
+    success_url = "services:reporting"
 
 
 class MemberReportCreateView(ActionFormView):
-    template_name = "governance/form.html"
     form_class = forms.MemberReportForm
+    action = actions.member_report_create
+    title = _("在职党员双报到")
+    submit_label = _("报到")
     success_message = _("已向居住地村（社区）报到。")
-    extra_context = {"title": _("在职党员双报到")}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.member_report_create(actor=self.request.user, community=d["community"], name=d["name"],
-                                     workplace=d["workplace"])
-        return reverse("services:reporting")
+    success_url = "services:reporting"
 
 
 class ServiceHourCreateView(ActionFormView):
-    template_name = "governance/form.html"
+    object_selector = selectors.member_report_list
+    object_arg = "report_id"
     form_class = forms.ServiceHourForm
+    action = actions.service_hour_log
+    title = _("登记服务时长 · %(object)s")
+    submit_label = rules.MEMBER_REPORT["log_hours"].label
     success_message = _("已登记服务时长。")
-
-    def load(self, pk):
-        self.report = get_object_or_404(selectors.member_report_list(user=self.request.user), pk=pk)
-        self.extra_context = {"title": _("登记服务时长 · %(n)s") % {"n": self.report.name}}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        actions.service_hour_log(actor=self.request.user, report_id=self.report.pk, served_on=d["served_on"],
-                                 hours=d["hours"], activity=d["activity"])
-        return reverse("services:reporting")
-
-
+    success_url = "services:reporting"

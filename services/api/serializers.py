@@ -2,11 +2,23 @@
 validated data goes to one action. Money is integer fen; no personal data beyond masked fields."""
 from rest_framework import serializers
 
-from centers.models import Unit, WorkCategory
 from governance import selectors as core
 from governance.api.base import ModelSerializer, ScopedRef, ScopedRefList
-from governance.scoping import beyond_scope
 from services import selectors
+
+
+class ScopedId(ScopedRef):
+    """A ScopedRef for an action that takes the id and loads the row again itself (under its own lock and
+    policy): resolved in the caller's scope — a 400 on the field otherwise — then handed on as the pk, under
+    the action's parameter name `into` (ScopedRef's first parameter is called `source`, so DRF's `source=`
+    cannot be passed to it)."""
+
+    def __init__(self, ref, *, into: str | None = None, **kwargs):
+        super().__init__(ref, **kwargs)
+        self.source = into
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).pk
 from services.models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish,
     MicroWork, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, VolunteerActivity, VolunteerTeam,
@@ -26,7 +38,7 @@ class MenuItemSerializer(ModelSerializer):
 
 class MenuItemCreateSerializer(serializers.Serializer):
     township = ScopedRef(core.region_list)
-    category = ScopedRef(WorkCategory)
+    category = ScopedRef(selectors.work_categories)
     code = serializers.SlugField(max_length=40)
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -57,8 +69,7 @@ class OrderPlaceSerializer(serializers.Serializer):
 
 
 class OrderDispatchSerializer(serializers.Serializer):
-    unit = ScopedRef(beyond_scope(Unit.objects.filter(active=True),
-                                  "any active unit; the action refuses one that does not take the order's item"))
+    unit = ScopedRef(selectors.dispatchable_units)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
@@ -102,8 +113,8 @@ class UnitReportSerializer(ModelSerializer):
 
 
 class UnitReportCreateSerializer(serializers.Serializer):
-    unit = serializers.IntegerField()
-    community = serializers.IntegerField()
+    unit = ScopedRef(selectors.unit_list)
+    community = ScopedRef(selectors.report_communities)  # the action decides whether this actor may report there
     commitments = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -114,7 +125,7 @@ class JointActivitySerializer(ModelSerializer):
 
 
 class JointActivityCreateSerializer(serializers.Serializer):
-    report = serializers.IntegerField()
+    report = ScopedId(selectors.unit_report_list, into="report_id")
     heading = serializers.ChoiceField(choices=LinkageHeading.choices)
     title = serializers.CharField(max_length=100)
     held_on = serializers.DateField()
@@ -132,7 +143,7 @@ class MemberReportSerializer(ModelSerializer):
 
 
 class MemberReportCreateSerializer(serializers.Serializer):
-    community = serializers.IntegerField()
+    community = ScopedRef(selectors.report_communities)
     name = serializers.CharField(max_length=50)
     workplace = serializers.CharField(max_length=100)
 
@@ -162,13 +173,13 @@ class MicroWorkSerializer(ModelSerializer):
 
 
 class MicroWorkCreateSerializer(serializers.Serializer):
-    region = serializers.IntegerField()
+    region = ScopedRef(core.region_list)
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     budget_fen = serializers.IntegerField(min_value=1, max_value=10**12)
-    category = serializers.IntegerField(required=False, allow_null=True, default=None)
+    category = ScopedRef(selectors.work_categories, required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=MicroWork.Kind.choices, default=MicroWork.Kind.MICRO_WORK)
-    facility = serializers.IntegerField(required=False, allow_null=True, default=None)
+    facility = ScopedRef(selectors.facility_list, required=False, allow_null=True, default=None)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -212,8 +223,8 @@ class AllocationSerializer(ModelSerializer):
 
 
 class AllocationCreateSerializer(serializers.Serializer):
-    fund = serializers.IntegerField()
-    work = serializers.IntegerField()
+    fund = ScopedId(selectors.fund_list, into="fund_id")
+    work = ScopedId(selectors.micro_work_list, into="work_id")
     amount_fen = serializers.IntegerField(min_value=1, max_value=10**12)
 
 
@@ -228,7 +239,7 @@ class ExpenditureSerializer(ModelSerializer):
 
 
 class ExpenditureCreateSerializer(serializers.Serializer):
-    allocation = serializers.IntegerField()
+    allocation = ScopedId(selectors.allocation_list, into="allocation_id")
     amount_fen = serializers.IntegerField(min_value=1, max_value=10**12)
     payee = serializers.CharField(max_length=100)
     purpose = serializers.CharField(max_length=200)
@@ -247,12 +258,13 @@ class MicroWishSerializer(ModelSerializer):
 
 
 class MicroWishCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField()
+    resident = ScopedRef(core.resident_list)
     title = serializers.CharField(max_length=120)
 
 
 class WishClaimSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    unit = ScopedRef(selectors.unit_list, required=False, allow_null=True, default=None,
+                     help_text="以本人所在单位的名义认领时填写单位 id")
 
 
 class ErrandSerializer(ModelSerializer):
@@ -266,7 +278,7 @@ class ErrandSerializer(ModelSerializer):
 
 
 class ErrandCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField()
+    resident = ScopedRef(core.resident_list)
     kind = serializers.ChoiceField(choices=Errand.Kind.choices)
     title = serializers.CharField(max_length=120)
     detail = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -290,7 +302,7 @@ class VolunteerTeamSerializer(ModelSerializer):
 
 
 class VolunteerTeamCreateSerializer(serializers.Serializer):
-    region = serializers.IntegerField()
+    region = ScopedRef(core.region_list)
     name = serializers.CharField(max_length=100)
     leader_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
     members = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list,
@@ -316,3 +328,7 @@ class VolunteerActivityCreateSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     place = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     hours = VolunteerHourInSerializer(many=True)
+
+    def validate_hours(self, value) -> dict:
+        """The action takes {volunteer id: hours}; it checks that they are the team's members."""
+        return {h["volunteer"]: h["hours"] for h in value}

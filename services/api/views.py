@@ -1,16 +1,12 @@
-"""The services/ API: viewsets are configuration; every write calls one action. Detail verbs call
-`get_object()` first, so an object outside the caller's scope answers 404 before the body is read."""
+"""The services/ API: viewsets are configuration; every write is one action, declared with `verb` (its input's
+references resolved inside the caller's scope by ScopedRef: a 400 on the field otherwise; a detail verb's object
+out of sight is a 404 before the body is read)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
-from rest_framework.decorators import action
+from rest_framework import status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.response import Response
 
-from centers.models import Unit, WorkCategory
-from governance import selectors as core
 from governance.api.base import ScopedReadOnlyViewSet, ScopedViewSet, verb
-from governance.api.views import scoped_get
 from services import actions, filtersets as f, selectors
 from services.models import (
     Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork, Order,
@@ -18,16 +14,6 @@ from services.models import (
 )
 
 from . import serializers as s
-
-
-def _out(viewset, obj, code=status.HTTP_200_OK):
-    return Response(viewset.get_serializer(viewset.get_queryset().get(pk=obj.pk)).data, status=code)
-
-
-def _input(serializer_class, request):
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
 
 
 class MenuItemViewSet(ScopedViewSet):
@@ -69,7 +55,7 @@ class OrderEventViewSet(ScopedReadOnlyViewSet):
     filterset_class = f.OrderEventFilterSet
 
 
-class UnitReportViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class UnitReportViewSet(ScopedViewSet):
     """单位双报到."""
 
     queryset = UnitReport.objects.all()
@@ -77,24 +63,10 @@ class UnitReportViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.UnitReportSerializer
     filterset_class = f.UnitReportFilterSet
 
-    @extend_schema(request=s.UnitReportCreateSerializer, responses={201: s.UnitReportSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.UnitReportCreateSerializer, request)
-        unit = scoped_get(selectors.unit_list(user=request.user), d["unit"])
-        community = _village(d["community"])  # the action decides whether this actor may report there
-        report = actions.unit_report_create(actor=request.user, unit=unit, community=community,
-                                            commitments=d["commitments"])
-        return _out(self, report, status.HTTP_201_CREATED)
+    create = verb(actions.unit_report_create, input=s.UnitReportCreateSerializer, detail=False, reread=True)
 
 
-def _village(region_id):
-    """Units and party members report to any village/community of the county (the names are public)."""
-    from governance.models import Region
-
-    return scoped_get(Region.objects.filter(level=Region.Level.VILLAGE), region_id)
-
-
-class JointActivityViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class JointActivityViewSet(ScopedViewSet):
     """六联动 activities."""
 
     queryset = JointActivity.objects.all()
@@ -102,17 +74,10 @@ class JointActivityViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.JointActivitySerializer
     filterset_class = f.JointActivityFilterSet
 
-    @extend_schema(request=s.JointActivityCreateSerializer, responses={201: s.JointActivitySerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.JointActivityCreateSerializer, request)
-        report = scoped_get(selectors.unit_report_list(user=request.user), d["report"])
-        act = actions.joint_activity_record(actor=request.user, report_id=report.pk, heading=d["heading"],
-                                            title=d["title"], held_on=d["held_on"], participants=d["participants"],
-                                            description=d["description"])
-        return _out(self, act, status.HTTP_201_CREATED)
+    create = verb(actions.joint_activity_record, input=s.JointActivityCreateSerializer, detail=False)
 
 
-class MemberReportViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class MemberReportViewSet(ScopedViewSet):
     """党员双报到, with each member's hours this year; `log-hours` records 双服务 hours."""
 
     queryset = MemberReport.objects.all()
@@ -120,22 +85,9 @@ class MemberReportViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.MemberReportSerializer
     filterset_class = f.MemberReportFilterSet
 
-    @extend_schema(request=s.MemberReportCreateSerializer, responses={201: s.MemberReportSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.MemberReportCreateSerializer, request)
-        community = _village(d["community"])
-        report = actions.member_report_create(actor=request.user, community=community, name=d["name"],
-                                              workplace=d["workplace"])
-        return _out(self, report, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.ServiceHourCreateSerializer, responses={201: s.ServiceHourSerializer})
-    @action(detail=True, methods=["post"], url_path="log-hours")
-    def log_hours(self, request, pk=None):
-        report = self.get_object()
-        d = _input(s.ServiceHourCreateSerializer, request)
-        row = actions.service_hour_log(actor=request.user, report_id=report.pk, served_on=d["served_on"],
-                                       hours=d["hours"], activity=d["activity"])
-        return Response(s.ServiceHourSerializer(row).data, status=status.HTTP_201_CREATED)
+    create = verb(actions.member_report_create, input=s.MemberReportCreateSerializer, detail=False, reread=True)
+    log_hours = verb(actions.service_hour_log, input=s.ServiceHourCreateSerializer, pk_arg="report_id",
+                     url_path="log-hours", output=s.ServiceHourSerializer, status=status.HTTP_201_CREATED)
 
 
 class ServiceHourViewSet(ScopedReadOnlyViewSet):
@@ -145,48 +97,28 @@ class ServiceHourViewSet(ScopedReadOnlyViewSet):
     filterset_class = f.ServiceHourFilterSet
 
 
-class MicroWorkViewSet(mixins.CreateModelMixin, ScopedViewSet):
-    """微实事 and service-center projects: propose → decide → start → accept (with photos)."""
+class MicroWorkViewSet(ScopedViewSet):
+    """微实事 and service-center projects: propose → decide → start → accept (with photos: multipart)."""
 
     queryset = MicroWork.objects.all()
     selector = selectors.micro_work_list
     serializer_class = s.MicroWorkSerializer
     filterset_class = f.MicroWorkFilterSet
 
-    @extend_schema(request=s.MicroWorkCreateSerializer, responses={201: s.MicroWorkSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.MicroWorkCreateSerializer, request)
-        region = scoped_get(core.region_list(user=request.user), d["region"])
-        category = scoped_get(WorkCategory.objects.all(), d["category"]) if d["category"] else None
-        facility = scoped_get(selectors.facility_list(user=request.user), d["facility"]) if d["facility"] else None
-        work = actions.micro_work_propose(actor=request.user, region=region, title=d["title"],
-                                          budget_fen=d["budget_fen"], description=d["description"], category=category,
-                                          kind=d["kind"], facility=facility)
-        return _out(self, work, status.HTTP_201_CREATED)
+    create = verb(actions.micro_work_propose, input=s.MicroWorkCreateSerializer, detail=False, reread=True)
+    decide = verb(actions.micro_work_decide, input=s.DecisionSerializer, pk_arg="work_id", reread=True)
+    start = verb(actions.micro_work_start, pk_arg="work_id", reread=True)
+    accept_work = verb(actions.micro_work_accept, input=s.AcceptanceSerializer, pk_arg="work_id", url_path="accept",
+                       reread=True)
 
-    @extend_schema(request=s.DecisionSerializer, responses={200: s.MicroWorkSerializer})
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        work = self.get_object()
-        d = _input(s.DecisionSerializer, request)
-        return _out(self, actions.micro_work_decide(actor=request.user, work_id=work.pk, approve=d["approve"],
-                                                    note=d["note"]))
+    def get_parsers(self):
+        if getattr(self, "action", None) == "accept_work":  # the acceptance uploads photos
+            return [MultiPartParser()]
+        return super().get_parsers()
 
-    @extend_schema(request=None, responses={200: s.MicroWorkSerializer})
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        work = self.get_object()
-        return _out(self, actions.micro_work_start(actor=request.user, work_id=work.pk))
 
-    @extend_schema(request={"multipart/form-data": s.AcceptanceSerializer}, responses={200: s.MicroWorkSerializer})
-    @action(detail=True, methods=["post"], url_path="accept", parser_classes=[MultiPartParser])
-    def accept_work(self, request, pk=None):
-        work = self.get_object()
-        ser = s.AcceptanceSerializer(data={"note": request.data.get("note", ""),
-                                           "photos": request.FILES.getlist("photos")})
-        ser.is_valid(raise_exception=True)
-        return _out(self, actions.micro_work_accept(actor=request.user, work_id=work.pk, note=ser.validated_data["note"],
-                                                    photos=ser.validated_data["photos"]))
+# The acceptance's body is a form with files, not JSON.
+extend_schema(request={"multipart/form-data": s.AcceptanceSerializer})(MicroWorkViewSet.accept_work)
 
 
 class FacilityViewSet(ScopedReadOnlyViewSet):
@@ -203,7 +135,7 @@ class FundViewSet(ScopedReadOnlyViewSet):
     filterset_class = f.FundFilterSet
 
 
-class AllocationViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class AllocationViewSet(ScopedViewSet):
     """Fund → work. Never more than the fund has left, checked under a row lock."""
 
     queryset = Allocation.objects.all()
@@ -211,16 +143,10 @@ class AllocationViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.AllocationSerializer
     filterset_class = f.AllocationFilterSet
 
-    @extend_schema(request=s.AllocationCreateSerializer, responses={201: s.AllocationSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.AllocationCreateSerializer, request)
-        fund = scoped_get(selectors.fund_list(user=request.user), d["fund"])
-        alloc = actions.allocation_create(actor=request.user, fund_id=fund.pk, work_id=d["work"],
-                                          amount_fen=d["amount_fen"])
-        return _out(self, alloc, status.HTTP_201_CREATED)
+    create = verb(actions.allocation_create, input=s.AllocationCreateSerializer, detail=False)
 
 
-class ExpenditureViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class ExpenditureViewSet(ScopedViewSet):
     """Allocation → expenditure (with a receipt number). Never more than the allocation has left."""
 
     queryset = Expenditure.objects.all()
@@ -228,17 +154,10 @@ class ExpenditureViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.ExpenditureSerializer
     filterset_class = f.ExpenditureFilterSet
 
-    @extend_schema(request=s.ExpenditureCreateSerializer, responses={201: s.ExpenditureSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.ExpenditureCreateSerializer, request)
-        alloc = scoped_get(selectors.allocation_list(user=request.user), d["allocation"])
-        exp = actions.expenditure_record(actor=request.user, allocation_id=alloc.pk, amount_fen=d["amount_fen"],
-                                         payee=d["payee"], purpose=d["purpose"], receipt_number=d["receipt_number"],
-                                         spent_on=d["spent_on"])
-        return _out(self, exp, status.HTTP_201_CREATED)
+    create = verb(actions.expenditure_record, input=s.ExpenditureCreateSerializer, detail=False)
 
 
-class MicroWishViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class MicroWishViewSet(ScopedViewSet):
     """微心愿: posted → claimed → fulfilled → confirmed."""
 
     queryset = MicroWish.objects.all()
@@ -246,36 +165,13 @@ class MicroWishViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.MicroWishSerializer
     filterset_class = f.MicroWishFilterSet
 
-    @extend_schema(request=s.MicroWishCreateSerializer, responses={201: s.MicroWishSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.MicroWishCreateSerializer, request)
-        resident = scoped_get(core.resident_list(user=request.user), d["resident"])
-        return _out(self, actions.micro_wish_post(actor=request.user, resident=resident, title=d["title"]),
-                    status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.WishClaimSerializer, responses={200: s.MicroWishSerializer})
-    @action(detail=True, methods=["post"])
-    def claim(self, request, pk=None):
-        wish = self.get_object()
-        d = _input(s.WishClaimSerializer, request)
-        unit = scoped_get(selectors.unit_list(user=request.user), d["unit"]) if d["unit"] else None
-        return _out(self, actions.micro_wish_claim(actor=request.user, wish_id=wish.pk, unit=unit))
-
-    @extend_schema(request=s.NoteSerializer, responses={200: s.MicroWishSerializer})
-    @action(detail=True, methods=["post"])
-    def fulfil(self, request, pk=None):
-        wish = self.get_object()
-        d = _input(s.NoteSerializer, request)
-        return _out(self, actions.micro_wish_fulfil(actor=request.user, wish_id=wish.pk, note=d["note"]))
-
-    @extend_schema(request=None, responses={200: s.MicroWishSerializer})
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        wish = self.get_object()
-        return _out(self, actions.micro_wish_confirm(actor=request.user, wish_id=wish.pk))
+    create = verb(actions.micro_wish_post, input=s.MicroWishCreateSerializer, detail=False)
+    claim = verb(actions.micro_wish_claim, input=s.WishClaimSerializer, pk_arg="wish_id")
+    fulfil = verb(actions.micro_wish_fulfil, input=s.NoteSerializer, pk_arg="wish_id")
+    confirm = verb(actions.micro_wish_confirm, pk_arg="wish_id")
 
 
-class ErrandViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class ErrandViewSet(ScopedViewSet):
     """一门一网 全程代办: the village assistant runs a government errand for a villager."""
 
     queryset = Errand.objects.all()
@@ -283,24 +179,11 @@ class ErrandViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.ErrandSerializer
     filterset_class = f.ErrandFilterSet
 
-    @extend_schema(request=s.ErrandCreateSerializer, responses={201: s.ErrandSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.ErrandCreateSerializer, request)
-        resident = scoped_get(core.resident_list(user=request.user), d["resident"])
-        errand = actions.errand_create(actor=request.user, resident=resident, kind=d["kind"], title=d["title"],
-                                       detail=d["detail"])
-        return _out(self, errand, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.ErrandAdvanceSerializer, responses={200: s.ErrandSerializer})
-    @action(detail=True, methods=["post"])
-    def advance(self, request, pk=None):
-        errand = self.get_object()
-        d = _input(s.ErrandAdvanceSerializer, request)
-        return _out(self, actions.errand_advance(actor=request.user, errand_id=errand.pk, to_status=d["to_status"],
-                                                 note=d["note"]))
+    create = verb(actions.errand_create, input=s.ErrandCreateSerializer, detail=False)
+    advance = verb(actions.errand_advance, input=s.ErrandAdvanceSerializer, pk_arg="errand_id")
 
 
-class VolunteerTeamViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class VolunteerTeamViewSet(ScopedViewSet):
     """党员志愿服务队 with hours totals; `activities` records one activity with each member's hours."""
 
     queryset = VolunteerTeam.objects.all()
@@ -308,24 +191,10 @@ class VolunteerTeamViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.VolunteerTeamSerializer
     filterset_class = f.VolunteerTeamFilterSet
 
-    @extend_schema(request=s.VolunteerTeamCreateSerializer, responses={201: s.VolunteerTeamSerializer})
-    def create(self, request, *args, **kwargs):
-        d = _input(s.VolunteerTeamCreateSerializer, request)
-        region = scoped_get(core.region_list(user=request.user), d["region"])
-        team = actions.volunteer_team_create(actor=request.user, region=region, name=d["name"],
-                                             leader_name=d["leader_name"], members=d["members"])
-        return _out(self, team, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.VolunteerActivityCreateSerializer, responses={201: s.VolunteerActivitySerializer})
-    @action(detail=True, methods=["post"], url_path="activities")
-    def record_activity(self, request, pk=None):
-        team = self.get_object()
-        d = _input(s.VolunteerActivityCreateSerializer, request)
-        act = actions.volunteer_activity_record(actor=request.user, team_id=team.pk, title=d["title"],
-                                                held_on=d["held_on"], place=d["place"],
-                                                hours={h["volunteer"]: h["hours"] for h in d["hours"]})
-        row = selectors.volunteer_activity_list(user=request.user).get(pk=act.pk)
-        return Response(s.VolunteerActivitySerializer(row).data, status=status.HTTP_201_CREATED)
+    create = verb(actions.volunteer_team_create, input=s.VolunteerTeamCreateSerializer, detail=False, reread=True)
+    record_activity = verb(actions.volunteer_activity_record, input=s.VolunteerActivityCreateSerializer,
+                           pk_arg="team_id", url_path="activities", output=s.VolunteerActivitySerializer,
+                           status=status.HTTP_201_CREATED)
 
 
 class VolunteerActivityViewSet(ScopedReadOnlyViewSet):
@@ -333,6 +202,3 @@ class VolunteerActivityViewSet(ScopedReadOnlyViewSet):
     selector = selectors.volunteer_activity_list
     serializer_class = s.VolunteerActivitySerializer
     filterset_class = f.VolunteerActivityFilterSet
-
-
-
