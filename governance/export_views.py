@@ -1,20 +1,19 @@
 """Excel export pages: a small export downloads at once; a large one becomes a job with progress."""
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _
 
-from . import actions, exports, jobs
+from . import actions, exports, jobs, selectors
 from .audit import audit_record
-from .errors import Conflict
+from .generic import ButtonView
 from .models import ExportJob
 from .pagination import bounded_count
+from .scoping import load_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,27 +46,25 @@ def export_list(request, key):
 
 @login_required
 def export_job(request, pk):
-    job = get_object_or_404(ExportJob.objects.restrict(request.user, "view"), pk=pk)
+    job = load_for(selectors.export_job_list(user=request.user), request.user, pk)
     return render(request, "governance/export_job.html", {
         "job": job, "title": job.title, "retention_days": exports.retention_days()})
 
 
-@login_required
-@require_POST
-def export_job_retry(request, pk):
-    job = get_object_or_404(ExportJob.objects.restrict(request.user, "view"), pk=pk)
-    try:
-        job = actions.export_retry(actor=request.user, job_id=job.pk)
-    except Conflict as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("已重新提交导出任务。"))
-    return HttpResponseRedirect(job.get_absolute_url())
+class ExportJobRetryView(ButtonView):
+    """A failed export queued again (the broker was down, or its worker died)."""
+
+    object_selector = selectors.export_job_list  # only its owner sees a job
+    object_arg = "job_id"
+    action = actions.export_retry
+    title = _("重试导出")
+    submit_label = _("重试")
+    success_message = _("已重新提交导出任务。")
 
 
 @login_required
 def export_job_download(request, pk):
-    job = get_object_or_404(ExportJob.objects.restrict(request.user, "view"), pk=pk, status=ExportJob.Status.DONE)
+    job = load_for(selectors.export_job_list(user=request.user).filter(status=ExportJob.Status.DONE), request.user, pk)
     try:
         handle = open(job.file_path, "rb")
     except OSError:  # deleted under us (retention): the job page says what to do

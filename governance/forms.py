@@ -48,38 +48,45 @@ ScopedForm.__init__._restricts = True  # its own __init__ restricts at its end
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("请选择"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.code}）"
 
 
 def scoped_regions(user, levels, action="add", model=Resident):
-    from .scoping import role_paths, subtree_q
+    """The regions at `levels` where the user may take `action` on a `model` (governance.selectors.regions_for)."""
+    from .selectors import regions_for
 
-    paths = role_paths(user, model.scope_spec.roles_for(action))
-    qs = Region.objects.filter(level__in=levels).order_by("path")
-    if getattr(user, "is_superuser", False):
-        return qs
-    return qs.filter(subtree_q(paths)) if paths else qs.none()
+    return regions_for(user=user, model=model, action=action, levels=levels)
 
 
-class HouseholdForm(forms.Form):
-    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域（村民小组/小区/楼栋）"))
+# Where a household is registered and a resident lives: a group/compound, a building, or (no groups) the village.
+HOME_LEVELS = (Region.Level.VILLAGE, Region.Level.GROUP, Region.Level.BUILDING)
+
+
+class HouseholdForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域（村民小组/小区/楼栋）"),
+                               empty_label=_("请选择"))
     number = forms.CharField(label=_("户号"), max_length=32)
     address = forms.CharField(label=_("住址"), max_length=200)
 
-    def __init__(self, *args, user, instance: Household | None = None, **kwargs):
+    def __init__(self, *args, instance: Household | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scoped_regions(user, [3, 4, 5], "change" if instance else "add", Household)
+        self.fields["region"].queryset = scoped_regions(self.user, HOME_LEVELS, "change" if instance else "add",
+                                                        Household)
         if instance is not None:
             self.fields["number"].disabled = True
             self.fields["head"] = forms.ModelChoiceField(
-                queryset=instance.members.all(), required=False, label=_("户主")
+                queryset=instance.members.order_by("name"), required=False, label=_("户主"), empty_label=_("请选择")
             )
             self.initial.update(region=instance.region_id, number=instance.number, address=instance.address,
                                 head=instance.head_id)
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(ScopedForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=1,
                                 help_text=_("18位，末位可为X；出生日期和性别由号码自动得出。"))
@@ -90,11 +97,13 @@ class ResidentForm(forms.Form):
     away_location = forms.CharField(label=_("现居地（外出）"), max_length=100, required=False)
     is_party_member = forms.BooleanField(label=_("党员"), required=False)
 
-    def __init__(self, *args, user, household: Household, instance: Resident | None = None, **kwargs):
+    def __init__(self, *args, household: Household | None = None, instance: Resident | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        household = household or instance.household
+        self.instance = instance
         action = "change" if instance else "add"
         # A resident lives where the household is registered, or in a building below it.
-        self.fields["region"].queryset = scoped_regions(user, [3, 4, 5], action).filter(
+        self.fields["region"].queryset = scoped_regions(self.user, HOME_LEVELS, action).filter(
             path__startswith=household.region.path
         )
         self.initial.setdefault("region", household.region_id)
@@ -104,6 +113,11 @@ class ResidentForm(forms.Form):
             self.initial.update(name=instance.name, region=instance.region_id, status=instance.status,
                                 away_location=instance.away_location, is_party_member=instance.is_party_member,
                                 relation_to_head=instance.relation_to_head)
+
+    def clean_phone(self):
+        """On an edit an empty phone means "unchanged" (None to the action); on a registration, no phone."""
+        phone = self.cleaned_data["phone"]
+        return phone or (None if self.instance is not None else "")
 
 
 class LookupForm(forms.Form):

@@ -3,20 +3,18 @@ every error by row and column, confirm (all, or explicitly only the valid rows).
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from . import actions, exports, imports
-from .errors import Conflict
+from . import actions, exports, imports, selectors
+from .generic import ActionFormView, ButtonView
 from .models import ImportJob
-from .scoping import is_unrestricted, role_paths
+from .scoping import is_unrestricted, load_for, role_paths
 
 
 class UploadForm(forms.Form):
@@ -54,7 +52,7 @@ def import_upload(request, kind):
 
 
 def _upload_page(request, importer, form, kind, status=200):
-    jobs = ImportJob.objects.restrict(request.user, "view").filter(kind=kind)[:10]
+    jobs = selectors.import_job_list(user=request.user, kind=kind)[:10]
     return render(request, "governance/import_upload.html", {
         "form": form, "jobs": jobs, "importer": importer, "max_size": filesizeformat(imports.max_upload_bytes()),
         "max_rows": imports.MAX_ROWS,
@@ -75,32 +73,43 @@ def import_template(request, kind):
 
 @login_required
 def import_job(request, pk):
-    job = get_object_or_404(ImportJob.objects.restrict(request.user, "view"), pk=pk)
+    job = load_for(selectors.import_job_list(user=request.user), request.user, pk)
     return render(request, "governance/import_job.html", {"job": job, "title": job.original_name})
 
 
-@login_required
-@require_POST
-def import_confirm(request, pk):
-    job = get_object_or_404(ImportJob.objects.restrict(request.user, "view"), pk=pk)
-    try:
-        job = actions.import_confirm(actor=request.user, job_id=job.pk, only_valid=request.POST.get("only_valid") == "1")
-    except (ValidationError, Conflict) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc.message)]))
-    else:
-        if job.status == ImportJob.Status.DONE:
-            messages.success(request, _("已导入 %(n)d 行。") % {"n": job.rows_imported})
-    return HttpResponseRedirect(job.get_absolute_url())
+class ImportConfirmForm(forms.Form):
+    only_valid = forms.BooleanField(label=gettext_lazy("仅导入有效行（跳过错误行）"), required=False)
 
 
-@login_required
-@require_POST
-def import_retry(request, pk):
-    job = get_object_or_404(ImportJob.objects.restrict(request.user, "view"), pk=pk)
-    try:
-        job = actions.import_retry(actor=request.user, job_id=job.pk)
-    except Conflict as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("已重新提交后台任务。"))
-    return HttpResponseRedirect(job.get_absolute_url())
+class ImportJobStep:
+    """The two presses of an import job's page — confirm (the run half) and retry (whichever half failed):
+    the job the URL names, only its owner's (404 for anyone else), handed to one action."""
+
+    object_selector = selectors.import_job_list
+    object_arg = "job_id"
+
+
+class ImportConfirmView(ImportJobStep, ActionFormView):
+    """确认导入: everything, or (explicitly) only the valid rows; small files are imported at once."""
+
+    form_class = ImportConfirmForm
+    action = actions.import_confirm
+    title = gettext_lazy("确认导入：%(object)s")
+    submit_label = gettext_lazy("确认导入")
+
+    def perform(self, form):
+        self.job = super().perform(form)
+        return self.job
+
+    @property
+    def success_message(self):
+        if self.job.status == ImportJob.Status.DONE:
+            return _("已导入 %(n)d 行。") % {"n": self.job.rows_imported}
+        return _("已开始导入，完成后本页显示结果。")
+
+
+class ImportRetryView(ImportJobStep, ButtonView):
+    action = actions.import_retry
+    title = gettext_lazy("重试导入：%(object)s")
+    submit_label = gettext_lazy("重试")
+    success_message = gettext_lazy("已重新提交后台任务。")

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from .models import AuditEntry, Household, JobStatus, Notification, Region, Resident, RoleAssignment
+from .scoping import beyond_scope
+
+from .models import (
+    Attachment, AuditEntry, ExportJob, Household, ImportJob, JobStatus, Notification, Region, Resident,
+    RoleAssignment,
+)
 
 
 def region_list(*, user, action: str = "view") -> QuerySet[Region]:
@@ -14,14 +19,30 @@ def region_children(*, user, region: Region) -> QuerySet[Region]:
     return region_list(user=user).filter(parent=region).annotate(n_children=Count("children")).order_by("code")
 
 
+def regions_where(*, user, roles, levels) -> QuerySet[Region]:
+    """The regions at `levels` inside the subtrees where the user holds one of `roles`: where they may file
+    something (a township's menu, a village's micro-work, a household) — the choices of a form's region."""
+    from .scoping import is_unrestricted, role_paths, subtree_q
+
+    qs = region_list(user=user).filter(level__in=list(levels)).order_by("path")
+    if is_unrestricted(user):
+        return qs
+    paths = role_paths(user, roles)
+    return qs.filter(subtree_q(paths)) if paths else qs.none()
+
+
+def regions_for(*, user, model, action: str, levels) -> QuerySet[Region]:
+    """The regions at `levels` where the user may take `action` on a `model` (its ScopeSpec's roles)."""
+    return regions_where(user=user, roles=model.scope_spec.roles_for(action), levels=levels)
+
+
 def user_root_regions(*, user) -> QuerySet[Region]:
     """The top regions of the user's scope: where the region browser starts."""
     from .scoping import role_paths, user_roles
 
-    paths = role_paths(user, user_roles(user))
     if getattr(user, "is_superuser", False):
-        return Region.objects.filter(level=Region.Level.COUNTY)
-    return Region.objects.filter(path__in=paths).order_by("path")
+        return region_list(user=user).filter(level=Region.Level.COUNTY)
+    return region_list(user=user).filter(path__in=role_paths(user, user_roles(user))).order_by("path")
 
 
 def household_list(*, user) -> QuerySet[Household]:
@@ -55,6 +76,11 @@ def role_assignment_list(*, user) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.restrict(user, "view").select_related("user", "region")
 
 
+def my_role_assignments(*, user) -> QuerySet[RoleAssignment]:
+    """The user's own active roles (their home page)."""
+    return role_assignment_list(user=user).filter(user=user, active=True)
+
+
 def audit_list(*, user) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.restrict(user, "view").select_related("actor", "content_type", "region")
 
@@ -69,3 +95,26 @@ def unread_count(*, user) -> int:
 
 def job_status_list(*, user) -> QuerySet[JobStatus]:
     return JobStatus.objects.restrict(user, "view").order_by("name")
+
+
+def export_job_list(*, user) -> QuerySet[ExportJob]:
+    """The user's own export jobs (nobody else's: an export holds what its owner may see)."""
+    return ExportJob.objects.restrict(user, "view")
+
+
+def import_job_list(*, user, kind: str | None = None) -> QuerySet[ImportJob]:
+    qs = ImportJob.objects.restrict(user, "view")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def attachments_by_target():
+    """Attachments looked up by id for download: an attachment is served to whoever may see the object it is
+    attached to, which the download checks next (`attachment_target_visible`)."""
+    return beyond_scope(Attachment.objects.select_related("content_type"),
+                        "an attachment is served by its target's scope, checked right after the lookup")
+
+
+def attachment_target_visible(*, user, attachment: Attachment) -> bool:
+    model = attachment.content_type.model_class()
+    return model is not None and hasattr(model, "scope_spec") and (
+        model.objects.restrict(user, "view").filter(pk=attachment.object_id).exists())

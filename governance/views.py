@@ -1,10 +1,11 @@
+"""Pages of the core: configuration on the generic views (governance.generic); every write is one action."""
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -13,8 +14,8 @@ from django.views.generic import TemplateView
 from . import actions, selectors
 from .filtersets import AuditEntryFilterSet, HouseholdFilterSet, RegionFilterSet, ResidentFilterSet, RoleAssignmentFilterSet
 from .forms import HouseholdForm, LookupForm, ResidentForm, RevealForm
-from .generic import ActionFormView, ObjectDetailView, ObjectListView
-from .scoping import can
+from .generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
+from .scoping import can, load_for
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -24,7 +25,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["roots"] = selectors.user_root_regions(user=user)
-        ctx["assignments"] = user.role_assignments.filter(active=True).select_related("region")
+        ctx["assignments"] = selectors.my_role_assignments(user=user)
         ctx["jobs"] = selectors.job_status_list(user=user)
         ctx["notifications"] = selectors.notification_list(user=user)[:10]
         return ctx
@@ -93,35 +94,25 @@ class HouseholdDetailView(ObjectDetailView):
 
 class HouseholdCreateView(ActionFormView):
     form_class = HouseholdForm
-    template_name = "governance/form.html"
+    action = actions.household_create
+    title = _("登记新户")
+    submit_label = _("登记")
     success_message = _("已登记新户。")
-    extra_context = {"title": _("登记新户")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.household_create(actor=self.request.user, region=d["region"], number=d["number"],
-                                        address=d["address"])
 
 
 class HouseholdEditView(ActionFormView):
+    object_selector = selectors.household_list
+    object_arg = "household_id"
     form_class = HouseholdForm
-    template_name = "governance/form.html"
+    form_object_arg = "instance"
+    action = actions.household_update
+    title = _("修改户信息")
     success_message = _("已保存。")
-    extra_context = {"title": _("修改户信息")}
 
-    def load(self, pk):
-        self.household = get_object_or_404(selectors.household_list(user=self.request.user), pk=pk)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.household}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.household_update(actor=self.request.user, household_id=self.household.pk, region=d["region"],
-                                        address=d["address"], head=d.get("head"))
+    def action_kwargs(self, form):
+        d = super().action_kwargs(form)
+        d.pop("number", None)  # shown, not changed
+        return d
 
 
 # --- Residents -----------------------------------------------------------------------------------
@@ -158,57 +149,32 @@ def resident_panels(*, user, resident):
 
 
 class ResidentCreateView(ActionFormView):
+    object_selector = selectors.household_list  # the household the URL names
+    object_arg = "household"
     form_class = ResidentForm
-    template_name = "governance/form.html"
+    form_object_arg = "household"
+    action = actions.resident_create
+    title = _("登记居民：%(object)s")
+    submit_label = _("登记")
     success_message = _("已登记居民。")
-
-    def load(self, household_pk):
-        self.household = get_object_or_404(selectors.household_list(user=self.request.user), pk=household_pk)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _("登记居民：%(h)s") % {"h": self.household}}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "household": self.household}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.resident_create(
-            actor=self.request.user, household=self.household, region=d["region"], name=d["name"],
-            id_number=d["id_number"], phone=d["phone"], status=d["status"], away_location=d["away_location"],
-            is_party_member=d["is_party_member"], relation_to_head=d["relation_to_head"],
-        )
 
 
 class ResidentEditView(ActionFormView):
+    object_selector = selectors.resident_list
+    object_arg = "resident_id"
     form_class = ResidentForm
-    template_name = "governance/form.html"
+    form_object_arg = "instance"
+    action = actions.resident_update
+    title = _("修改居民：%(object)s")
     success_message = _("已保存。")
-
-    def load(self, pk):
-        self.resident = get_object_or_404(selectors.resident_list(user=self.request.user), pk=pk)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _("修改居民：%(n)s") % {"n": self.resident.name}}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.resident,
-                "household": self.resident.household}
-
-    def perform(self, form):
-        d = form.cleaned_data
-        return actions.resident_update(
-            actor=self.request.user, resident_id=self.resident.pk, region=d["region"],
-            phone=d["phone"] or None, name=d["name"], status=d["status"], away_location=d["away_location"],
-            is_party_member=d["is_party_member"], relation_to_head=d["relation_to_head"],
-        )
 
 
 @login_required
 @require_POST
 def resident_reveal(request, pk):
-    """Show the full ID number once, on this response only; the reveal is audit-logged."""
-    resident = get_object_or_404(selectors.resident_list(user=request.user), pk=pk)
+    """Show the full ID number once, on this response only (never stored: no-store), the reveal audit-logged.
+    Not a ButtonView: it answers with the number itself, not a redirect."""
+    resident = load_for(selectors.resident_list(user=request.user), request.user, pk)
     form = RevealForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写查看完整身份证号的事由。"))
@@ -266,23 +232,23 @@ class NotificationListView(ObjectListView):
     title = _("通知")
 
 
-@login_required
-@require_POST
-def notifications_mark_read(request):
-    actions.notification_mark_read(actor=request.user, notification_id=request.POST.get("id") or None)
-    return HttpResponseRedirect(request.POST.get("next") or reverse("notification_list"))
+class NotificationsMarkReadView(ButtonView):
+    """全部标为已读: every unread notification of the user's."""
+
+    action = actions.notification_mark_read
+    title = _("全部标为已读")
+    submit_label = _("全部标为已读")
+    success_message = _("通知已全部标为已读。")
+    success_url = "notification_list"
 
 
 @login_required
 def attachment_download(request, pk):
     """An attachment is served to whoever may see the object it is attached to — nobody else (404)."""
-    from django.http import FileResponse, Http404
+    from django.http import FileResponse
 
-    from .models import Attachment
-
-    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
-    model = attachment.content_type.model_class()
-    if model is None or not model.objects.restrict(request.user, "view").filter(pk=attachment.object_id).exists():
+    attachment = load_for(selectors.attachments_by_target(), request.user, pk)
+    if not selectors.attachment_target_visible(user=request.user, attachment=attachment):
         raise Http404
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.mime,
                             as_attachment=attachment.mime == "application/pdf", filename=attachment.name)

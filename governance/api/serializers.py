@@ -2,8 +2,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance import pii
-from governance.api.base import ModelSerializer
+from governance import pii, selectors
+from governance.api.base import ModelSerializer, ScopedRef
 from governance.models import ApiToken, AuditEntry, Household, Notification, Region, Resident, RoleAssignment
 
 
@@ -14,7 +14,7 @@ class RegionSerializer(ModelSerializer):
 
 
 class RegionCreateSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(allow_null=True)
+    parent = ScopedRef(selectors.region_list, allow_null=True)
     code = serializers.CharField(max_length=18)
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=Region.Kind.choices)
@@ -29,9 +29,16 @@ class HouseholdSerializer(ModelSerializer):
 
 
 class HouseholdWriteSerializer(serializers.Serializer):
-    region = serializers.IntegerField()
+    region = ScopedRef(selectors.region_list)
     number = serializers.CharField(max_length=32)
     address = serializers.CharField(max_length=200)
+
+
+class HouseholdPatchSerializer(serializers.Serializer):
+    """What a household's PATCH may change (its number stays)."""
+
+    region = ScopedRef(selectors.region_list, required=False)
+    address = serializers.CharField(max_length=200, required=False)
 
 
 class ResidentSerializer(ModelSerializer):
@@ -50,8 +57,8 @@ class ResidentSerializer(ModelSerializer):
 
 
 class ResidentCreateSerializer(serializers.Serializer):
-    household = serializers.IntegerField()
-    region = serializers.IntegerField(required=False, help_text=_("默认为户所在区域"))
+    household = ScopedRef(selectors.household_list)
+    region = ScopedRef(selectors.region_list, required=False, help_text=_("默认为户所在区域"))
     name = serializers.CharField(max_length=50)
     id_number = serializers.CharField(max_length=18, help_text=_("18位身份证号，GB 11643校验"))
     phone = serializers.CharField(max_length=14, required=False, allow_blank=True, default="")
@@ -66,10 +73,14 @@ class ResidentCreateSerializer(serializers.Serializer):
         except Exception as exc:  # django ValidationError: pass its message on
             raise serializers.ValidationError(getattr(exc, "messages", [str(exc)]))
 
+    def validate(self, attrs):
+        attrs.setdefault("region", attrs["household"].region)
+        return attrs
+
 
 class ResidentUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False)
-    region = serializers.IntegerField(required=False)
+    region = ScopedRef(selectors.region_list, required=False)
     phone = serializers.CharField(max_length=14, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Resident.Status.choices, required=False)
     away_location = serializers.CharField(max_length=100, required=False, allow_blank=True)

@@ -1,12 +1,14 @@
+"""The core's API: regions, households, residents, roles, the audit log, notifications, the caller's tokens.
+Writes are declared with `verb` (references in a body resolved inside the caller's scope by ScopedRef: a 400
+on the field otherwise); a PATCH reads the object through the scoped queryset and hands the fields to the
+action."""
 from django.contrib.auth import authenticate
 from django.contrib.auth import logout as django_logout
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,15 +26,22 @@ from governance.filtersets import (
 from governance.models import ApiToken, AuditEntry, Household, Notification, Region, Resident, RoleAssignment
 
 from . import serializers as s
-from .base import ScopedReadOnlyViewSet, ScopedViewSet
+from .base import ScopedReadOnlyViewSet, ScopedViewSet, verb
 
 
-def scoped_get(queryset, pk, field="pk"):
-    """A referenced object the caller cannot see is reported as not found (400 on the field)."""
+def _scoped_get_deprecated(queryset, pk, field="pk"):
+    """DEPRECATED (issue #15), not for new code: a reference in a body is a `ScopedRef` field of the input
+    serializer (a 400 on the field). Kept, under its old name `scoped_get`, only while other apps' API views
+    still import it; remove it with their last call."""
+    from rest_framework.exceptions import NotFound
+
     obj = queryset.filter(**{field: pk}).first()
     if obj is None:
         raise NotFound(_("引用的对象不存在或不在您的管辖范围内。"))
     return obj
+
+
+scoped_get = _scoped_get_deprecated
 
 
 class ObtainTokenView(APIView):
@@ -77,11 +86,7 @@ class ApiTokenViewSet(ScopedViewSet):
     selector = tokens.api_token_list
     serializer_class = s.ApiTokenSerializer
 
-    @extend_schema(request=None, responses={200: s.ApiTokenSerializer})
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        token = tokens.api_token_revoke(actor=request.user, token_id=self.get_object().pk)
-        return Response(s.ApiTokenSerializer(token).data)
+    revoke = verb(tokens.api_token_revoke, pk_arg="token_id")
 
 
 class MeView(APIView):
@@ -98,78 +103,69 @@ class MeView(APIView):
         return Response(s.MeSerializer(data).data)
 
 
-class RegionViewSet(mixins.CreateModelMixin, ScopedViewSet):
+class RegionViewSet(ScopedViewSet):
     queryset = Region.objects.all()
     selector = selectors.region_list
     serializer_class = s.RegionSerializer
     filterset_class = RegionFilterSet
 
-    @extend_schema(request=s.RegionCreateSerializer, responses={201: s.RegionSerializer})
-    def create(self, request, *args, **kwargs):
-        ser = s.RegionCreateSerializer(data=request.data)
+    create = verb(actions.region_create, input=s.RegionCreateSerializer, detail=False)
+
+
+class PatchMixin(mixins.UpdateModelMixin):
+    """PATCH: the object through the scoped queryset (404 out of sight), the body through `patch_input` (its
+    references resolved in the caller's scope), one action, the answer read again through the queryset."""
+
+    patch_input = None  # the body's serializer
+    patch_action = None  # staticmethod(<the action>)
+
+    def patch_kwargs(self, obj, data: dict) -> dict:
+        """The action's keyword arguments from the object and the validated body."""
+        raise NotImplementedError
+
+    def partial_update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        ser = self.patch_input(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        parent = scoped_get(selectors.region_list(user=request.user), d["parent"]) if d["parent"] else None
-        region = actions.region_create(actor=request.user, parent=parent, code=d["code"], name=d["name"], kind=d["kind"])
-        return Response(s.RegionSerializer(region).data, status=status.HTTP_201_CREATED)
+        type(self).patch_action(actor=request.user, **self.patch_kwargs(obj, dict(ser.validated_data)))
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
 
-class HouseholdViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+class HouseholdViewSet(PatchMixin, ScopedViewSet):
     queryset = Household.objects.all()
     selector = selectors.household_list
     serializer_class = s.HouseholdSerializer
     filterset_class = HouseholdFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    @extend_schema(request=s.HouseholdWriteSerializer, responses={201: s.HouseholdSerializer})
-    def create(self, request, *args, **kwargs):
-        ser = s.HouseholdWriteSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        region = scoped_get(selectors.region_list(user=request.user), d["region"])
-        household = actions.household_create(actor=request.user, region=region, number=d["number"], address=d["address"])
-        return Response(s.HouseholdSerializer(selectors.household_list(user=request.user).get(pk=household.pk)).data,
-                        status=status.HTTP_201_CREATED)
+    create = verb(actions.household_create, input=s.HouseholdWriteSerializer, detail=False, reread=True)
+    patch_input, patch_action = s.HouseholdPatchSerializer, staticmethod(actions.household_update)
 
-    @extend_schema(request=s.HouseholdWriteSerializer, responses={200: s.HouseholdSerializer})
+    def patch_kwargs(self, household, data):
+        return {"household_id": household.pk, "region": data.get("region", household.region),
+                "address": data.get("address", household.address), "head": household.head}
+
+    @extend_schema(request=s.HouseholdPatchSerializer, responses={200: s.HouseholdSerializer})
     def partial_update(self, request, *args, **kwargs):
-        household = self.get_object()
-        ser = s.HouseholdWriteSerializer(data={"number": household.number, "region": household.region_id,
-                                               "address": household.address, **request.data})
-        ser.is_valid(raise_exception=True)
-        region = scoped_get(selectors.region_list(user=request.user), ser.validated_data["region"])
-        actions.household_update(actor=request.user, household_id=household.pk, region=region,
-                                 address=ser.validated_data["address"], head=household.head)
-        return Response(s.HouseholdSerializer(self.get_queryset().get(pk=household.pk)).data)
+        return super().partial_update(request, *args, **kwargs)
 
 
-class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+class ResidentViewSet(PatchMixin, ScopedViewSet):
     queryset = Resident.objects.all()
     selector = selectors.resident_list
     serializer_class = s.ResidentSerializer
     filterset_class = ResidentFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    @extend_schema(request=s.ResidentCreateSerializer, responses={201: s.ResidentSerializer})
-    def create(self, request, *args, **kwargs):
-        ser = s.ResidentCreateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        household = scoped_get(selectors.household_list(user=request.user), d.pop("household"))
-        region = scoped_get(selectors.region_list(user=request.user), d.pop("region")) if d.get("region") else household.region
-        resident = actions.resident_create(actor=request.user, household=household, region=region, **d)
-        return Response(s.ResidentSerializer(resident).data, status=status.HTTP_201_CREATED)
+    create = verb(actions.resident_create, input=s.ResidentCreateSerializer, detail=False)
+    patch_input, patch_action = s.ResidentUpdateSerializer, staticmethod(actions.resident_update)
+
+    def patch_kwargs(self, resident, data):
+        return {"resident_id": resident.pk, "region": data.pop("region", None), "phone": data.pop("phone", None), **data}
 
     @extend_schema(request=s.ResidentUpdateSerializer, responses={200: s.ResidentSerializer})
     def partial_update(self, request, *args, **kwargs):
-        resident = self.get_object()
-        ser = s.ResidentUpdateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        region = scoped_get(selectors.region_list(user=request.user), d.pop("region")) if "region" in d else None
-        phone = d.pop("phone", None)
-        actions.resident_update(actor=request.user, resident_id=resident.pk, region=region, phone=phone, **d)
-        return Response(s.ResidentSerializer(self.get_queryset().get(pk=resident.pk)).data)
+        return super().partial_update(request, *args, **kwargs)
 
     @extend_schema(request=s.LookupSerializer,
                    responses={200: s.LookupResultSerializer, 400: s.ErrorSerializer, 429: s.ErrorSerializer})
@@ -190,7 +186,8 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedVi
     @extend_schema(request=s.RevealSerializer, responses={200: s.RevealResultSerializer})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        """The full ID number, for a role that needs it; every call is written to the audit log."""
+        """The full ID number, for a role that needs it; every call is written to the audit log. Written out
+        rather than a `verb`: the answer is a number, not the object, and must not be stored (no-store)."""
         resident = self.get_object()
         ser = s.RevealSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -214,16 +211,17 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
     filterset_class = AuditEntryFilterSet
 
 
+def _notification_mark_read(*, actor, notification):
+    """notification_mark_read() answers how many it marked (one, or all of them); the API answers with the
+    notification, read again."""
+    actions.notification_mark_read(actor=actor, notification_id=notification.pk)
+    return notification
+
+
 class NotificationViewSet(ScopedReadOnlyViewSet):
     queryset = Notification.objects.all()
     selector = selectors.notification_list
     serializer_class = s.NotificationSerializer
     filterset_class = NotificationFilterSet
 
-    @extend_schema(request=None, responses={200: s.NotificationSerializer})
-    @action(detail=True, methods=["post"], url_path="mark-read")
-    def mark_read(self, request, pk=None):
-        notification = self.get_object()
-        actions.notification_mark_read(actor=request.user, notification_id=notification.pk)
-        notification.refresh_from_db()
-        return Response(s.NotificationSerializer(notification).data)
+    mark_read = verb(_notification_mark_read, obj_arg="notification", url_path="mark-read", reread=True)

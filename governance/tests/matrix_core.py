@@ -15,7 +15,7 @@ register(RoleAssignment, lambda region, side, tree, p: RoleAssignment.objects.cr
 register(AuditEntry, lambda region, side, tree, p: audit_record(actor=None, action="matrix.test", obj=region))
 register(Notification, lambda region, side, tree, p: Notification.objects.create(
     user=p.resident_a1 if side == "a" else p.resident_b1, title="matrix"))
-register_kwarg("household_pk", Household)
+register_kwarg("resident_add:pk", Household)
 register_pages("home", "region_list", "household_list", "household_add", "resident_list", "role_assignment_list",
                "audit_list", "notification_list", "notifications_mark_read", "api_me", "dashboard",
                "resident_lookup")

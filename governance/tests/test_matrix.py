@@ -94,8 +94,11 @@ def classify():
         view_class = getattr(view, "view_class", None)
         for k in kwargs:
             model = matrix.KWARG_MODELS.get(f"{name}:{k}") or matrix.KWARG_MODELS.get(k)
-            if model is None and k == "pk" and view_class is not None and getattr(view_class, "selector", None):
-                model = view_class.selector(user=AnonymousUser()).model
+            if model is None and k == "pk" and view_class is not None:
+                # a list/detail names its object by `selector`, a declared action view by `object_selector`
+                source = getattr(view_class, "object_selector", None) or getattr(view_class, "selector", None)
+                if source is not None:
+                    model = source(user=AnonymousUser()).model
             if model is None or model not in matrix.FACTORIES:
                 problems.append(f"page {route} ({name}): cannot tell which model <{k}> names; register_kwarg() it")
                 break
@@ -300,3 +303,38 @@ def test_exports_hold_exactly_what_each_persona_may_see(key, world, personas, we
         want = sheet_rows(path.read_bytes())
         assert got == want, (f"{persona} exports {key}: {len(got)} rows, {len(want)} expected; outside their scope "
                              f"{[r for r in got if r not in want][:3]}, missing {[r for r in want if r not in got][:3]}")
+
+
+FORM_PERSONAS = ["county_admin", "township_head_a", "township_staff_a", "village_secretary_a1", "village_assistant_a1",
+                 "grid_leader_a1", "unit_staff_a", "resident_a1"]
+
+
+def _form_fields_out_of_scope(resp, user) -> list[str]:
+    from django import forms as django_forms
+
+    from governance.scoping import is_scoped_for
+
+    form = resp.context.get("form") if resp.context is not None else None
+    if form is None or not hasattr(form, "fields"):
+        return []
+    return [name for name, field in form.fields.items()
+            if isinstance(field, django_forms.ModelChoiceField) and field.queryset is not None
+            and not is_scoped_for(field.queryset, user)]
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=[e["route"] for e in PAGES])
+def test_every_form_offers_only_choices_restricted_for_its_user(entry, world, personas, web):
+    """Whatever page renders a form (as any A-side persona that may open it), each of its model choices is a
+    queryset restricted for that user or a declared beyond_scope() reach — never a bare Model.objects."""
+    if entry["kind"] == "object":
+        objs = {k: world[m]["a"] for k, m in entry["models"].items()}
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(objs[m.group(1)].pk), entry["route"])
+    else:
+        url = entry["url"]
+    for name in FORM_PERSONAS:
+        user = getattr(personas, name)
+        resp = web(user).get(url)
+        if resp.status_code != 200:
+            continue
+        bad = _form_fields_out_of_scope(resp, user)
+        assert not bad, f"{name} on {url}: choices not restricted for the user: {bad}"
