@@ -317,6 +317,10 @@ class RoleAssignment(models.Model):
         Role.GRID_LEADER: {4},
         Role.UNIT_STAFF: {2, 3},
         Role.RESIDENT: {3},
+        Role.DEPARTMENT_STAFF: {1},
+        Role.SYSTEM_ADMIN: {1},
+        Role.SECURITY_ADMIN: {1},
+        Role.AUDIT_ADMIN: {1},
     }
 
     class Meta:

@@ -34,6 +34,12 @@ class Role(models.TextChoices):
     UNIT_STAFF = "unit_staff", _("共建单位工作人员")
     VILLAGE_ASSISTANT = "village_assistant", _("村助理")
     RESIDENT = "resident", _("群众")
+    # County line departments (交通、水利、电力 …): staff of one department (issue #20).
+    DEPARTMENT_STAFF = "department_staff", _("县直部门工作人员")
+    # 三员分立 (等保 2.0): accounts, roles and policies, the audit log — none reads residents' data (issue #18).
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 # Handy role sets for ScopeSpecs.
