@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import dashboard, selectors
+from .filtersets import region_choices
 from .models import Region
 from .scoping import user_roles
 
@@ -139,10 +140,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         ctx.update(
             title=f"{root.name}", root=root, ancestors=visible.filter(pk__in=root.ancestors().values("pk")),
             sections=sections, charts=charts, since=since, until=until,
-            roots=roots, region_options=[
-                (r.pk, "\u3000" * (r.level - roots[0].level) + r.name)
-                for r in visible.filter(level__lte=Region.Level.VILLAGE, path__startswith=roots[0].path).order_by("path")
-            ],
+            # the scope's top and the level below, plus the chosen region's line and children (a short list)
+            roots=roots, region_options=region_choices(self.request.user, root, max_level=Region.Level.VILLAGE,
+                                                         paths=[r.path for r in roots]),
             refreshed_at=min(summarized) if summarized else timezone.now(),
             summarized=bool(summarized), live=live, live_url=f"?{base_q}&live=1", stored_url=f"?{base_q}",
         )

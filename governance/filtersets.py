@@ -35,7 +35,7 @@ class RegionSubtreeFilter(django_filters.NumberFilter):
         return qs.filter(**{f"{self.region_field}__in": Region.objects.filter(path__startswith=path).values("pk")})
 
 
-def region_choices(user, selected=None) -> list[tuple[int, str]]:
+def region_choices(user, selected=None, max_level: int = Region.Level.GROUP, paths=None) -> list[tuple[int, str]]:
     """Regions a person can pick from, kept short: their scope's roots and the level below, plus the
     children of the region currently chosen (choose a township, then narrow to one of its villages).
     Indented by level; never below the grid level."""
@@ -43,7 +43,9 @@ def region_choices(user, selected=None) -> list[tuple[int, str]]:
 
     if user is None or not user.is_authenticated:
         return []
-    if user.is_superuser:
+    if paths is not None:
+        paths = list(paths)
+    elif user.is_superuser:
         paths = list(Region.objects.filter(level=Region.Level.COUNTY).values_list("path", flat=True))
     else:
         paths = role_paths(user, user_roles(user))
@@ -51,9 +53,12 @@ def region_choices(user, selected=None) -> list[tuple[int, str]]:
         return []
     top = min(len(p) for p in paths)
     top_level = next(level for level, n in Region.PATH_LENGTH.items() if n == top)
-    wanted = Q(level__lte=min(top_level + 1, Region.Level.GROUP))
-    chosen = Region.objects.filter(pk=selected).values_list("path", "level").first() if str(selected or "").isdigit() else None
-    if chosen and chosen[1] < Region.Level.GROUP:
+    wanted = Q(level__lte=min(top_level + 1, max_level))
+    if isinstance(selected, Region):  # the caller has it at hand
+        chosen = (selected.path, selected.level)
+    else:
+        chosen = Region.objects.filter(pk=selected).values_list("path", "level").first() if str(selected or "").isdigit() else None
+    if chosen and chosen[1] < max_level:
         ancestors = [chosen[0][:n] for lvl, n in Region.PATH_LENGTH.items() if lvl <= chosen[1]]
         wanted |= Q(path__in=ancestors) | Q(path__startswith=chosen[0], level=chosen[1] + 1)
     rows = Region.objects.filter(subtree_q(paths)).filter(wanted).order_by("path").values_list("pk", "name", "level")
@@ -93,6 +98,15 @@ class ScopedFilterSet(django_filters.FilterSet):
                 flt.extra["widget"] = forms.HiddenInput()
             elif isinstance(flt, django_filters.DateFilter):
                 flt.extra["widget"] = forms.DateInput(attrs={"type": "date"})
+            elif isinstance(flt, django_filters.ModelChoiceFilter) and user is not None and user.is_authenticated:
+                # a unit, an item, a grid …: a short drop-down, or the typed-search picker once the choices are many
+                from .pickers import PickerSelect
+
+                if flt.extra.get("empty_label", filter_settings.EMPTY_CHOICE_LABEL) == filter_settings.EMPTY_CHOICE_LABEL:
+                    flt.extra["empty_label"] = _("全部")
+                widget = PickerSelect()
+                widget.token_args = (user, "view")
+                flt.extra["widget"] = widget
             elif isinstance(flt, (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)):
                 if flt.extra.get("empty_label", filter_settings.EMPTY_CHOICE_LABEL) == filter_settings.EMPTY_CHOICE_LABEL:
                     flt.extra["empty_label"] = _("全部")  # not "---------"

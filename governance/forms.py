@@ -37,11 +37,14 @@ class ScopedForm(forms.Form):
             cls.__init__ = __init__
 
     def restrict_fields(self) -> None:
+        from .pickers import adopt
         from .scoping import scoped
 
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
-                field.queryset = scoped(field.queryset, self.user, self.scope_actions.get(name, "view"))
+                action = self.scope_actions.get(name, "view")
+                field.queryset = scoped(field.queryset, self.user, action)
+                adopt(field, self.user, action)  # a drop-down while short, a typed-search picker once long
 
 
 ScopedForm.__init__._restricts = True  # its own __init__ restricts at its end

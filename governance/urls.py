@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import dashboard_views, export_views, import_views, token_views, views
+from . import dashboard_views, export_views, import_views, pickers, token_views, views
 from .api import views as api_views
 from .api.urls import auth_urlpatterns as api_auth_urlpatterns
 
@@ -42,6 +42,7 @@ urlpatterns = [
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", views.NotificationsMarkReadView.as_view(), name="notifications_mark_read"),
+    path("pick/<str:token>/", pickers.picker, name="picker"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
     path("imports/jobs/<int:pk>/confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"),

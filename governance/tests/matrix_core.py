@@ -80,4 +80,6 @@ from governance.models import ApiToken  # noqa: E402
 
 register(ApiToken, _api_token)
 register_kwarg("token_revoke:pk", ApiToken)
+# the picker answers a signed token bound to its user (governance/tests/test_pickers.py), not an object
+register_pages("picker", token="unsigned")
 register_pages("token_list", "token_create", "password_change", "api_logout")
