@@ -271,6 +271,23 @@ LOGGING = {
     },
 }
 
+# --- Health, metrics, JSON logs (governance/health.py, governance/logging.py; issue #22) --------------
+# /healthz/live/ is public; /healthz/ready/ and /metrics/ answer loopback callers or HEALTH_TOKEN's bearer.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)  # beat's heartbeat runs every 60 s
+HEALTH_DISK_MAX_PERCENT = env.float("HEALTH_DISK_MAX_PERCENT", default=90.0)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+if env.bool("METRICS_ENABLED", default=False):  # django-prometheus' request counters and latency histograms
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
+                  "django_prometheus.middleware.PrometheusAfterMiddleware"]
+if env.str("LOG_FORMAT", default="text") == "json":  # one JSON object a line, with the request id
+    MIDDLEWARE = ["governance.logging.RequestIdMiddleware", *MIDDLEWARE]
+    LOGGING["filters"]["request_id"] = {"()": "governance.logging.RequestIdFilter"}
+    LOGGING["formatters"] = {"json": {"()": "governance.logging.JsonFormatter"}}
+    LOGGING["handlers"]["console"].update(formatter="json", filters=["request_id", "mask_pii"])
+    LOGGING["loggers"]["governance.access"] = {"level": "INFO", "handlers": ["console"], "propagate": False}
+
 # --- Production hardening (on when DEBUG is off) ----------------------------------------------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import dashboard_views, export_views, import_views, pickers, token_views, views
+from . import dashboard_views, export_views, health, import_views, pickers, token_views, views
 from .api import views as api_views
 from .api.urls import auth_urlpatterns as api_auth_urlpatterns
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("accounts/tokens/new/", token_views.token_create, name="token_create"),
     path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # issue #22: liveness is public; readiness and metrics only to loopback or HEALTH_TOKEN (governance/health.py)
+    path("healthz/live/", health.live, name="health_live"),
+    path("healthz/ready/", health.ready, name="health_ready"),
+    path("metrics/", health.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),

@@ -17,6 +17,9 @@ FACTORIES: dict[type, Callable] = {}
 # URL names of pages/endpoints that are about no object and need only a login (lists scoped by
 # their selector, forms, dashboards), or are public. Apps add theirs with `register_page`.
 PUBLIC_URL_NAMES: set[str] = {"login", "logout", "set_language", "api_token", "api_schema", "api_docs"}
+# Not login pages: liveness is public; readiness and metrics answer loopback or HEALTH_TOKEN only (their
+# refusal to anyone else is tested in governance/tests/test_health.py).
+PUBLIC_URL_NAMES |= {"health_live", "health_ready", "metrics"}
 LOGIN_URL_NAMES: set[str] = set()
 # URL kwarg -> model, for pages whose object is named by a kwarg other than the view's own `pk`.
 KWARG_MODELS: dict[str, type] = {}
