@@ -14,7 +14,13 @@ class CreditConfig(AppConfig):
             "task": "credit.recompute_grades",
             "schedule": crontab(hour=2, minute=30),
         }
+        from governance import villager
+
         from . import dashboard, exports, panels
+
+        villager.pages("credit:my_credit", "credit:my_consent_add", "credit:consent_revoke", "credit:notice_list",
+                       "credit:objection_add", "credit:objection_detail", "credit:standard_list",
+                       "credit:standard_detail")
 
         panels.register()
         dashboard.register()

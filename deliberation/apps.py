@@ -19,6 +19,12 @@ class DeliberationConfig(AppConfig):
         nav.register(_("议题"), "deliberation:topic_list", roles=READERS, group=g, order=60)
         nav.register(_("决议档案"), "deliberation:resolution_list", roles=READERS, group=g, order=61)
         nav.register(_("理事会"), "deliberation:council_list", roles=READERS, group=g, order=62)
+        from governance import villager
+
+        villager.pages("deliberation:topic_list", "deliberation:topic_detail", "deliberation:topic_vote",
+                       "deliberation:topic_comment", "deliberation:resolution_list",
+                       "deliberation:council_list", "deliberation:council_detail",
+                       "deliberation:resolution_note")  # a villager on a council records supervision
         panels.register_region_panel(_("三村议事"), "deliberation/panel_region.html", region_panel, order=60)
         panels.register_resident_panel(_("议事参与"), "deliberation/panel_resident.html", resident_panel, order=60)
         from . import dashboard, exports

@@ -16,4 +16,5 @@ def portal(request):
         ctx["my_role_codes"] = roles
         ctx["is_county"] = Role.COUNTY_ADMIN in roles or user.is_superuser
         ctx["menu"] = menu_for(user, roles)
+        ctx["villager_mode"] = not user.is_superuser and not user.is_staff and roles <= {Role.RESIDENT}
     return ctx

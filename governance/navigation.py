@@ -39,9 +39,15 @@ def menu_for(user, roles: set[str]) -> list[dict]:
 
 
 def _build(roles, superuser: bool) -> list[dict]:
+    from .scoping import Role
+    from .villager import allowed
+
+    villager = not superuser and set(roles) <= {Role.RESIDENT}
     groups: dict[str, list] = {}
     for item in sorted(_items, key=lambda i: i.order):
         if item.roles and not (item.roles & roles) and not superuser:
+            continue
+        if villager and not allowed(item.url_name):  # villager mode: only a villager's own pages
             continue
         try:
             url = reverse(item.url_name, kwargs=dict(item.url_kwargs) or None)

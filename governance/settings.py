@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "governance.middleware.NotFoundPageMiddleware",
+    "governance.villager.VillagerModeMiddleware",  # a villager has only the villager's pages (issue #17)
 ]
 
 ROOT_URLCONF = "governance.urls"

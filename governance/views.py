@@ -24,11 +24,22 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
+        from .villager import is_villager, villager_home
+
+        if is_villager(user):
+            ctx.update(villager_home(user))
+            ctx["notifications"] = selectors.notification_list(user=user)[:5]
+            return ctx
         ctx["roots"] = selectors.user_root_regions(user=user)
         ctx["assignments"] = selectors.my_role_assignments(user=user)
         ctx["jobs"] = selectors.job_status_list(user=user)
         ctx["notifications"] = selectors.notification_list(user=user)[:10]
         return ctx
+
+    def get_template_names(self):
+        from .villager import is_villager
+
+        return ["governance/home_villager.html"] if is_villager(self.request.user) else [self.template_name]
 
 
 # --- Regions -------------------------------------------------------------------------------------

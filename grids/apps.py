@@ -35,5 +35,9 @@ class GridsConfig(AppConfig):
         navigation.register(_("大事联动"), "grids:major_event_list", roles=STAFF_ROLES, group=group, order=15)
         navigation.register(_("事件总览"), "grids:overview", roles=COUNTY | TOWNSHIP | VILLAGE_OFFICE, group=group, order=16)
         navigation.register(_("办理时限"), "grids:sla_list", roles=MANAGERS, group=group, order=17)
+        from governance import villager
+
+        villager.pages("grids:issue_list", "grids:issue_report", "grids:issue_detail", "grids:issue_confirm",
+                       "grids:issue_reopen", "grids:issue_comment", "grids:issue_attach")
         panels.register_region_panel(_("网格与事件"), "grids/panel_region.html", region_panel_context, order=30)
         panels.register_resident_panel(_("责任党员与事件"), "grids/panel_resident.html", resident_panel_context, order=30)

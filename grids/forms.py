@@ -49,9 +49,20 @@ class IssueReportForm(ScopedForm):
         self.fields["region"].queryset = selectors.report_regions(user=user)
         if user_roles(user) & STAFF_ROLES or user.is_superuser:
             self.fields["household"] = household_field(selectors.households(user=user), required=False, label=_("户"))
-        else:  # a resident reports for their own household, in their own village
-            del self.fields["household"]
-            self.fields["region"].label = _("所在网格（村民小组/小区）")
+        else:  # a villager reports in plain words: their household and grid come from who they are, the
+            # level (小事/难事/大事) is decided by the grid member who takes it (issue #17)
+            for name in ("household", "region", "severity"):
+                del self.fields[name]
+            self.fields["category"].label = _("是什么方面的事")
+            self.fields["title"].label = _("一句话说说是什么事")
+            self.fields["description"].label = _("详细情况（在哪里、多久了、影响到谁）")
+            self.fields["file"].label = _("拍张照片（可选）")
+            self.fields["file"].widget.attrs.update(accept="image/*", capture="environment")
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("severity", Severity.MINOR)  # a villager's report starts as 小事 until staff grade it
+        return data
 
 
 class IssueStepForm(forms.Form):

@@ -21,6 +21,12 @@ class ServicesConfig(AppConfig):
         nav.register(_("全部订单"), "services:order_list", roles=STAFF_ROLES | {Role.UNIT_STAFF}, group=g, order=14)
         nav.register(_("订单统计"), "services:services_home", roles=COUNTY | TOWNSHIP | VILLAGE_OFFICE, group=g, order=15)
         nav.register(_("双报到"), "services:reporting", roles=everyone, group=g, order=20)
+        from governance import villager
+
+        villager.pages("services:menu_list", "services:order_place", "services:order_mine", "services:order_detail",
+                       "services:order_confirm", "services:order_reopen", "services:order_cancel",
+                       "services:errand_list", "services:errand_add", "services:errand_detail",
+                       "services:reporting", "services:member_report_add")
         g2 = _("微实事与资金")
         nav.register(_("微实事"), "services:micro_work_list", roles=STAFF_ROLES | {Role.UNIT_STAFF}, group=g2, order=30)
         nav.register(_("专项资金"), "services:fund_list", roles=STAFF_ROLES, group=g2, order=31)

@@ -161,4 +161,6 @@ def test_the_page_shows_a_new_key_once_and_revokes_with_a_button(personas, web):
 
 
 def test_the_user_menu_links_to_my_tokens(personas, web):
-    assert 'href="/accounts/tokens/"' in web(personas.resident_a1).get("/").content.decode()
+    assert 'href="/accounts/tokens/"' in web(personas.grid_leader_a1).get("/").content.decode()
+    # API tokens are for staff integrations: a villager's menu has none (villager mode)
+    assert 'href="/accounts/tokens/"' not in web(personas.resident_a1).get("/").content.decode()
