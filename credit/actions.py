@@ -295,7 +295,10 @@ def _approve(actor, review_ids) -> list[Review]:
          action="credit.review.approve")
     users = list(Resident.objects.filter(pk__in=[r.resident_id for r in rows], user__isnull=False)
                  .values_list("user_id", flat=True))
-    notify(users, title=_("您的信用等级评议已进入公示"), body=_("如有异议，请在公示期内在“我的信用”页面提出。"))
+    # Every resident on notice is told, account or not (by registered phone: the notice carries legal weight).
+    notify(users, title=_("您的信用等级评议已进入公示"), body=_("如有异议，请在公示期内在“我的信用”页面提出。"),
+           event="credit.notice", residents=[r.resident_id for r in rows], sender=actor,
+           region=rows[0].village_id if rows and len({r.village_id for r in rows}) == 1 else None)
     for r in rows:
         r.status, r.approved_by_id, r.approved_at = Review.Status.NOTICE, actor.pk, now
         r.notice_until = today + dt.timedelta(days=days_of[r.standard_id])
@@ -375,7 +378,9 @@ def objection_answer(*, actor, objection_id: int, answer: str, decision: str, ne
         audit_record(actor=actor, action="credit.objection.answer", obj=objection, from_state="open",
                      to_state="answered", reason=answer.strip(), region=review.village)
         if objection.raised_by_id:
-            notify([objection.raised_by_id], title=_("您的信用等级异议已答复"), body=answer.strip())
+            notify([objection.raised_by_id], title=_("您的信用等级异议已答复"), body=answer.strip(),
+                   event="credit.objection_answer", residents=[review.resident_id], sender=actor,
+                   region=review.village)
         objection.refresh_from_db()
     return objection
 

@@ -80,8 +80,15 @@ def audit_record_many(*, actor, action: str, objects, from_state: str = "", to_s
     return AuditEntry.objects.bulk_create(rows)
 
 
-def notify(users, *, title: str, body: str = "", url: str = "") -> int:
-    """In-portal notifications (the unread count shows in the header). One INSERT for all users."""
+def notify(users, *, title: str, body: str = "", url: str = "", event: str = "", residents=(), sender=None,
+           region=None) -> int:
+    """In-portal notifications (the unread count shows in the header). One INSERT for all users. `event` names
+    the kind of notice, `residents` are people to reach who may have no account (by their registered phone);
+    the hooks in governance.hooks.notice_created write the other channels' outbox in this same transaction."""
+    from . import hooks
+
     rows = [Notification(user_id=getattr(u, "pk", u), title=title[:200], body=body, url=url) for u in users]
     Notification.objects.bulk_create(rows)
+    hooks.run(hooks.notice_created, notifications=rows, title=title, body=body, url=url, event=event,
+              residents=[getattr(r, "pk", r) for r in residents], sender=sender, region=region)
     return len(rows)

@@ -8,6 +8,9 @@ from typing import Callable
 
 # region_created(actor, region): e.g. centers creates a new township's four centers.
 region_created: list[Callable] = []
+# notice_created(notifications, title, body, url, event, residents, sender, region): audit.notify() calls it in
+# the notifying action's transaction — outreach writes its SMS / e-mail outbox rows there.
+notice_created: list[Callable] = []
 
 
 def run(hooks: list[Callable], **kwargs) -> None:

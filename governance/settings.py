@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The domain apps, in the order their dependencies point (README, Architecture): the one list of them.
 # The core finds each app's urls, API, demo data and schema names through it, never by naming an app.
-DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation"]
+DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation", "outreach"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -249,6 +249,28 @@ CELERY_BEAT_SCHEDULE = {
     "dashboard-refresh": {"task": "governance.tasks.refresh_dashboards",
                           "schedule": env.int("DASHBOARD_REFRESH_SECONDS", default=900)},
 }
+
+# --- Outreach: the SMS / e-mail outbox (outreach/, README "Configuration") ------------------------
+OUTREACH_SWEEP_SECONDS = env.int("OUTREACH_SWEEP_SECONDS", default=30)  # beat: due and lease-expired deliveries
+OUTREACH_BATCH = env.int("OUTREACH_BATCH", default=200)  # deliveries one worker claims at a time
+OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", default=120)  # a claim a killed worker gives back
+OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", default=5)
+OUTREACH_RETRY_BASE_SECONDS = env.int("OUTREACH_RETRY_BASE_SECONDS", default=30)  # doubled per attempt
+OUTREACH_MAIL_DOMAIN = env.str("OUTREACH_MAIL_DOMAIN", default="governance.local")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")  # empty: messages land in the local outbox page
+SMS_GATEWAY_KEY = env.str("SMS_GATEWAY_KEY", default="")
+SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【乡村治理】")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+SMS_RATE_PER_SECOND = env.float("SMS_RATE_PER_SECOND", default=20.0)  # 0: unpaced
+SMS_DAILY_CAP_PER_NUMBER = env.int("SMS_DAILY_CAP_PER_NUMBER", default=10)  # 0: no cap
+SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="")  # "22-7": held from 22:00 to 07:00 local time
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="outreach.channels.LocalOutboxEmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@governance.local")
 
 # --- Exact lookups by ID number or phone (governance/lookups.py): per user and rolling hour -------
 PII_LOOKUP_PER_HOUR = env.int("PII_LOOKUP_PER_HOUR", default=200)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "outreach"
+    verbose_name = _("消息触达")
+
+    def ready(self):
+        from django.conf import settings
+
+        from governance import hooks
+
+        from . import actions
+
+        # Every in-portal notice also fans out to SMS / e-mail, in the notifying action's transaction.
+        hooks.notice_created.append(actions.notice_fan_out)
+        settings.CELERY_BEAT_SCHEDULE["outreach-deliver"] = {
+            "task": "outreach.deliver_due", "schedule": float(settings.OUTREACH_SWEEP_SECONDS)}
