@@ -300,6 +300,18 @@ HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)  # beat's heartbeat runs every 60 s
 HEALTH_DISK_MAX_PERCENT = env.float("HEALTH_DISK_MAX_PERCENT", default=90.0)
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+# Read replica (governance/dbrouter.py): dashboards and exports read it; writers' reads stay on the primary.
+REPLICA_READ_PATHS = env.list("REPLICA_READ_PATHS", default=["/dashboard/", "/exports/"])
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=5.0)
+# pgbouncer in transaction pooling: a server-side cursor cannot outlive its transaction's server connection.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_PGBOUNCER", default=False)
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {**DATABASES["default"], **env.db_url_config(env.str("DATABASE_REPLICA_URL")),
+                            "TEST": {"MIRROR": "default"},
+                            "DISABLE_SERVER_SIDE_CURSORS": env.bool("DATABASE_REPLICA_PGBOUNCER", default=False)}
+    DATABASE_ROUTERS = ["governance.dbrouter.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "governance.dbrouter.ReplicaReadMiddleware"]
 if env.bool("METRICS_ENABLED", default=False):  # django-prometheus' request counters and latency histograms
     INSTALLED_APPS.append("django_prometheus")
     MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
