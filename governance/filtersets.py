@@ -88,13 +88,15 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
         for name, flt in self.filters.items():
-            if isinstance(flt, RegionSubtreeFilter) and name not in self.hidden_filters:
+            declared = flt.extra.get("widget")
+            hidden = declared is forms.HiddenInput or isinstance(declared, forms.HiddenInput)
+            if isinstance(flt, RegionSubtreeFilter) and name not in self.hidden_filters and not hidden:
                 selected = (self.data or {}).get(name)
                 # lazy: the regions are read when a page renders the form, never for the API or an export;
                 # and once (rendering iterates the choices twice)
                 flt.extra["widget"] = FastSelect(choices=cache(
                     lambda user=user, selected=selected: [("", _("全部"))] + region_choices(user, selected)))
-            elif name in self.hidden_filters:
+            elif name in self.hidden_filters or hidden:  # e.g. ?region= as the dashboard links it
                 flt.extra["widget"] = forms.HiddenInput()
             elif isinstance(flt, django_filters.DateFilter):
                 flt.extra["widget"] = forms.DateInput(attrs={"type": "date"})

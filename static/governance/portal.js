@@ -47,6 +47,13 @@
   // the stylesheet lays each row out as a card of "header: value" lines instead of one-character columns.
   function labelTables(root) {
     root.querySelectorAll("table.table").forEach(function (table) {
+      // a table wider than its column scrolls inside it, never the page (English headers are long)
+      if (!table.closest(".table-responsive")) {
+        var wrap = document.createElement("div");
+        wrap.className = "table-responsive";
+        table.parentNode.insertBefore(wrap, table);
+        wrap.appendChild(table);
+      }
       var heads = table.querySelectorAll("thead th");
       if (!heads.length) {
         return;
