@@ -93,6 +93,7 @@ class RecordListView(ObjectListView):
     selector = selectors.record_list
     filterset_class = CreditRecordFilterSet
     template_name = "credit/record_list.html"
+    status_tabs = "status"  # tabs with counts, one per state
     title = _("信用信息采集")
 
 
@@ -148,6 +149,7 @@ class ReviewListView(ObjectListView):
     selector = selectors.review_list
     filterset_class = ReviewFilterSet
     template_name = "credit/review_list.html"
+    status_tabs = "status"  # tabs with counts, one per state
     title = _("等级评议")
     paginate_by = 300
 
@@ -333,6 +335,7 @@ class ObjectionListView(ObjectListView):
     selector = selectors.objection_list
     filterset_class = ObjectionFilterSet
     template_name = "credit/objection_list.html"
+    status_tabs = "status"  # tabs with counts, one per state
     title = _("异议处理")
 
 

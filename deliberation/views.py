@@ -23,6 +23,7 @@ class TopicListView(ObjectListView):
     selector = selectors.topic_list
     filterset_class = TopicFilterSet
     template_name = "deliberation/topic_list.html"
+    status_tabs = "status"  # tabs with counts, one per state
     title = _("三村议事")
 
     def get_context_data(self, **kwargs):

@@ -96,6 +96,7 @@ class IssueListView(ObjectListView):
     selector = selectors.issue_list
     filterset_class = IssueFilterSet
     template_name = "grids/issue_list.html"
+    status_tabs = "status"  # tabs with counts, one per state
     title = _("事件办理")
 
     def get_context_data(self, **kwargs):

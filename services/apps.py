@@ -26,7 +26,10 @@ class ServicesConfig(AppConfig):
         villager.pages("services:menu_list", "services:order_place", "services:order_mine", "services:order_detail",
                        "services:order_confirm", "services:order_reopen", "services:order_cancel",
                        "services:errand_list", "services:errand_add", "services:errand_detail",
-                       "services:reporting", "services:member_report_add")
+                       "services:reporting", "services:member_report_add",
+                       # the village's public works and wishes: notices of their village
+                       "services:micro_work_list", "services:micro_work_detail", "services:micro_wish_list",
+                       "services:micro_wish_add", "services:micro_wish_confirm")
         g2 = _("微实事与资金")
         nav.register(_("微实事"), "services:micro_work_list", roles=STAFF_ROLES | {Role.UNIT_STAFF}, group=g2, order=30)
         nav.register(_("专项资金"), "services:fund_list", roles=STAFF_ROLES, group=g2, order=31)

@@ -114,6 +114,7 @@ class OrderListView(ObjectListView):
     selector = selectors.order_list
     filterset_class = f.OrderFilterSet
     template_name = "services/order_list.html"
+    status_tabs = "status"  # tabs with counts, one per state
     title = _("全部订单")
     export_key = "services-orders"  # the sub-lists below (mine, queue, inbox) export nothing of their own
 
@@ -392,6 +393,7 @@ class ErrandListView(ObjectListView):
     selector = selectors.errand_list
     filterset_class = f.ErrandFilterSet
     template_name = "services/errand_list.html"
+    status_tabs = "status"  # tabs with counts, one per state
     title = _("全程代办")
 
 
