@@ -32,8 +32,14 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
 
 
 @pytest.fixture
-def desk_world(django_db_serialized_rollback, transactional_db):
-    # live_server needs committed rows; serialized rollback brings back what the migrations seeded
+def desk_world(transactional_db):
+    # live_server needs committed rows, and a transactional test before this one may have flushed what the
+    # migrations seeded: put the county's default rules back (the migration's own, idempotent function)
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("centers.migrations.0004_default_rules").add(apps, None)
     matrix.load_all()
     tree = build_tree()
     people = add_neighbours(tree, build_personas(tree))

@@ -18,6 +18,24 @@ from .test_jobs_failsafe import broker  # noqa: F401 (the fixture)
 FAR = {"REMOTE_ADDR": "203.0.113.7"}  # not loopback
 
 
+def get_ready(client):
+    """GET /healthz/ready/ from a fresh thread: the view is async, and a session's Playwright browser (the browser
+    tests share the worker process) leaves an event loop in this thread, where async_to_sync refuses to run.
+    The tests that call it are transactional, so the other thread sees their rows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def call():
+        try:
+            return client.get("/healthz/ready/")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(call).result()
+
+
 def beat(age_seconds: float):
     JobStatus.objects.update_or_create(
         name="heartbeat",
@@ -46,7 +64,7 @@ def test_readiness_and_metrics_refuse_strangers(client, settings):
 @pytest.mark.django_db(transaction=True)
 def test_readiness_passes_with_a_fresh_heartbeat_and_names_a_stale_one(client, settings):
     beat(10)
-    resp = client.get("/healthz/ready/")
+    resp = get_ready(client)
     body = resp.json()
     assert resp.status_code == 200, body
     assert set(body.values()) == {"OK"}
@@ -54,13 +72,13 @@ def test_readiness_passes_with_a_fresh_heartbeat_and_names_a_stale_one(client, s
     assert any(k.startswith("WorkerHeartbeat") for k in body) and any(k.startswith("Disk") for k in body)
 
     beat(settings.HEALTH_HEARTBEAT_MAX_AGE + 60)
-    resp = client.get("/healthz/ready/")
+    resp = get_ready(client)
     assert resp.status_code == 500
     assert any("heartbeat" in v and v != "OK" for v in resp.json().values())
 
     JobStatus.objects.filter(name="heartbeat").delete()
     settings.HEALTH_DISK_MAX_PERCENT = 0.0  # any used disk is "full"
-    body = client.get("/healthz/ready/").json()
+    body = get_ready(client).json()
     assert any("no worker heartbeat" in v for v in body.values())
     assert any("disk" in v and "full" in v for v in body.values())
 
@@ -69,7 +87,7 @@ def test_readiness_passes_with_a_fresh_heartbeat_and_names_a_stale_one(client, s
 def test_readiness_reports_a_broker_that_is_down(client, broker):
     beat(1)
     broker.down()
-    resp = client.get("/healthz/ready/")
+    resp = get_ready(client)
     assert resp.status_code == 500
     assert any("broker unreachable" in v for v in resp.json().values())
 
