@@ -88,6 +88,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
         for name, flt in self.filters.items():
+            # a form field built before (the API schema reads the class's filters) was copied with the filter:
+            # drop it, so the widget and empty label set below are the ones the field is built with
+            flt.__dict__.pop("_field", None)
             declared = flt.extra.get("widget")
             hidden = declared is forms.HiddenInput or isinstance(declared, forms.HiddenInput)
             if isinstance(flt, RegionSubtreeFilter) and name not in self.hidden_filters and not hidden:
