@@ -7,6 +7,7 @@ from typing import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +20,10 @@ from governance.selectors import office_users
 
 from . import links
 from .rules import (COUNCIL, MEMBER, RESOLUTION, TOPIC, already_voted_message, comment_refusal, council_of, resident_of,
-                    runs_it, vote_refusal, without_scope)
+                    runs_it, vote_change_refusal, vote_refusal, without_scope)
 from .models import (
     Attendance,
+    BallotCount,
     Channel,
     Comment,
     Council,
@@ -178,6 +180,7 @@ def _validate_topic(*, region: Region, title: str, background: str, kind: str, o
 
 
 def _set_options(topic: Topic, kind: str, labels: list[str]) -> None:
+    """The topic's options (a secret topic's ballot box then holds a zero count for each)."""
     topic.options.all().delete()
     if kind == Topic.Kind.PROPOSAL:
         rows = [TopicOption(topic=topic, label=label, meaning=meaning, position=i)
@@ -186,12 +189,28 @@ def _set_options(topic: Topic, kind: str, labels: list[str]) -> None:
         rows = [TopicOption(topic=topic, label=label, meaning=TopicOption.Meaning.CHOICE, position=i)
                 for i, label in enumerate(labels)]
     TopicOption.objects.bulk_create(rows)
+    if topic.secret:
+        _open_ballot_box(topic)
+
+
+def _open_ballot_box(topic: Topic) -> None:
+    """A zero count for every option of a secret topic that has none yet."""
+    BallotCount.objects.bulk_create([BallotCount(topic=topic, option=o) for o in topic.options.all()],
+                                    ignore_conflicts=True)
+
+
+def _drop_ballot(topic: Topic, option: TopicOption) -> None:
+    """One secret ballot into the box: every count of the topic is rewritten by one UPDATE, the chosen one
+    by +1, the others by +0 — so each carries this transaction and command alike (see BallotCount)."""
+    _open_ballot_box(topic)  # a topic published before its box existed gets one now (ON CONFLICT DO NOTHING)
+    bump = Case(When(option_id=option.pk, then=Value(1)), default=Value(0))
+    BallotCount.objects.filter(topic=topic).update(count=F("count") + bump)
 
 
 def topic_create(*, actor, region: Region, title: str, background: str, kind: str = Topic.Kind.PROPOSAL,
                  options: list[str] | None = None, opens_at, closes_at, meeting_at=None, meeting_place: str = "",
                  quorum_percent: int = 50, majority_percent: int = 50,
-                 eligible_groups: Iterable[Region] = ()) -> Topic:
+                 eligible_groups: Iterable[Region] = (), secret: bool = False) -> Topic:
     eligible_groups = list(eligible_groups)
     labels = _validate_topic(region=region, title=title, background=background, kind=kind, options=options or [],
                              opens_at=opens_at, closes_at=closes_at, quorum_percent=quorum_percent,
@@ -201,7 +220,7 @@ def topic_create(*, actor, region: Region, title: str, background: str, kind: st
         topic = Topic.objects.create(
             region=region, title=title.strip(), background=background.strip(), kind=kind, opens_at=opens_at,
             closes_at=closes_at, meeting_at=meeting_at, meeting_place=(meeting_place or "").strip(),
-            quorum_percent=quorum_percent, majority_percent=majority_percent, created_by=actor,
+            quorum_percent=quorum_percent, majority_percent=majority_percent, created_by=actor, secret=bool(secret),
         )
         topic.eligible_groups.set(eligible_groups)
         _set_options(topic, kind, labels)
@@ -211,7 +230,7 @@ def topic_create(*, actor, region: Region, title: str, background: str, kind: st
 
 def topic_update(*, actor, topic_id: int, title=KEEP, background=KEEP, kind=KEEP, options=KEEP, opens_at=KEEP,
                  closes_at=KEEP, meeting_at=KEEP, meeting_place=KEEP, quorum_percent=KEEP, majority_percent=KEEP,
-                 eligible_groups=KEEP) -> Topic:
+                 eligible_groups=KEEP, secret=KEEP) -> Topic:
     """Only a draft is edited: once villagers are invited, what they vote on stays as published. A field not
     given keeps its value (the API's PATCH); the editor page gives them all."""
     with transaction.atomic():
@@ -222,11 +241,12 @@ def topic_update(*, actor, topic_id: int, title=KEEP, background=KEEP, kind=KEEP
             "eligible_groups": list(topic.eligible_groups.all()), "opens_at": topic.opens_at,
             "closes_at": topic.closes_at, "meeting_at": topic.meeting_at, "meeting_place": topic.meeting_place,
             "quorum_percent": topic.quorum_percent, "majority_percent": topic.majority_percent,
+            "secret": topic.secret,
         }
         given = {"title": title, "background": background, "kind": kind, "options": options,
                  "eligible_groups": eligible_groups, "opens_at": opens_at, "closes_at": closes_at,
                  "meeting_at": meeting_at, "meeting_place": meeting_place, "quorum_percent": quorum_percent,
-                 "majority_percent": majority_percent}
+                 "majority_percent": majority_percent, "secret": secret}
         d = {k: current[k] if v is KEEP else v for k, v in given.items()}
         d["eligible_groups"] = list(d["eligible_groups"])
         labels = _validate_topic(region=topic.region, title=d["title"], background=d["background"], kind=d["kind"],
@@ -236,8 +256,11 @@ def topic_update(*, actor, topic_id: int, title=KEEP, background=KEEP, kind=KEEP
         Topic.objects.filter(pk=topic.pk).update(
             title=d["title"].strip(), background=d["background"].strip(), kind=d["kind"], opens_at=d["opens_at"],
             closes_at=d["closes_at"], meeting_at=d["meeting_at"], meeting_place=(d["meeting_place"] or "").strip(),
-            quorum_percent=d["quorum_percent"], majority_percent=d["majority_percent"],
+            quorum_percent=d["quorum_percent"], majority_percent=d["majority_percent"], secret=bool(d["secret"]),
         )
+        topic.secret = bool(d["secret"])
+        if not topic.secret:
+            BallotCount.objects.filter(topic=topic).delete()
         topic.eligible_groups.set(d["eligible_groups"])
         _set_options(topic, d["kind"], labels)
         _event(topic, actor, "update")
@@ -254,6 +277,8 @@ def topic_open(*, actor, topic_id: int) -> Topic:
         now = timezone.now()
         Topic.objects.filter(pk=topic.pk, status__in=TOPIC["open"].states).update(status=Topic.Status.OPEN,
                                                                                   opened_at=now)
+        if topic.secret:
+            _open_ballot_box(topic)
         _event(topic, actor, "open", Topic.Status.DRAFT, Topic.Status.OPEN)
         url = reverse("deliberation:topic_detail", args=[topic.pk])
         invited = eligible_residents(topic).filter(user__isnull=False)
@@ -349,14 +374,41 @@ def vote_cast(*, actor, topic_id: int, option_id: int) -> Vote:
         now = timezone.now()
         try:
             with transaction.atomic():
-                vote = Vote.objects.create(topic=topic, resident=resident, channel=channel, option=option,
-                                           cast_at=now, recorded_by=actor)
+                # On a secret topic the row only says that the villager took part; the choice goes to the box.
+                vote = Vote.objects.create(topic=topic, resident=resident, channel=channel,
+                                           option=None if topic.secret else option, cast_at=now, recorded_by=actor)
         except IntegrityError:  # the database's one-vote rule: another session was first
             existing = Vote.objects.filter(topic=topic, resident=resident).first()
             raise ValidationError(already_voted_message(existing) if existing else _("您已参加过本议题表决。"))
+        if topic.secret:
+            _drop_ballot(topic, option)
         Attendance.objects.bulk_create([Attendance(topic=topic, resident=resident, channel=channel, at=now)],
                                        ignore_conflicts=True)
         audit_record(actor=actor, action="deliberation.vote", obj=topic, data={"channel": channel})
+    return vote
+
+
+def vote_change(*, actor, topic_id: int, option_id: int) -> Vote:
+    """A villager changes their own remote/online vote on a public topic before the vote ends (a secret
+    ballot, once in the box, is no one's to change; a show of hands is the meeting's)."""
+    rule = TOPIC["change_vote"]
+    with transaction.atomic():
+        topic = load_for(Topic, actor, topic_id, rule.scope, lock=True, related=("region",))
+        refusal = vote_change_refusal(actor, topic)
+        if refusal:
+            raise ValidationError(refusal)
+        without_scope(rule).check(actor, topic)
+        vote = Vote.objects.select_for_update().get(topic=topic, resident=resident_of(actor))
+        option = TopicOption.objects.filter(pk=option_id, topic=topic).first()
+        if option is None:
+            raise ValidationError({"option": _("请选择本议题的一个选项。")})
+        if option.pk == vote.option_id:
+            raise ValidationError({"option": _("这就是您现在的选择，未作更改。")})
+        before = vote.option_id
+        vote.option, vote.changed_at = option, timezone.now()
+        vote.save(update_fields=["option", "changed_at"])
+        audit_record(actor=actor, action="deliberation.vote_change", obj=topic,
+                     data={"channel": vote.channel, "from": before, "to": option.pk})
     return vote
 
 

@@ -22,6 +22,7 @@ class DeliberationConfig(AppConfig):
         from governance import villager
 
         villager.pages("deliberation:topic_list", "deliberation:topic_detail", "deliberation:topic_vote",
+                       "deliberation:topic_vote_change",
                        "deliberation:topic_comment", "deliberation:resolution_list",
                        "deliberation:council_list", "deliberation:council_detail",
                        "deliberation:resolution_note")  # a villager on a council records supervision

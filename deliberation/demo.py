@@ -16,6 +16,7 @@ from governance.models import Region, Resident
 from . import links
 from .models import (
     Attendance,
+    BallotCount,
     Channel,
     Comment,
     Council,
@@ -49,6 +50,13 @@ TOPICS = [
      "入户费用村集体补助50%，其余由农户自愿缴纳，困难户全免。"),
     ("村集体水塘发包方式", "村集体水塘承包合同年底到期，需确定新的发包方式。", ["公开竞价发包", "村集体自营养殖"],
      "水塘按表决结果发包，发包过程在村务公开栏公示。"),
+]
+# The demo village's secret ballots (无记名投票): one open for the demo villagers, one closed with its result.
+SECRET_TOPICS = [
+    ("第三村民小组组长推选（无记名投票）", "原组长因病辞去职务，经村党组织提名两名候选人，由本村村民无记名投票推选。",
+     ["王建国", "李秀英"], "按无记名投票结果，得票过半的候选人当选第三村民小组组长，任期至本届村委会届满。"),
+    ("村务监督委员会成员补选（无记名投票）", "村务监督委员会一名成员外出务工，拟补选一名，候选人经村民代表会议推荐。",
+     ["陈志强", "刘桂兰"], "按无记名投票结果确定当选人，报镇党委备案。"),
 ]
 COMMENTS_HOME = ["同意，早该办了。", "建议先把预算公开出来，大家心里有数。", "老人晚上出门不方便，支持。",
                  "施工期间要注意别影响春耕。", "希望村务监督委员会全程盯着。"]
@@ -107,7 +115,10 @@ def seed(ctx) -> None:
     for v in villages:
         # The demo village shows a choice topic open, a proposal being carried out and one done.
         picks = [TOPICS[5], TOPICS[2], TOPICS[0], TOPICS[1]] if v == demo_village else rng.sample(TOPICS, 4)
-        for state, spec in zip(["draft", "open", "in_progress", "done"], picks):
+        states = ["draft", "open", "in_progress", "done"]
+        if v == demo_village:
+            picks, states = picks + SECRET_TOPICS, states + ["open", "in_progress"]
+        for i, (state, spec) in enumerate(zip(states, picks)):
             if state == "draft":
                 opens = now + dt.timedelta(days=rng.randint(3, 10))
             elif state == "open":
@@ -125,7 +136,7 @@ def seed(ctx) -> None:
                       majority_percent=50 if v == demo_village else rng.choice([50, 50, 50, 66]),
                       status=status, created_by=users.get("village_secretary") if v == demo_village else None,
                       created_at=opens - dt.timedelta(days=3), opened_at=None if state == "draft" else opens,
-                      closed_at=closes if status == Topic.Status.CLOSED else None)
+                      closed_at=closes if status == Topic.Status.CLOSED else None, secret=i >= 4)
             plans.append((t, state, spec))
     Topic.objects.bulk_create([t for t, _, _ in plans], batch_size=2000)
     options = []
@@ -142,6 +153,7 @@ def seed(ctx) -> None:
 
     # Votes through the three channels. At home: some at the meeting, some online; away: remotely.
     votes, attendance, tallies, events, comments = [], [], [], [], []
+    sealed = defaultdict(int)  # (topic, option) -> count: a secret topic's ballot box
     secretary = users.get("village_secretary")
     for t, state, _spec in plans:
         events.append(TopicEvent(topic=t, at=t.created_at, action="create", to_state="draft"))
@@ -172,6 +184,9 @@ def seed(ctx) -> None:
                 at = t.meeting_at
                 in_person += 1
                 votes.append(Vote(topic=t, resident_id=pk, channel=channel, cast_at=at, recorded_by=None))
+            elif t.secret:  # who took part, on the Vote; what they chose, only in the box's counts
+                votes.append(Vote(topic=t, resident_id=pk, channel=channel, cast_at=at))
+                sealed[(t.pk, rng.choices(opts, weights=weights)[0].pk)] += 1
             else:
                 votes.append(Vote(topic=t, resident_id=pk, channel=channel, cast_at=at,
                                   option=rng.choices(opts, weights=weights)[0]))
@@ -193,6 +208,8 @@ def seed(ctx) -> None:
             comments.append(Comment(topic=t, author=secretary, body="欢迎大家发表意见，现场会议按时召开。",
                                     created_at=t.opens_at + dt.timedelta(hours=1)))
     Vote.objects.bulk_create(votes, batch_size=5000)
+    BallotCount.objects.bulk_create([BallotCount(topic=t, option=o, count=sealed[(t.pk, o.pk)])
+                                     for t, _state, _spec in plans if t.secret for o in options_by_topic[t.pk]])
     Attendance.objects.bulk_create(attendance, batch_size=5000)
     HandTally.objects.bulk_create(tallies, batch_size=5000)
     Comment.objects.bulk_create(comments, batch_size=2000)

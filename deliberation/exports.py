@@ -23,6 +23,10 @@ def options_text(options) -> str:
     if not options:
         return ""
     return "；".join(
+        gettext("%(label)s %(total)s（现场 %(in_person)s，远程和线上无记名 %(sealed)s）") % {
+            "label": o.get("label", ""), "total": o.get("total", 0), "in_person": o.get("in_person", 0),
+            "sealed": o["sealed"]}
+        if o.get("sealed") is not None else
         gettext("%(label)s %(total)s（现场 %(in_person)s，远程 %(remote)s，线上 %(online)s）") % {
             "label": o.get("label", ""), "total": o.get("total", 0), "in_person": o.get("in_person", 0),
             "remote": o.get("remote", 0), "online": o.get("online", 0)}
@@ -41,6 +45,7 @@ def register() -> None:
             Column(_("统计代码"), "region__code", width=16),
             Column(_("状态"), "status", dict(Topic.Status.choices), width=8),
             Column(_("表决方式"), "kind", dict(Topic.Kind.choices), width=16),
+            Column(_("无记名投票"), "secret", yes_no, width=8),
             Column(_("议事开始"), "opens_at", width=17),
             Column(_("议事截止"), "closes_at", width=17),
             Column(_("现场会议时间"), "meeting_at", width=17),

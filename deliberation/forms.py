@@ -51,6 +51,9 @@ class TopicForm(ScopedForm):
                                         help_text=_("参与表决的村民占有表决权村民的最低比例，1–100。"))
     majority_percent = forms.IntegerField(label=_("通过比例（%）"), initial=50,
                                           help_text=_("得票须超过参与表决人数的该比例，50即过半数，最高99。"))
+    secret = forms.BooleanField(label=_("无记名投票"), required=False,
+                                help_text=_("只记录谁参与了表决，不记录谁投了什么；结果在表决结束后公布，投票后不能更改。"
+                                            "现场会议用纸质选票，计票后登记各选项票数。"))
 
     def __init__(self, *args, instance: Topic | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +70,7 @@ class TopicForm(ScopedForm):
                 eligible_groups=list(instance.eligible_groups.values_list("pk", flat=True)),
                 opens_at=instance.opens_at, closes_at=instance.closes_at, meeting_at=instance.meeting_at,
                 meeting_place=instance.meeting_place, quorum_percent=instance.quorum_percent,
-                majority_percent=instance.majority_percent)
+                majority_percent=instance.majority_percent, secret=instance.secret)
         elif villages.count() == 1:
             self.initial.setdefault("region", villages.first().pk)
 
@@ -81,20 +84,24 @@ class CommentForm(forms.Form):
 
 
 class VoteForm(ScopedForm):
-    """The villager's ballot: one option of the topic."""
+    """The villager's ballot: one option of the topic, cast once the villager confirmed it (`confirmed`,
+    set by the confirmation page; without it the view asks first)."""
 
     option = forms.ModelChoiceField(queryset=None, label=_("我的表决"), widget=forms.RadioSelect,
                                     error_messages={"required": _("请选择一个选项。"),
                                                     "invalid_choice": _("请选择本议题的一个选项。")})
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, topic: Topic, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["option"].queryset = selectors.topic_options(user=self.user, topic=topic)
+        self.chosen = None
 
     def clean(self):
         data = super().clean()
         if data.get("option") is not None:
-            data["option_id"] = data.pop("option").pk  # the action reads the option under the topic's lock
+            self.chosen = data.pop("option")
+            data["option_id"] = self.chosen.pk  # the action reads the option under the topic's lock
         return data
 
 
@@ -126,7 +133,8 @@ class HandTallyForm(ScopedForm):
         self.option_fields = []
         for o in topic.options.all():
             name = f"option_{o.pk}"
-            self.fields[name] = forms.IntegerField(label=_("“%(o)s”举手人数") % {"o": o.label}, min_value=0,
+            label = _("“%(o)s”票数（现场纸质选票）") if topic.secret else _("“%(o)s”举手人数")
+            self.fields[name] = forms.IntegerField(label=label % {"o": o.label}, min_value=0,
                                                    initial=current.get(o.pk, 0))
             self.option_fields.append((o.pk, name))
         self.fields["minutes"].initial = topic.minutes

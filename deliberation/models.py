@@ -5,6 +5,8 @@ out (a micro-work, a service order, a center work item) is linked through a gene
 """
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -132,6 +134,10 @@ class Topic(models.Model):
     majority_percent = models.PositiveSmallIntegerField(_("通过比例（%）"), default=50,
                                                         help_text=_("得票须超过参与表决人数的该比例，50即过半数。"))
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # 无记名投票: who took part is recorded (Vote), what each chose is not — only counts (BallotCount).
+    secret = models.BooleanField(_("无记名投票"), default=False,
+                                 help_text=_("无记名投票时，任何人（包括村干部和数据库管理员）都无法知道某位村民投了什么；"
+                                             "结果在表决结束后公布，投票后不能更改。"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("召集人"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -208,7 +214,8 @@ class Vote(models.Model):
 
     An in-person row is the villager's sign-in at the meeting: their choice is counted in the
     recorder's show-of-hands tally (HandTally), so `option` stays empty; remote and online rows
-    carry the villager's own choice.
+    carry the villager's own choice — except on a secret topic, where the row only records that the
+    villager took part and the choice goes, unlinked, into BallotCount.
     """
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="votes", verbose_name=_("议题"))
@@ -218,6 +225,7 @@ class Vote(models.Model):
     option = models.ForeignKey(TopicOption, null=True, blank=True, on_delete=models.PROTECT, related_name="votes",
                                verbose_name=_("选择"))
     cast_at = models.DateTimeField(_("时间"), default=timezone.now)
+    changed_at = models.DateTimeField(_("更改时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("登记人"))
 
@@ -231,15 +239,46 @@ class Vote(models.Model):
         ordering = ["topic", "cast_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["topic", "resident"], name="vote_one_per_villager"),
+            # A remote/online row without an option is a secret topic's record of participation.
             models.CheckConstraint(
-                condition=(Q(channel="in_person") & Q(option__isnull=True))
-                | (Q(channel__in=["remote", "online"]) & Q(option__isnull=False)),
-                name="vote_option_matches_channel",
+                condition=(Q(channel="in_person") & Q(option__isnull=True)) | Q(channel__in=["remote", "online"]),
+                name="vote_option_matches_channel_v2",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.topic} · {self.resident.name} · {self.get_channel_display()}"
+
+
+class BallotCount(models.Model):
+    """票箱: a secret topic's remote and online ballots, as counts per option — no row per ballot.
+
+    A row per ballot cannot be kept apart from its voter inside one transaction: PostgreSQL stamps every
+    row with the inserting transaction (the `xmin` any SELECT can read), the same on the ballot as on the
+    voter's Vote row, and lays rows out in insertion order (`ctid`). So a ballot is one `count + 1` in an
+    UPDATE that rewrites every count of the topic at once: all of them then carry the same transaction
+    and command, and nothing stored says which one moved. The key is a random UUID (no sequence); there is
+    no timestamp, no voter and no channel (a lone migrant's remote vote would show in a per-channel count).
+    The counts are read only once the topic is closed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="ballot_counts", verbose_name=_("议题"))
+    option = models.ForeignKey(TopicOption, on_delete=models.CASCADE, related_name="ballot_counts",
+                               verbose_name=_("选项"))
+    count = models.PositiveIntegerField(_("票数"), default=0)
+
+    objects = RestrictedManager()
+    # Read by the tally once the topic is closed; no page lists the rows.
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": ORGANISERS})
+
+    class Meta:
+        verbose_name = _("无记名票箱")
+        verbose_name_plural = _("无记名票箱")
+        constraints = [models.UniqueConstraint(fields=["topic", "option"], name="ballot_count_once_per_option")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} · {self.option_id}"
 
 
 class Attendance(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Resident
@@ -45,7 +45,7 @@ def runs_it(user, topic) -> bool:
 
 
 def already_voted_message(vote: Vote) -> str:
-    return _g("您已通过%(channel)s参加本议题表决（%(at)s），每位村民只能表决一次，以第一次为准。") % {
+    return gettext("您已通过%(channel)s参加本议题表决（%(at)s），每位村民只能表决一次，以第一次为准。") % {
         "channel": vote.get_channel_display(), "at": f"{timezone.localtime(vote.cast_at):%m-%d %H:%M}"}
 
 
@@ -55,18 +55,18 @@ def vote_refusal(user, topic) -> str | None:
     def compute():
         resident = resident_of(user)
         if resident is None:
-            return _g("您的账号未关联村民身份，不能投票。")
+            return gettext("您的账号未关联村民身份，不能投票。")
         if topic.status == T.DRAFT:
-            return _g("该议题尚未发布。")
+            return gettext("该议题尚未发布。")
         if topic.status == T.CLOSED:
-            return _g("该议题已结束表决，结果已锁定，不能再投票。")
+            return gettext("该议题已结束表决，结果已锁定，不能再投票。")
         now = timezone.now()
         if now < topic.opens_at:
-            return _g("投票尚未开始（%(t)s 开始）。") % {"t": f"{timezone.localtime(topic.opens_at):%Y-%m-%d %H:%M}"}
+            return gettext("投票尚未开始（%(t)s 开始）。") % {"t": f"{timezone.localtime(topic.opens_at):%Y-%m-%d %H:%M}"}
         if now > topic.closes_at:
-            return _g("投票已于 %(t)s 截止。") % {"t": f"{timezone.localtime(topic.closes_at):%Y-%m-%d %H:%M}"}
+            return gettext("投票已于 %(t)s 截止。") % {"t": f"{timezone.localtime(topic.closes_at):%Y-%m-%d %H:%M}"}
         if not is_eligible(topic, resident):
-            return _g("您不在本议题的参与范围内（须为参与村民小组年满18周岁的村民）。")
+            return gettext("您不在本议题的参与范围内（须为参与村民小组年满18周岁的村民）。")
         existing = Vote.objects.filter(topic=topic, resident=resident).first()
         if existing is not None:
             return already_voted_message(existing)
@@ -74,19 +74,41 @@ def vote_refusal(user, topic) -> str | None:
     return _memo(topic, "vote", user, compute)
 
 
+def vote_change_refusal(user, topic) -> str | None:
+    """Why `user` may not change their vote on `topic` now (None: they may): their own remote or online
+    vote on an open public topic, inside the window. A secret ballot is in the box, unlinked to anyone."""
+    def compute():
+        resident = resident_of(user)
+        if resident is None:
+            return gettext("您的账号未关联村民身份，不能投票。")
+        if topic.status != T.OPEN:
+            return gettext("该议题不在表决中，不能更改表决。")
+        if topic.secret:
+            return gettext("无记名投票提交后不能更改：选票不与任何人关联，无法找回您的那一张。")
+        if not topic.opens_at <= timezone.now() <= topic.closes_at:
+            return gettext("不在表决时间内，不能更改表决。")
+        vote = Vote.objects.filter(topic=topic, resident=resident).first()
+        if vote is None:
+            return gettext("您还没有参加本议题表决。")
+        if vote.option_id is None:
+            return gettext("您在现场会议签到，表决以现场举手为准，不能在线更改。")
+        return None
+    return _memo(topic, "change_vote", user, compute)
+
+
 def comment_refusal(user, topic) -> str | None:
     """Why `user` may not speak on `topic` now (None: they may). The office speaks while it is open; a
     villager of its area inside the window."""
     def compute():
         if topic.status != T.OPEN:
-            return _g("议事已结束，不能再发言。")
+            return gettext("议事已结束，不能再发言。")
         if runs_it(user, topic):
             return None
         resident = resident_of(user)
         if resident is None or not is_eligible(topic, resident):
-            return _g("只有本议题范围内的村民可以发言。")
+            return gettext("只有本议题范围内的村民可以发言。")
         if not topic.opens_at <= timezone.now() <= topic.closes_at:
-            return _g("不在议事时间内，不能发言。")
+            return gettext("不在议事时间内，不能发言。")
         return None
     return _memo(topic, "comment", user, compute)
 
@@ -95,8 +117,18 @@ def may_vote(user, topic) -> bool:
     return vote_refusal(user, topic) is None
 
 
+def may_change_vote(user, topic) -> bool:
+    return vote_change_refusal(user, topic) is None
+
+
 def may_comment(user, topic) -> bool:
     return comment_refusal(user, topic) is None
+
+
+def may_see_tally(user, topic) -> bool:
+    """The count per option: everyone once the result is locked; while open, the village office follows a
+    public topic's live count — a secret topic's no one (watching it move would show each ballot)."""
+    return topic.status == T.CLOSED or (not topic.secret and runs_it(user, topic))
 
 
 def has_no_resolution(user, topic) -> bool:
@@ -145,6 +177,9 @@ TOPIC = Rules(Topic, [
     # On the page itself: the villager's ballot and the discussion box.
     Rule("vote", _("提交表决"), states=frozenset({T.OPEN}), scope="vote", who=may_vote,
          url_name="deliberation:topic_vote", asks=True, denial=_("您不能参加本议题表决。")),
+    Rule("change_vote", _("更改表决"), states=frozenset({T.OPEN}), scope="vote", who=may_change_vote,
+         url_name="deliberation:topic_vote_change", asks=True, style="outline-primary",
+         denial=_("您不能更改本议题的表决。")),
     Rule("comment", _("发布发言"), states=frozenset({T.OPEN}), scope=None, who=may_comment,
          url_name="deliberation:topic_comment", asks=True, style="outline-primary",
          refusal=_("议事已结束，不能再发言。"), denial=_("只有本议题范围内的村民可以发言。")),

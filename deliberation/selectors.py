@@ -10,6 +10,7 @@ from governance.models import Region, Resident
 
 from .models import (
     Attendance,
+    BallotCount,
     Channel,
     Comment,
     Council,
@@ -188,10 +189,17 @@ def compute_tally(topic: Topic) -> dict:
     """Counts per option and channel, the totals, quorum and majority. Four queries, any size.
 
     In person: the recorder's show-of-hands counts (at most the villagers signed in there).
-    Remote and online: each villager's own vote. Turnout: villagers holding a place in the tally.
+    Remote and online: each villager's own vote — on a secret topic the ballot box's counts, remote and
+    online together (`sealed`; the two channels' own columns are None). Turnout: villagers holding a place
+    in the tally.
     """
     options = list(topic.options.order_by("position", "id"))
     per_option = {o.pk: {c.value: 0 for c in CHANNELS} for o in options}
+    sealed = {o.pk: 0 for o in options}
+    if topic.secret:
+        for o in per_option.values():
+            o[Channel.REMOTE.value] = o[Channel.ONLINE.value] = None
+        sealed.update(BallotCount.objects.filter(topic=topic).values_list("option_id", "count"))
     for option_id, channel, n in (
         Vote.objects.filter(topic=topic, option__isnull=False).values_list("option_id", "channel").annotate(n=Count("id"))
     ):
@@ -205,10 +213,15 @@ def compute_tally(topic: Topic) -> dict:
     rows = []
     for o in options:
         counts = per_option[o.pk]
-        rows.append({"id": o.pk, "label": o.label, "meaning": o.meaning, **counts, "total": sum(counts.values())})
+        row = {"id": o.pk, "label": o.label, "meaning": o.meaning, **counts,
+               "total": sum(n for n in counts.values() if n is not None)}
+        if topic.secret:
+            row["sealed"] = sealed[o.pk]
+            row["total"] += sealed[o.pk]
+        rows.append(row)
     channels = {
         c.value: {"label": str(c.label), "participants": participants.get(c.value, 0),
-                  "votes": sum(r[c.value] for r in rows)}
+                  "votes": None if rows and rows[0][c.value] is None else sum(r[c.value] for r in rows)}
         for c in CHANNELS
     }
     total = sum(r["total"] for r in rows)
@@ -222,6 +235,8 @@ def compute_tally(topic: Topic) -> dict:
         leader = ranked[0] if ranked and (len(ranked) == 1 or ranked[0]["total"] > ranked[1]["total"]) else None
     majority_met = bool(leader) and turnout > 0 and leader["total"] * 100 > topic.majority_percent * turnout
     return {
+        "secret": topic.secret,
+        "sealed": sum(sealed.values()) if topic.secret else None,
         "options": rows,
         "channels": channels,
         "total": total,
@@ -238,8 +253,16 @@ def compute_tally(topic: Topic) -> dict:
     }
 
 
+def participation(*, topic: Topic) -> dict:
+    """How many took part so far, per channel (what a secret topic shows while open: nothing per option)."""
+    per_channel = dict(Vote.objects.filter(topic=topic).values_list("channel").annotate(n=Count("id")))
+    return {"channels": [{"label": c.label, "n": per_channel.get(c.value, 0)} for c in CHANNELS],
+            "total": sum(per_channel.values())}
+
+
 def topic_tally(*, user, topic: Topic) -> dict:
-    """The locked result once closed; the live count while open (the caller decides who sees it)."""
+    """The locked result once closed; the live count while open (the caller decides who sees it:
+    rules.may_see_tally — never anyone on an open secret topic)."""
     if topic.status == Topic.Status.CLOSED and topic.result:
         return topic.result
     return compute_tally(topic)

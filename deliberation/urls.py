@@ -12,6 +12,7 @@ urlpatterns = [
     path("topics/<int:pk>/open/", views.TopicOpenView.as_view(), name="topic_open"),
     path("topics/<int:pk>/close/", views.TopicCloseView.as_view(), name="topic_close"),
     path("topics/<int:pk>/vote/", views.TopicVoteView.as_view(), name="topic_vote"),
+    path("topics/<int:pk>/vote/change/", views.TopicVoteChangeView.as_view(), name="topic_vote_change"),
     path("topics/<int:pk>/comment/", views.TopicCommentView.as_view(), name="topic_comment"),
     path("topics/<int:pk>/sign-in/", views.SignInView.as_view(), name="topic_sign_in"),
     path("topics/<int:pk>/tally/", views.HandTallyView.as_view(), name="topic_tally"),

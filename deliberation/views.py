@@ -55,8 +55,11 @@ class TopicDetailView(ObjectDetailView):
             comments=selectors.comment_list(user=user).filter(topic=topic),
             comment_form=forms.CommentForm(),
             events=selectors.topic_events(user=user, topic=topic),
-            # Staff follow the count live; villagers see it once the result is locked.
-            tally=selectors.topic_tally(user=user, topic=topic) if staff or topic.status == Topic.Status.CLOSED else None,
+            # Staff follow a public topic's count live; villagers (and everyone on a secret topic) see it once
+            # the result is locked.
+            tally=selectors.topic_tally(user=user, topic=topic) if rules.may_see_tally(user, topic) else None,
+            participation=(selectors.participation(topic=topic)
+                           if staff and topic.secret and topic.status == Topic.Status.OPEN else None),
             resolution=selectors.resolution_list(user=user).filter(topic=topic).first(),
         )
         if ctx["resolution"]:
@@ -109,11 +112,38 @@ class TopicCloseView(TopicStepView, ButtonView):
     success_message = _("表决已结束，结果已锁定。")
 
 
-class TopicVoteView(TopicStepView):
+class ConfirmBallotMixin:
+    """A ballot is cast only once confirmed: the choice comes back on a page that says what it will do
+    (secret: never changed; public: changeable until the vote ends) with one button that sends it again
+    with `confirmed`."""
+
+    confirm_template = "deliberation/vote_confirm.html"
+
+    def form_valid(self, form):
+        confirmed = form.cleaned_data.pop("confirmed", False)
+        # Nothing to confirm when the step is refused anyway: the action answers with the reason.
+        if not confirmed and rules.TOPIC[self.step].allows(self.request.user, self.object):
+            return self.response_class(request=self.request, template=[self.confirm_template], using=self.template_engine,
+                                       context=self.get_context_data(form=form, topic=self.object, chosen=form.chosen))
+        return super().form_valid(form)
+
+
+class TopicVoteView(ConfirmBallotMixin, TopicStepView):
     """The villager's ballot (on the topic's page; this page when the form needs saying again)."""
 
     step, action, form_class, form_object_arg = "vote", actions.vote_cast, forms.VoteForm, "topic"
-    success_message = _("您的表决已记录。")
+
+    @property
+    def success_message(self):
+        return (gettext("您的无记名投票已放入票箱，结果在表决结束后公布。") if self.object.secret
+                else gettext("您的表决已记录，表决结束前可以更改。"))
+
+
+class TopicVoteChangeView(ConfirmBallotMixin, TopicStepView):
+    """A villager changes their remote/online vote on a public topic before it ends (confirmed as well)."""
+
+    step, action, form_class, form_object_arg = "change_vote", actions.vote_change, forms.VoteForm, "topic"
+    success_message = _("您的表决已更改。")
 
 
 class TopicCommentView(TopicStepView):
@@ -161,6 +191,8 @@ class HandTallyView(TopicStepView):
 
     def get_title(self):
         signed = selectors.in_person_count(user=self.request.user, topic=self.object)
+        if self.object.secret:
+            return gettext("现场无记名投票计票（现场签到%(n)d人）：%(t)s") % {"n": signed, "t": self.object.title}
         return gettext("现场举手表决（现场签到%(n)d人）：%(t)s") % {"n": signed, "t": self.object.title}
 
 

@@ -30,11 +30,11 @@ def test_a_topic_is_convened_voted_on_from_away_and_at_home_and_closed(login):
 
     migrant = login("resident_away")
     assert "村口夜间无照明" in page(migrant.get(topic.get_absolute_url()))
-    resp = migrant.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk}, follow=True)
-    assert "您的表决已记录。" in messages_of(resp)
-    resp = migrant.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk}, follow=True)
+    resp = migrant.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk, "confirmed": "1"}, follow=True)
+    assert any("您的表决已记录" in m for m in messages_of(resp))
+    resp = migrant.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk, "confirmed": "1"}, follow=True)
     assert "只能表决一次" in page(resp)
-    login("resident").post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk})
+    login("resident").post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk, "confirmed": "1"})
     assert sorted(Vote.objects.filter(topic=topic).values_list("channel", flat=True)) == ["online", "remote"]
 
     resp = secretary.post(f"/deliberation/topics/{topic.pk}/close/", follow=True)

@@ -28,7 +28,7 @@ class TopicOptionSerializer(ModelSerializer):
 class ChannelCountSerializer(serializers.Serializer):
     label = serializers.CharField()
     participants = serializers.IntegerField()
-    votes = serializers.IntegerField()
+    votes = serializers.IntegerField(allow_null=True)
 
 
 class OptionCountSerializer(serializers.Serializer):
@@ -36,8 +36,9 @@ class OptionCountSerializer(serializers.Serializer):
     label = serializers.CharField()
     meaning = serializers.CharField()
     in_person = serializers.IntegerField()
-    remote = serializers.IntegerField()
-    online = serializers.IntegerField()
+    remote = serializers.IntegerField(allow_null=True, help_text=_("无记名投票时为空：远程与线上合并计入 sealed"))
+    online = serializers.IntegerField(allow_null=True, help_text=_("无记名投票时为空：远程与线上合并计入 sealed"))
+    sealed = serializers.IntegerField(required=False, help_text=_("无记名投票：票箱中远程与线上的合计"))
     total = serializers.IntegerField()
 
 
@@ -48,6 +49,8 @@ class ChannelsSerializer(serializers.Serializer):
 
 
 class TallySerializer(serializers.Serializer):
+    secret = serializers.BooleanField(required=False)
+    sealed = serializers.IntegerField(allow_null=True, required=False)
     options = OptionCountSerializer(many=True)
     channels = ChannelsSerializer()
     total = serializers.IntegerField()
@@ -72,7 +75,7 @@ class TopicSerializer(ModelSerializer):
         fields = ["id", "region", "region_name", "title", "background", "kind", "options", "eligible_groups",
                   "opens_at", "closes_at", "meeting_at", "meeting_place", "minutes", "quorum_percent",
                   "majority_percent", "status", "opened_at", "closed_at", "eligible_count", "turnout", "quorum_met",
-                  "passed", "winning_option"]
+                  "passed", "winning_option", "secret"]
 
 
 class TopicWriteSerializer(serializers.Serializer):
@@ -90,6 +93,7 @@ class TopicWriteSerializer(serializers.Serializer):
     meeting_place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     quorum_percent = serializers.IntegerField(default=50)
     majority_percent = serializers.IntegerField(default=50)
+    secret = serializers.BooleanField(default=False, help_text=_("无记名投票：只记录谁参与了，不记录谁投了什么"))
 
 
 class TopicUpdateSerializer(serializers.Serializer):
@@ -106,6 +110,7 @@ class TopicUpdateSerializer(serializers.Serializer):
     meeting_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     quorum_percent = serializers.IntegerField(required=False)
     majority_percent = serializers.IntegerField(required=False)
+    secret = serializers.BooleanField(required=False)
 
 
 class VoteRequestSerializer(serializers.Serializer):

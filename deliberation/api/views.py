@@ -39,6 +39,9 @@ class TopicViewSet(ScopedViewSet):
                  doc="End the vote; the result (per channel and total) is locked.")
     vote = verb(actions.vote_cast, input=s.VoteRequestSerializer, pk_arg="topic_id", output=s.VoteSerializer,
                 status=201, doc="The signed-in villager's own vote: remote (外地村) if away, online (网上村) if at home.")
+    change_vote = verb(actions.vote_change, input=s.VoteRequestSerializer, pk_arg="topic_id", output=s.VoteSerializer,
+                       url_path="change-vote",
+                       doc="Change the villager's own remote/online vote on a public topic before the vote ends.")
     comment = verb(actions.comment_add, input=s.CommentRequestSerializer, pk_arg="topic_id", output=s.CommentSerializer,
                    status=201)
     sign_in = verb(actions.meeting_sign_in, input=s.SignInRequestSerializer, pk_arg="topic_id", url_path="sign-in",
@@ -61,7 +64,7 @@ class TopicViewSet(ScopedViewSet):
         from django.core.exceptions import PermissionDenied
 
         topic = self.get_object()
-        if topic.status != Topic.Status.CLOSED and not rules.runs_it(request.user, topic):
+        if not rules.may_see_tally(request.user, topic):
             raise PermissionDenied(_("表决结束后公布结果。"))
         return Response(selectors.topic_tally(user=request.user, topic=topic))
 

@@ -25,7 +25,7 @@ def make_villager(region, username=None, away=False, **kw):
 
 
 def make_topic(region, actor=None, *, status="open", kind=Topic.Kind.PROPOSAL, options=None, quorum=50, majority=50,
-               opens_at=None, closes_at=None, title="修建村道路灯", groups=()):
+               opens_at=None, closes_at=None, title="修建村道路灯", groups=(), secret=False):
     """A topic in the village of `region`, moved to `status` directly (no actor checks): for fixtures."""
     now = timezone.now()
     village = village_of(region)
@@ -33,7 +33,7 @@ def make_topic(region, actor=None, *, status="open", kind=Topic.Kind.PROPOSAL, o
         region=village, title=title, background="村道夜间无照明，拟用村级经费安装太阳能路灯20盏。", kind=kind,
         opens_at=opens_at or now - dt.timedelta(hours=1), closes_at=closes_at or now + dt.timedelta(days=3),
         meeting_at=now + dt.timedelta(days=1), meeting_place="村党群服务中心", quorum_percent=quorum,
-        majority_percent=majority, created_by=actor, status=status,
+        majority_percent=majority, created_by=actor, status=status, secret=secret,
         opened_at=now if status != "draft" else None,
     )
     topic.eligible_groups.set(groups)

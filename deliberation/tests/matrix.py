@@ -41,7 +41,7 @@ register(Resolution, lambda region, side, tree, p: make_resolution(make_topic(re
 register(SupervisionNote, _note)
 
 register_pages("topic_list", "topic_add", "resolution_list", "council_list", "council_add")
-for name in ("topic_edit", "topic_open", "topic_close", "topic_vote", "topic_comment", "topic_sign_in", "topic_tally",
+for name in ("topic_edit", "topic_open", "topic_close", "topic_vote", "topic_vote_change", "topic_comment", "topic_sign_in", "topic_tally",
              "topic_resolution"):
     register_kwarg(f"{name}:pk", Topic)
 for name in ("resolution_link", "resolution_note", "resolution_complete"):

@@ -30,7 +30,11 @@ def test_a_migrant_reads_comments_and_votes_then_the_secretary_closes_and_sees_t
     assert "建议加装健身器材" in page.inner_text("#comment-list")
     page.check("label:has-text('同意')")
     page.click("#cast-vote")
+    # The choice comes back once to be confirmed; a public vote can still be changed afterwards.
+    assert "同意" in page.inner_text("#vote-choice") and "可以更改" in page.inner_text("#vote-confirm")
+    page.click("#confirm-vote")
     assert "外地村（远程）" in page.inner_text("#my-vote-status")
+    assert page.locator("#change-vote").count() == 1
     page.click("form[action='/accounts/logout/'] button")
 
     page.login(secretary.username)

@@ -15,10 +15,10 @@ def test_a_migrant_reads_comments_and_votes_remotely_on_the_topic_page(tree, per
     assert topic.background in page and "外地村" in page
     c.post(f"/deliberation/topics/{topic.pk}/comment/", {"body": "我在外地，支持装路灯"})
     yes = topic.options.get(meaning="for")
-    page = c.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk}, follow=True).content.decode()
+    page = c.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk, "confirmed": "1"}, follow=True).content.decode()
     assert "您的表决已记录" in page and "我在外地，支持装路灯" in page
     assert Vote.objects.get(topic=topic).channel == "remote"
-    page = c.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk}, follow=True).content.decode()
+    page = c.post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk, "confirmed": "1"}, follow=True).content.decode()
     assert "只能表决一次" in page
     # A villager does not see the live count before the topic closes.
     assert 'id="tally"' not in page
@@ -77,8 +77,8 @@ def test_the_secretary_closes_and_everyone_sees_the_three_channel_result(tree, p
     topic = make_topic(tree.A1g)
     yes = topic.options.get(meaning="for")
     migrant = make_villager(tree.A1g, "migrant", away=True)
-    web(migrant.user).post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk})
-    web(personas.resident_a1).post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk})
+    web(migrant.user).post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk, "confirmed": "1"})
+    web(personas.resident_a1).post(f"/deliberation/topics/{topic.pk}/vote/", {"option": yes.pk, "confirmed": "1"})
     c = web(personas.village_secretary_a1)
     c.post(f"/deliberation/topics/{topic.pk}/close/")
     page = web(personas.resident_a1).get(topic.get_absolute_url()).content.decode()
