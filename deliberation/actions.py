@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
@@ -19,8 +19,8 @@ from governance.scoping import Role, load_for, require_region
 from governance.selectors import office_users
 
 from . import links
-from .rules import (COUNCIL, MEMBER, RESOLUTION, TOPIC, already_voted_message, comment_refusal, council_of, resident_of,
-                    runs_it, vote_change_refusal, vote_refusal, without_scope)
+from .rules import (COUNCIL, MEMBER, PROPOSAL, RESOLUTION, TOPIC, already_voted_message, comment_refusal, council_of,
+                    resident_of, runs_it, support_refusal, vote_change_refusal, vote_refusal, without_scope)
 from .models import (
     Attendance,
     BallotCount,
@@ -29,15 +29,18 @@ from .models import (
     Council,
     CouncilMember,
     HandTally,
+    Proposal,
+    ProposalSupport,
     Resolution,
     ResolutionLink,
     SupervisionNote,
     Topic,
     TopicEvent,
     TopicOption,
+    VillageCharter,
     Vote,
 )
-from .selectors import compute_tally, eligible_residents
+from .selectors import charter_of, compute_tally, eligible_residents, village_adults
 
 MAX_COMMENT = 2000
 # Keyword default of topic_update: the field is not changed (a PATCH that leaves it out).
@@ -581,3 +584,128 @@ def resolution_complete(*, actor, resolution_id: int, note: str = "") -> Resolut
                note=(note or "").strip())
     resolution.refresh_from_db()
     return resolution
+
+
+# --- Villagers' proposals --------------------------------------------------------------------------
+
+def village_charter_set(*, actor, region: Region, proposal_support_percent: int,
+                        proposal_window_days: int) -> VillageCharter:
+    """The village's rules for villagers' proposals (its 村民自治章程); they apply to proposals made afterwards."""
+    _require_village(region)
+    if proposal_support_percent is None or not 1 <= proposal_support_percent <= 100:
+        raise ValidationError({"proposal_support_percent": _("附议比例须在1%到100%之间。")})
+    if proposal_window_days is None or not 1 <= proposal_window_days <= 365:
+        raise ValidationError({"proposal_window_days": _("征集附议天数须在1到365天之间。")})
+    with transaction.atomic():
+        require_region(actor, region, VillageCharter.scope_spec.roles_for("change"))
+        charter, _created = VillageCharter.objects.select_for_update().get_or_create(region=region)
+        before = {"percent": charter.proposal_support_percent, "days": charter.proposal_window_days}
+        charter.proposal_support_percent, charter.proposal_window_days = proposal_support_percent, proposal_window_days
+        charter.updated_by, charter.updated_at = actor, timezone.now()
+        charter.save()
+        audit_record(actor=actor, action="deliberation.charter_set", obj=charter, region=region,
+                     data={"before": before, "percent": proposal_support_percent, "days": proposal_window_days})
+    return charter
+
+
+def _support_needed(eligible: int, percent: int) -> int:
+    return max(1, -(-eligible * percent // 100))  # at least one, rounded up
+
+
+def proposal_create(*, actor, title: str, body: str) -> Proposal:
+    """A villager proposes a topic to their village; they are its first supporter."""
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("请填写提议事项。")
+    if not body:
+        errors["body"] = _("请写明提议的内容和理由。")
+    if errors:
+        raise ValidationError(errors)
+    resident = resident_of(actor)
+    if resident is None:
+        raise PermissionDenied(_("只有村民可以提出提议。"))
+    with transaction.atomic():
+        resident = Resident.objects.select_related("region").get(pk=resident.pk)
+        village = resident.region.ancestor_at(Region.Level.VILLAGE)
+        if village is None or not village_adults(village).filter(pk=resident.pk).exists():
+            raise ValidationError(_("只有本村年满18周岁的村民可以提出提议。"))
+        charter = charter_of(village)
+        eligible = village_adults(village).count()
+        now = timezone.now()
+        proposal = Proposal.objects.create(
+            region=village, title=title[:200], body=body, proposer=resident, created_by=actor, created_at=now,
+            collects_until=timezone.localdate() + dt.timedelta(days=charter.proposal_window_days),
+            eligible_count=eligible, support_needed=_support_needed(eligible, charter.proposal_support_percent))
+        ProposalSupport.objects.create(proposal=proposal, resident=resident, at=now)
+        audit_record(actor=actor, action="deliberation.proposal_create", obj=proposal, region=village,
+                     data={"needed": proposal.support_needed})
+        _qualify_if_supported(proposal)
+    return proposal
+
+
+def _qualify_if_supported(proposal: Proposal) -> bool:
+    """Enough support: the proposal must go on the agenda — the village office is told, once."""
+    if ProposalSupport.objects.filter(proposal=proposal).count() < proposal.support_needed:
+        return False
+    now = timezone.now()
+    if not Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.COLLECTING).update(
+            status=Proposal.Status.QUALIFIED, qualified_at=now):
+        return False
+    proposal.status, proposal.qualified_at = Proposal.Status.QUALIFIED, now
+    offices = office_users({proposal.region_id}, [Role.VILLAGE_SECRETARY, Role.VILLAGE_ASSISTANT])
+    notify(offices.get(proposal.region_id, []), url=proposal.get_absolute_url(),
+           title=_("村民提议已达到附议人数，须列入议程：%(t)s") % {"t": proposal.title},
+           body=_("%(n)d名村民附议。请列入议程并公布决定和理由。") % {"n": proposal.support_needed})
+    audit_record(actor=None, action="deliberation.proposal_qualified", obj=proposal, region=proposal.region,
+                 from_state=Proposal.Status.COLLECTING, to_state=Proposal.Status.QUALIFIED)
+    return True
+
+
+def proposal_support(*, actor, proposal_id: int) -> Proposal:
+    """An eligible villager supports a proposal (once; the database's unique pair is the rule)."""
+    rule = PROPOSAL["support"]
+    with transaction.atomic():
+        proposal = load_for(Proposal, actor, proposal_id, rule.scope, lock=True, related=("region",))
+        refusal = support_refusal(actor, proposal)
+        if refusal:
+            raise ValidationError(refusal)
+        without_scope(rule).check(actor, proposal)
+        try:
+            with transaction.atomic():
+                ProposalSupport.objects.create(proposal=proposal, resident=resident_of(actor))
+        except IntegrityError:
+            raise ValidationError(_("您已附议过该提议。"))
+        audit_record(actor=actor, action="deliberation.proposal_support", obj=proposal, region=proposal.region)
+        _qualify_if_supported(proposal)
+    return proposal
+
+
+def proposal_schedule(*, actor, proposal_id: int, decision: str, opens_at, closes_at, meeting_at=None,
+                      meeting_place: str = "", secret: bool = False) -> Proposal:
+    """The village office puts a qualified proposal on the agenda: a draft topic from it, and the decision
+    with its reason published to the village (its supporters told)."""
+    decision = (decision or "").strip()
+    if not decision:
+        raise ValidationError({"decision": _("请写明列入议程的决定和理由（何时、以何种方式议事）。")})
+    with transaction.atomic():
+        proposal = _step(PROPOSAL, "schedule", Proposal, actor, proposal_id, related=("region", "proposer"),
+                         invalid="")
+        n = ProposalSupport.objects.filter(proposal=proposal).count()
+        topic = topic_create(
+            actor=actor, region=proposal.region, title=proposal.title, opens_at=opens_at, closes_at=closes_at,
+            background=_("%(body)s\n\n（村民联名提议：%(name)s 提议，%(n)d 名村民附议。）")
+            % {"body": proposal.body, "name": proposal.proposer.name, "n": n},
+            meeting_at=meeting_at, meeting_place=meeting_place, secret=secret)
+        now = timezone.now()
+        Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.ON_AGENDA, topic=topic,
+                                                       decision=decision, decided_at=now, decided_by=actor)
+        _event(topic, actor, "proposal", note=decision[:200])
+        audit_record(actor=actor, action="deliberation.proposal_schedule", obj=proposal, region=proposal.region,
+                     from_state=Proposal.Status.QUALIFIED, to_state=Proposal.Status.ON_AGENDA, reason=decision[:500])
+        supporters = ProposalSupport.objects.filter(proposal=proposal, resident__user__isnull=False) \
+            .values_list("resident__user_id", flat=True)
+        notify(list(supporters), url=proposal.get_absolute_url(),
+               title=_("您附议的提议已列入议程：%(t)s") % {"t": proposal.title}, body=decision[:500])
+    proposal.refresh_from_db()
+    return proposal

@@ -18,11 +18,13 @@ class DeliberationConfig(AppConfig):
         g = _("三村议事")
         nav.register(_("议题"), "deliberation:topic_list", roles=READERS, group=g, order=60)
         nav.register(_("决议档案"), "deliberation:resolution_list", roles=READERS, group=g, order=61)
+        nav.register(_("村民提议"), "deliberation:proposal_list", roles=READERS, group=g, order=63)
         nav.register(_("理事会"), "deliberation:council_list", roles=READERS, group=g, order=62)
         from governance import villager
 
         villager.pages("deliberation:topic_list", "deliberation:topic_detail", "deliberation:topic_vote",
-                       "deliberation:topic_vote_change",
+                       "deliberation:topic_vote_change", "deliberation:proposal_list", "deliberation:proposal_add",
+                       "deliberation:proposal_detail", "deliberation:proposal_support",
                        "deliberation:topic_comment", "deliberation:resolution_list",
                        "deliberation:council_list", "deliberation:council_detail",
                        "deliberation:resolution_note")  # a villager on a council records supervision

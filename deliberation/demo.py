@@ -22,12 +22,15 @@ from .models import (
     Council,
     CouncilMember,
     HandTally,
+    Proposal,
+    ProposalSupport,
     Resolution,
     ResolutionLink,
     SupervisionNote,
     Topic,
     TopicEvent,
     TopicOption,
+    VillageCharter,
     Vote,
 )
 from .selectors import _adult_cutoff, compute_tally
@@ -272,4 +275,47 @@ def seed(ctx) -> None:
             link_rows.append(ResolutionLink(resolution=res, content_type=ct, object_id=str(obj.pk), label=str(obj)[:200],
                                             linked_by=township_staff, linked_at=res.published_at))
     ResolutionLink.objects.bulk_create(link_rows)
+    if demo_village is not None:
+        _seed_proposals(ctx, demo_village, adults.get(demo_village.path, []), demo_residents,
+                        next((t for t, s, _ in plans if t.region == demo_village and s == "draft"), None))
     ctx.log(f"  理事会 {len(councils)} 个，议题 {len(plans)} 个，表决 {len(votes)} 人次，决议 {len(resolutions)} 项")
+
+
+PROPOSALS = [
+    ("村口增设公交候车亭", "村民到镇上赶集、就医都在村口等车，雨天和夏天无处遮挡。建议在村口建候车亭一座，配座椅和线路牌。"),
+    ("村小学旧址改建老年活动室", "村里留守老人多，冬天没有取暖的活动场所。建议将村小学旧址的两间教室改建为老年活动室。"),
+]
+
+
+def _seed_proposals(ctx, village, adults, demo_residents, draft_topic) -> None:
+    """The demo village's proposals: one collecting support (the demo villagers may still support it), one
+    qualified and waiting for the secretary, one the council put on the agenda as the village's draft topic."""
+    rng, now, today = ctx.rng, timezone.now(), timezone.localdate()
+    secretary = ctx.users.get("village_secretary")
+    VillageCharter.objects.get_or_create(region=village, defaults={"updated_by": secretary})
+    pool = [pk for pk, _status in adults if pk not in demo_residents]
+    eligible = len(adults)
+    needed = max(1, -(-eligible * VillageCharter.DEFAULT_PERCENT // 100))
+    if len(pool) < needed + 3:
+        return
+    specs = [(PROPOSALS[0], Proposal.Status.COLLECTING, max(1, needed // 2)),
+             (PROPOSALS[1], Proposal.Status.QUALIFIED, needed)]
+    if draft_topic is not None:
+        specs.append(((draft_topic.title, draft_topic.background), Proposal.Status.ON_AGENDA, needed))
+    supports = []
+    for (title, body), status, n in specs:
+        backers = rng.sample(pool, n)
+        created = now - dt.timedelta(days=rng.randint(5, 12))
+        on_agenda = status == Proposal.Status.ON_AGENDA
+        p = Proposal.objects.create(
+            region=village, title=title, body=body, proposer_id=backers[0], created_at=created,
+            collects_until=today + dt.timedelta(days=VillageCharter.DEFAULT_DAYS - 10), eligible_count=eligible,
+            support_needed=needed, status=status,
+            qualified_at=created + dt.timedelta(days=3) if status != Proposal.Status.COLLECTING else None,
+            topic=draft_topic if on_agenda else None, decided_by=secretary if on_agenda else None,
+            decided_at=created + dt.timedelta(days=4) if on_agenda else None,
+            decision="经村两委商议，列入本月村民议事会议程；材料已在村务公开栏公示，欢迎村民现场或线上参加。" if on_agenda else "")
+        supports += [ProposalSupport(proposal=p, resident_id=pk, at=created + dt.timedelta(hours=i * 7))
+                     for i, pk in enumerate(backers)]
+    ProposalSupport.objects.bulk_create(supports)
+    ctx.log(f"  村民提议 {len(specs)} 项（附议 {len(supports)} 人次）")

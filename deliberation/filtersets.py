@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
-from .models import Attendance, Channel, Comment, Council, Resolution, SupervisionNote, Topic, Vote
+from .models import Attendance, Channel, Comment, Council, Proposal, Resolution, SupervisionNote, Topic, Vote
 
 
 class TopicFilterSet(ScopedFilterSet):
@@ -76,3 +76,16 @@ class SupervisionNoteFilterSet(ScopedFilterSet):
     class Meta:
         model = SupervisionNote
         fields = ["resolution", "council"]
+
+
+class ProposalFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("提议事项"))
+    region = RegionSubtreeFilter(label=_("村/社区"))
+    status = django_filters.ChoiceFilter(choices=Proposal.Status.choices, label=_("状态"))
+
+    class Meta:
+        model = Proposal
+        fields = ["status", "region"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(body__icontains=value))

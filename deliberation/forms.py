@@ -9,7 +9,7 @@ from governance.models import Region
 from governance.selectors import region_list
 
 from . import links, selectors
-from .models import Council, CouncilMember, Topic
+from .models import Council, CouncilMember, Topic, VillageCharter
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -206,3 +206,45 @@ class CouncilMemberForm(ScopedForm):
         if data.get("resident") is not None:
             data["resident_id"] = data.pop("resident").pk  # the action checks membership under its lock
         return data
+
+
+class ProposalForm(forms.Form):
+    """A villager's proposal to their own village (the village comes from who they are)."""
+
+    title = forms.CharField(label=_("提议事项"), max_length=200)
+    body = forms.CharField(label=_("提议内容与理由"), widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("写清楚要办什么、为什么、大概怎么办。提交后本村村民可以附议。"))
+
+
+class ProposalScheduleForm(forms.Form):
+    """The village office puts a qualified proposal on the agenda: its decision and reason, and the topic's
+    window (the topic is created as a draft to be completed and published)."""
+
+    decision = forms.CharField(label=_("决定与理由"), widget=forms.Textarea(attrs={"rows": 4}),
+                               error_messages={"required": _("请写明列入议程的决定和理由（何时、以何种方式议事）。")},
+                               help_text=_("向全村公布：何时、以何种方式议事，以及理由。"))
+    opens_at = _dt_field(_("线上/远程议事开始"))
+    closes_at = _dt_field(_("线上/远程议事截止"))
+    meeting_at = _dt_field(_("现场会议时间"), required=False)
+    meeting_place = forms.CharField(label=_("现场会议地点"), max_length=200, required=False)
+    secret = forms.BooleanField(label=_("无记名投票"), required=False)
+
+
+class VillageCharterForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"), empty_label=_("请选择"))
+    proposal_support_percent = forms.IntegerField(label=_("提议附议比例（%）"), min_value=1, max_value=100,
+                                                  initial=VillageCharter.DEFAULT_PERCENT,
+                                                  help_text=_("附议的村民达到有表决权村民的该比例，理事会必须将提议列入议程。"))
+    proposal_window_days = forms.IntegerField(label=_("征集附议天数"), min_value=1, max_value=365,
+                                              initial=VillageCharter.DEFAULT_DAYS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = scoped_regions(self.user, [Region.Level.VILLAGE], "change", VillageCharter)
+        self.fields["region"].queryset = villages
+        if villages.count() == 1:
+            village = villages.first()
+            charter = selectors.charter_of(village)
+            self.initial.setdefault("region", village.pk)
+            self.initial.setdefault("proposal_support_percent", charter.proposal_support_percent)
+            self.initial.setdefault("proposal_window_days", charter.proposal_window_days)

@@ -360,6 +360,7 @@ class TopicEvent(models.Model):
 
     class Action(models.TextChoices):
         CREATE = "create", _("发起议题")
+        PROPOSAL = "proposal", _("村民提议列入议程")
         UPDATE = "update", _("修改议题")
         OPEN = "open", _("发布并邀请村民")
         SIGN_IN = "sign_in", _("现场签到")
@@ -481,3 +482,111 @@ class SupervisionNote(models.Model):
     @property
     def author_name(self) -> str:
         return self.author.get_full_name() or self.author.username
+
+
+class VillageCharter(models.Model):
+    """村民自治章程's rules for villagers' own proposals: how many must support one before the council has
+    to put it on the agenda (村民委员会组织法: one tenth of the villagers may call for a village meeting)."""
+
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="deliberation_charter",
+                                  verbose_name=_("村/社区"))
+    proposal_support_percent = models.PositiveSmallIntegerField(
+        _("提议附议比例（%）"), default=10, help_text=_("附议的村民达到有表决权村民的该比例，理事会必须将提议列入议程。"))
+    proposal_window_days = models.PositiveSmallIntegerField(_("征集附议天数"), default=30)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("修改人"))
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="region", roles={"view": READERS, "change": ORGANISERS, "add": ORGANISERS})
+
+    DEFAULT_PERCENT, DEFAULT_DAYS = 10, 30
+
+    class Meta:
+        verbose_name = _("村民提议规则")
+        verbose_name_plural = _("村民提议规则")
+        constraints = [
+            models.CheckConstraint(condition=Q(proposal_support_percent__gte=1, proposal_support_percent__lte=100),
+                                   name="charter_support_percent_range"),
+            models.CheckConstraint(condition=Q(proposal_window_days__gte=1, proposal_window_days__lte=365),
+                                   name="charter_window_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}"
+
+
+class Proposal(models.Model):
+    """村民提议: a villager proposes a topic; once enough eligible villagers support it (the charter's
+    share, fixed when it is proposed), the village office must put it on the agenda and publish why and how."""
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting", _("征集附议")
+        QUALIFIED = "qualified", _("已达附议人数，待列入议程")
+        ON_AGENDA = "on_agenda", _("已列入议程")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="deliberation_proposals",
+                               verbose_name=_("村/社区"))
+    title = models.CharField(_("提议事项"), max_length=200)
+    body = models.TextField(_("提议内容与理由"))
+    proposer = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="deliberation_proposals",
+                                 verbose_name=_("提议人"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("提交账号"))
+    created_at = models.DateTimeField(_("提议时间"), default=timezone.now)
+    collects_until = models.DateField(_("征集附议截止"))
+    eligible_count = models.PositiveIntegerField(_("有表决权人数"))
+    support_needed = models.PositiveIntegerField(_("需附议人数"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COLLECTING,
+                              db_index=True)
+    qualified_at = models.DateTimeField(_("达到附议人数时间"), null=True, blank=True)
+    topic = models.OneToOneField(Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal",
+                                 verbose_name=_("列入的议题"))
+    decision = models.TextField(_("理事会决定与理由"), blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("决定人"))
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="region", roles={"view": READERS, "change": ORGANISERS, "support": {Role.RESIDENT}})
+
+    class Meta:
+        verbose_name = _("村民提议")
+        verbose_name_plural = _("村民提议")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["collecting", "qualified", "on_agenda"]),
+                                   name="proposal_status_valid"),
+            # On the agenda means a topic and a published decision.
+            models.CheckConstraint(condition=~Q(status="on_agenda") | (Q(topic__isnull=False) & ~Q(decision="")),
+                                   name="proposal_agenda_has_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:proposal_detail", args=[self.pk])
+
+    @property
+    def lapsed(self) -> bool:
+        return self.status == self.Status.COLLECTING and self.collects_until < timezone.localdate()
+
+
+class ProposalSupport(models.Model):
+    """附议: one eligible villager's support of a proposal (once; the proposer is the first)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports", verbose_name=_("提议"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="deliberation_supports",
+                                 verbose_name=_("村民"))
+    at = models.DateTimeField(_("附议时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="proposal__region", roles={"view": ORGANISERS}, owner="resident__user",
+                           owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("附议")
+        verbose_name_plural = _("附议")
+        ordering = ["proposal", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "resident"], name="proposal_support_once")]

@@ -17,8 +17,8 @@ from governance.rules import Rule, Rules
 from governance.scoping import can
 
 from . import forms
-from .models import Council, CouncilMember, Resolution, Topic, Vote
-from .selectors import is_eligible, supervising_council
+from .models import Council, CouncilMember, Proposal, ProposalSupport, Resolution, Topic, Vote
+from .selectors import is_eligible, supervising_council, village_adults
 
 T = Topic.Status
 
@@ -207,4 +207,38 @@ COUNCIL = Rules(Council, [
 MEMBER = Rules(CouncilMember, [
     CurrentTermRule("end", _("结束任期"), url_name="deliberation:council_member_end", style="link",
                     confirm=_("确认结束该成员的任期（今天）？"), refusal=_("该成员的任期已经结束。")),
+])
+
+
+def support_refusal(user, proposal) -> str | None:
+    """Why `user` may not support `proposal` now (None: they may): an adult villager of its village, while
+    it collects support and before its deadline, once."""
+    def compute():
+        resident = resident_of(user)
+        if resident is None:
+            return gettext("您的账号未关联村民身份，不能附议。")
+        if proposal.status != Proposal.Status.COLLECTING:
+            return gettext("该提议已达到附议人数，不再征集附议。")
+        if proposal.lapsed:
+            return gettext("该提议的附议征集已于 %(d)s 截止。") % {"d": f"{proposal.collects_until:%Y-%m-%d}"}
+        if not village_adults(proposal.region).filter(pk=resident.pk).exists():
+            return gettext("只有本村年满18周岁的村民可以附议。")
+        if ProposalSupport.objects.filter(proposal=proposal, resident=resident).exists():
+            return gettext("您已附议过该提议。")
+        return None
+    return _memo(proposal, "support", user, compute)
+
+
+def may_support(user, proposal) -> bool:
+    return support_refusal(user, proposal) is None
+
+
+P = Proposal.Status
+
+PROPOSAL = Rules(Proposal, [
+    Rule("support", _("我要附议"), states=frozenset({P.COLLECTING}), scope="support", who=may_support,
+         url_name="deliberation:proposal_support", confirm=_("附议后不能撤回。确定附议该提议吗？"),
+         refusal=_("该提议已达到附议人数，不再征集附议。"), denial=_("您不能附议该提议。")),
+    Rule("schedule", _("列入议程"), states=frozenset({P.QUALIFIED}), url_name="deliberation:proposal_schedule",
+         asks=True, refusal=_("只有达到附议人数的提议需要列入议程（当前状态：%(status)s）。")),
 ])

@@ -16,6 +16,9 @@ from .models import (
     Council,
     CouncilMember,
     HandTally,
+    Proposal,
+    ProposalSupport,
+    VillageCharter,
     Resolution,
     ResolutionLink,
     SupervisionNote,
@@ -159,6 +162,30 @@ def eligible_residents(topic: Topic) -> QuerySet[Resident]:
     Used for counts and eligibility checks inside actions; pages list residents through the
     restricted resident queryset (see sign_in_sheet)."""
     return Resident.objects.filter(eligible_region_q(topic), birth_date__lte=_adult_cutoff())
+
+
+def village_adults(region: Region) -> QuerySet[Resident]:
+    """The villagers with a say in the village's own affairs: registered in it, 18 or older."""
+    return Resident.objects.filter(region__path__startswith=region.path, birth_date__lte=_adult_cutoff())
+
+
+def charter_of(region: Region) -> VillageCharter:
+    """The village's proposal rules, or the default ones (unsaved) where it has set none."""
+    return VillageCharter.objects.filter(region=region).first() or VillageCharter(region=region)
+
+
+def proposal_list(*, user) -> QuerySet[Proposal]:
+    return (Proposal.objects.restrict(user, "view").select_related("region", "proposer", "topic")
+            .annotate(n_support=Count("supports", distinct=True)).order_by("-created_at", "-id"))
+
+
+def proposal_supporters(*, user, proposal: Proposal) -> QuerySet[ProposalSupport]:
+    """Who supported it: the village office sees the names; a villager sees only their own support."""
+    return ProposalSupport.objects.restrict(user, "view").filter(proposal=proposal).select_related("resident")
+
+
+def charter_list(*, user) -> QuerySet[VillageCharter]:
+    return VillageCharter.objects.restrict(user, "view").select_related("region")
 
 
 def is_eligible(topic: Topic, resident: Resident) -> bool:

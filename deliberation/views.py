@@ -13,7 +13,7 @@ from governance.models import Resident
 from governance.scoping import user_roles
 
 from . import actions, forms, rules, selectors
-from .filtersets import CouncilFilterSet, ResolutionFilterSet, TopicFilterSet
+from .filtersets import CouncilFilterSet, ProposalFilterSet, ResolutionFilterSet, TopicFilterSet
 from .models import ORGANISERS, Channel, Topic
 
 
@@ -297,3 +297,75 @@ class CouncilMemberEndView(ButtonView):
     title = _("结束任期：%(object)s")
     submit_label = rules.MEMBER["end"].label
     success_message = _("该成员任期已结束。")
+
+
+# --- Villagers' proposals ------------------------------------------------------------------------
+
+class ProposalListView(ObjectListView):
+    selector = selectors.proposal_list
+    filterset_class = ProposalFilterSet
+    template_name = "deliberation/proposal_list.html"
+    status_tabs = "status"
+    title = _("村民提议")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_propose"] = rules.resident_of(self.request.user) is not None
+        ctx["can_set_rules"] = bool(forms.VillageCharterForm(user=self.request.user).fields["region"].queryset.exists())
+        return ctx
+
+
+class ProposalDetailView(ObjectDetailView):
+    selector = selectors.proposal_list
+    template_name = "deliberation/proposal_detail.html"
+    context_object_name = "proposal"
+    rules = rules.PROPOSAL
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, proposal = self.request.user, self.object
+        supporters = selectors.proposal_supporters(user=user, proposal=proposal)
+        ctx.update(
+            supporters=supporters.order_by("at", "id")[:200] if rules.runs_it(user, proposal) else None,
+            i_support=supporters.filter(resident__user=user).exists(),
+            support_refusal=rules.support_refusal(user, proposal) if rules.resident_of(user) else None,
+            remaining=max(0, proposal.support_needed - proposal.n_support),
+        )
+        return ctx
+
+
+class ProposalCreateView(ActionFormView):
+    form_class = forms.ProposalForm
+    action = actions.proposal_create
+    title = _("我要提议")
+    submit_label = _("提交提议")
+    success_message = _("提议已提交，本村村民可以附议；达到附议人数后理事会必须列入议程。")
+
+
+class ProposalSupportView(ButtonView):
+    object_selector = selectors.proposal_list
+    object_arg = "proposal_id"
+    action = actions.proposal_support
+    title = _("附议：%(object)s")
+    submit_label = rules.PROPOSAL["support"].label
+    success_message = _("您已附议。")
+
+
+class ProposalScheduleView(ActionFormView):
+    object_selector = selectors.proposal_list
+    object_action = "change"
+    object_arg = "proposal_id"
+    form_class = forms.ProposalScheduleForm
+    action = actions.proposal_schedule
+    title = _("列入议程：%(object)s")
+    submit_label = rules.PROPOSAL["schedule"].label
+    success_message = _("已列入议程，决定和理由已向全村公布；议题草稿已生成，请补充后发布。")
+
+
+class VillageCharterView(ActionFormView):
+    form_class = forms.VillageCharterForm
+    action = actions.village_charter_set
+    title = _("村民提议规则")
+    submit_label = _("保存")
+    success_message = _("村民提议规则已保存，对此后提出的提议生效。")
+    success_url = "deliberation:proposal_list"

@@ -6,11 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from governance.jobs import register_label
 from governance.worklist import Task, register
 
-from .models import Topic
+from .models import Proposal, Topic
 
 register(Task("deliberation.topics_to_close", _("线上表决已截止、待结束表决的议题"), group=_("三村议事"), order=25,
               url_name="deliberation:topic_list", query="status=open", since="closes_at",
               queryset=lambda user: Topic.objects.restrict(user, "close").filter(
                   status=Topic.Status.OPEN, closes_at__lt=timezone.now())))
+
+register(Task("deliberation.proposals_to_schedule", _("附议人数已达到、须列入议程的村民提议"), group=_("三村议事"),
+              order=26, url_name="deliberation:proposal_list", query="status=qualified", since="qualified_at",
+              queryset=lambda user: Proposal.objects.restrict(user, "change").filter(status=Proposal.Status.QUALIFIED)))
 
 register_label("deliberation-window-ended", _("议题线上表决截止提醒"))

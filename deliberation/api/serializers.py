@@ -10,6 +10,7 @@ from ..models import (
     Comment,
     Council,
     CouncilMember,
+    Proposal,
     Resolution,
     ResolutionLink,
     SupervisionNote,
@@ -259,3 +260,30 @@ class CompleteRequestSerializer(serializers.Serializer):
 
 
 CHANNELS = Channel
+
+
+class ProposalSerializer(ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    proposer_name = serializers.CharField(source="proposer.name", read_only=True)
+    n_support = serializers.IntegerField(read_only=True)
+    lapsed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "region", "region_name", "title", "body", "proposer_name", "created_at", "collects_until",
+                  "eligible_count", "support_needed", "n_support", "status", "lapsed", "qualified_at", "topic",
+                  "decision", "decided_at"]
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+
+
+class ProposalScheduleSerializer(serializers.Serializer):
+    decision = serializers.CharField()
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    meeting_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    meeting_place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    secret = serializers.BooleanField(default=False)

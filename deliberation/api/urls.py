@@ -7,6 +7,7 @@ router.include_root_view = False
 router.register("topics", views.TopicViewSet)
 router.register("comments", views.CommentViewSet)
 router.register("votes", views.VoteViewSet)
+router.register("proposals", views.ProposalViewSet)
 router.register("attendance", views.AttendanceViewSet)
 router.register("councils", views.CouncilViewSet)
 router.register("resolutions", views.ResolutionViewSet)

@@ -11,12 +11,13 @@ from ..filtersets import (
     AttendanceFilterSet,
     CommentFilterSet,
     CouncilFilterSet,
+    ProposalFilterSet,
     ResolutionFilterSet,
     SupervisionNoteFilterSet,
     TopicFilterSet,
     VoteFilterSet,
 )
-from ..models import Attendance, Comment, Council, Resolution, SupervisionNote, Topic, Vote
+from ..models import Attendance, Comment, Council, Proposal, Resolution, SupervisionNote, Topic, Vote
 from . import serializers as s
 
 # PATCH is not a POST verb: the partial update declared once here and run by the viewset's base.
@@ -135,3 +136,20 @@ class SupervisionNoteViewSet(ScopedReadOnlyViewSet):
     selector = selectors.supervision_note_list
     serializer_class = s.SupervisionNoteSerializer
     filterset_class = SupervisionNoteFilterSet
+
+
+class ProposalViewSet(ScopedViewSet):
+    """村民提议: a villager proposes, eligible villagers support, the office puts a qualified one on the agenda."""
+
+    queryset = Proposal.objects.all()
+    selector = selectors.proposal_list
+    serializer_class = s.ProposalSerializer
+    filterset_class = ProposalFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    create = verb(actions.proposal_create, input=s.ProposalCreateSerializer, detail=False, reread=True,
+                  doc="A villager's proposal to their own village (they are its first supporter).")
+    support = verb(actions.proposal_support, pk_arg="proposal_id", reread=True,
+                   doc="An eligible villager supports the proposal, once.")
+    schedule = verb(actions.proposal_schedule, input=s.ProposalScheduleSerializer, pk_arg="proposal_id", reread=True,
+                    doc="The village office puts a qualified proposal on the agenda (a draft topic) with its reason.")

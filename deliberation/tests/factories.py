@@ -10,7 +10,7 @@ from governance.tests.fixtures import make_resident, make_user
 from governance.scoping import Role
 
 from deliberation import actions
-from deliberation.models import Council, CouncilMember, Resolution, Topic
+from deliberation.models import Council, CouncilMember, Proposal, ProposalSupport, Resolution, Topic
 
 
 def village_of(region):
@@ -54,3 +54,14 @@ def make_member(council, resident, role=CouncilMember.Role.MEMBER):
 def make_resolution(topic, text="同意安装路灯，由村委会组织实施。"):
     Topic.objects.filter(pk=topic.pk).update(status=Topic.Status.CLOSED, closed_at=timezone.now())
     return Resolution.objects.create(topic=topic, text=text)
+
+
+def make_proposal(region, *, proposer=None, needed=3, status=Proposal.Status.COLLECTING, title="村口增设公交候车亭"):
+    """A villagers' proposal in the village of `region`, its proposer its first supporter (no actor checks)."""
+    proposer = proposer or make_resident(region)
+    proposal = Proposal.objects.create(
+        region=village_of(region), title=title, body="村民出行候车无遮挡，建议在村口增设候车亭一座。", proposer=proposer,
+        collects_until=timezone.localdate() + dt.timedelta(days=30), eligible_count=30, support_needed=needed,
+        status=status, qualified_at=timezone.now() if status != Proposal.Status.COLLECTING else None)
+    ProposalSupport.objects.create(proposal=proposal, resident=proposer)
+    return proposal

@@ -4,9 +4,10 @@ from django.utils import timezone
 from governance.tests.fixtures import make_resident
 from governance.tests.matrix import register, register_kwarg, register_pages
 
-from deliberation.models import Attendance, Comment, Council, CouncilMember, Resolution, SupervisionNote, Topic, Vote
+from deliberation.models import (Attendance, Comment, Council, CouncilMember, Proposal, ProposalSupport, Resolution,
+                                 SupervisionNote, Topic, Vote)
 
-from .factories import make_council, make_member, make_resolution, make_topic
+from .factories import make_council, make_member, make_proposal, make_resolution, make_topic
 
 
 def _secretary(side, p):
@@ -40,7 +41,14 @@ register(CouncilMember, lambda region, side, tree, p: make_member(make_council(r
 register(Resolution, lambda region, side, tree, p: make_resolution(make_topic(region)))
 register(SupervisionNote, _note)
 
-register_pages("topic_list", "topic_add", "resolution_list", "council_list", "council_add")
+register(Proposal, lambda region, side, tree, p: make_proposal(region))
+register(ProposalSupport, lambda region, side, tree, p: ProposalSupport.objects.create(
+    proposal=make_proposal(region), resident=make_resident(region)))
+
+register_pages("topic_list", "topic_add", "resolution_list", "council_list", "council_add", "proposal_list",
+               "proposal_add", "proposal_rules")
+for name in ("proposal_support", "proposal_schedule"):
+    register_kwarg(f"{name}:pk", Proposal)
 for name in ("topic_edit", "topic_open", "topic_close", "topic_vote", "topic_vote_change", "topic_comment", "topic_sign_in", "topic_tally",
              "topic_resolution"):
     register_kwarg(f"{name}:pk", Topic)

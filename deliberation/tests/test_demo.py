@@ -3,7 +3,7 @@ import random
 from governance.demo import DemoContext
 
 from deliberation import demo
-from deliberation.models import Channel, Council, Resolution, Topic, Vote
+from deliberation.models import Channel, Council, Proposal, Resolution, Topic, Vote
 
 from .factories import make_villager
 
@@ -30,6 +30,9 @@ def test_the_demo_gives_every_village_councils_and_topics_in_every_state_and_run
     assert secret and not Vote.objects.filter(topic__secret=True, option__isnull=False).exists()
     assert all(t.result["total"] == t.result["channels"]["in_person"]["votes"] + t.result["sealed"] for t in secret)
     assert Topic.objects.filter(secret=True, status=Topic.Status.OPEN).exists()
+    # Villagers' proposals in the demo village, one in each state.
+    assert set(Proposal.objects.filter(region=tree.A1).values_list("status", flat=True)) == \
+        {"collecting", "qualified", "on_agenda"}
     counts = (Council.objects.count(), Topic.objects.count(), Vote.objects.count())
     demo.seed(ctx)
     assert (Council.objects.count(), Topic.objects.count(), Vote.objects.count()) == counts
