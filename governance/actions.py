@@ -426,7 +426,7 @@ def import_run_job(*, job_id: int) -> None:
     Idempotent: a job that is not 'running', or that another worker holds, is left alone; a rerun after
     a kill writes it once (the writes and the 'done' commit together). The stored file is deleted
     when the job ends."""
-    from . import jobs
+    from . import imports, jobs
     from .models import ImportJob
 
     claimed = _import_claim_and_parse(job_id, ImportJob.Status.RUNNING)
@@ -439,15 +439,16 @@ def import_run_job(*, job_id: int) -> None:
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status != ImportJob.Status.RUNNING:
             return
+        stored, job.file, job.finished_at = job.file, "", timezone.now()  # the end and the file's going commit together
         if (parsed.errors and not job.only_valid) or not parsed.valid_rows:
             job.status = ImportJob.Status.FAILED
             job.errors = _import_rows(parsed)["errors"]
             job.error = str(_("文件中的数据已与系统不一致（例如有人刚登记了相同的身份证号），请改正后重新上传。"))
-            job.save(update_fields=["status", "errors", "error"])
+            job.save(update_fields=["status", "errors", "error", "file", "finished_at"])
         else:
             counts = importer.write(parsed, user=user)
             job.status, job.rows_imported = ImportJob.Status.DONE, counts["rows"]
-            job.save(update_fields=["status", "rows_imported"])
+            job.save(update_fields=["status", "rows_imported", "file", "finished_at"])
             audit_record(actor=user, action=f"import.{job.kind}", obj=job, region=jobs.actor_region(user),
                          data={**counts, "kind": job.kind, "file": job.original_name, "skipped": len(parsed.bad_rows)})
-    _import_end(job_id, job.status)  # committed: done or failed, the stored file goes
+    imports.delete_stored(stored)  # committed: done or failed, the stored file (full ID numbers) goes

@@ -116,9 +116,10 @@ class verb:
         handler.__qualname__ = f"{owner.__qualname__}.{name}"
         handler.__doc__ = spec.doc or (spec.action.__doc__ or "").strip() or None
         handler.verb = spec
-        handler = extend_schema(request=spec.input, responses={spec.status: spec.output or owner.serializer_class})(handler)
         if name != "create":
             handler = drf_action(detail=spec.detail, methods=["post"], url_path=spec.url_path)(handler)
+        # after @action: it replaces the function's `kwargs`, where extend_schema keeps a custom action's schema
+        handler = extend_schema(request=spec.input, responses={spec.status: spec.output or owner.serializer_class})(handler)
         setattr(owner, name, handler)
 
 
