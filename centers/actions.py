@@ -16,7 +16,7 @@ from governance.models import Region, Resident, RoleAssignment
 from governance.scoping import COUNTY, MANAGERS, TOWNSHIP, Role, get_for_update, load_for, require_region
 from governance.selectors import office_users
 
-from . import rules
+from . import gates, rules
 
 from .models import (
     Attendance,
@@ -34,6 +34,7 @@ from .models import (
     PartyMember,
     PartyOrganization,
     PioneerPost,
+    PipelineGateCheck,
     PipelineStep,
     ReserveCadre,
     SecretaryRating,
@@ -503,6 +504,21 @@ def stage_wait(candidate: Candidate, to_stage: str, on: dt.date) -> tuple[int, i
     return required, (on - candidate.stage_since).days
 
 
+def _read_gates(step: PipelineStep, actor, phase: str, override_reason: str = "") -> list[PipelineGateCheck]:
+    """Every gate reader's view of the applicant now (centers/gates.py), recorded on the step; returns the
+    rows whose rule is not met."""
+    rows = [PipelineGateCheck(step=step, phase=phase, gate=r.gate, seen=r.seen[:200], rule=r.rule[:200],
+                              passed=r.passed, reference=r.reference[:60], checked_by=actor,
+                              override_reason="" if r.passed else override_reason[:500])
+            for r in gates.read(actor=actor, candidate=step.candidate, phase=phase)]
+    PipelineGateCheck.objects.bulk_create(rows)
+    return [r for r in rows if not r.passed]
+
+
+def _unmet(rows: list[PipelineGateCheck]) -> str:
+    return "；".join(_("%(seen)s，不符合“%(rule)s”") % {"seen": r.seen, "rule": r.rule} for r in rows)
+
+
 def step_propose(*, actor, candidate_id: int, step_date: dt.date, note: str = "") -> PipelineStep:
     """村培: the village secretary proposes the next step; a step taken too early is refused."""
     with transaction.atomic():
@@ -525,8 +541,11 @@ def step_propose(*, actor, candidate_id: int, step_date: dt.date, note: str = ""
             candidate=candidate, from_stage=candidate.stage, to_stage=to_stage, step_date=step_date,
             required_days=required, waited_days=waited, note=note, proposed_by=actor,
         )
+        # What the gates see is recorded; a rule not met holds the step at the township (step_approve).
+        step.unmet = _read_gates(step, actor, PipelineGateCheck.Phase.PROPOSE)
         audit_record(actor=actor, action="pipeline.propose", obj=candidate, region=candidate.village,
-                     from_state=candidate.stage, to_state=to_stage)
+                     from_state=candidate.stage, to_state=to_stage,
+                     data={"unmet": [r.gate for r in step.unmet]} if step.unmet else None)
     return step
 
 
@@ -543,8 +562,18 @@ def _step_move(step: PipelineStep, name: str, **fields) -> None:
         raise Conflict(rules.PIPELINE_STEP[name].refusal % {"status": step.get_status_display()})
 
 
-def step_approve(*, actor, step_id: int) -> PipelineStep:
-    """镇管: the township approves; the person's stage changes (becoming a member at 预备党员)."""
+def step_approve(*, actor, step_id: int, override_reason: str = "") -> PipelineStep:
+    """镇管: the township approves; the person's stage changes (becoming a member at 预备党员). The gates read
+    the applicant again; a rule not met blocks the approval with the reason — unless the township states why
+    it approves all the same (`override_reason`, recorded on the gate's row). The reading is kept even when
+    the approval is blocked: the resident sees that their grade was read."""
+    override_reason = (override_reason or "").strip()
+    with transaction.atomic():
+        step = _step_for("approve", actor, step_id)
+        unmet = _read_gates(step, actor, PipelineGateCheck.Phase.APPROVE, override_reason)
+    if unmet and not override_reason:
+        raise ValidationError({"override_reason": _("%(unmet)s。如确需审批，请说明理由（将记录在案，县级备案时可见）。")
+                               % {"unmet": _unmet(unmet)}})
     with transaction.atomic():
         step = _step_for("approve", actor, step_id)
         candidate = step.candidate
@@ -564,7 +593,8 @@ def step_approve(*, actor, step_id: int) -> PipelineStep:
             PartyMember.objects.filter(resident=candidate.resident).update(membership=PartyMember.Membership.FULL)
         step.refresh_from_db()
         audit_record(actor=actor, action="pipeline.approve", obj=candidate, region=candidate.village,
-                     from_state=step.from_stage, to_state=step.to_stage)
+                     from_state=step.from_stage, to_state=step.to_stage, reason=override_reason if unmet else "",
+                     data={"override": [r.gate for r in unmet]} if unmet else None)
         notify([step.proposed_by] if step.proposed_by_id else [],
                title=_("发展步骤已审批：%(s)s") % {"s": step}, url=candidate.get_absolute_url())
     return step
@@ -587,6 +617,8 @@ def step_file(*, actor, step_id: int) -> PipelineStep:
     """县备案: the county organisation department files an approved step."""
     with transaction.atomic():
         step = _step_for("file", actor, step_id)
+        # The county files what the township decided; what the gates see now is recorded beside it.
+        _read_gates(step, actor, PipelineGateCheck.Phase.FILE)
         _step_move(step, "file", status=PipelineStep.Status.FILED, filed_by=actor, filed_at=timezone.now())
         step.refresh_from_db()
         audit_record(actor=actor, action="pipeline.file", obj=step.candidate, region=step.candidate.village,

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
+from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet, YearFilter
 
 from .models import (
     Attendance,
@@ -115,7 +115,7 @@ class ReserveCadreFilterSet(ScopedFilterSet):
 class TrainingSessionFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     level = django_filters.ChoiceFilter(field_name="course__level", choices=TrainingLevel.choices, label=_("培训层级"))
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年度"), min_value=1900, max_value=2100)
+    year = YearFilter(field_name="date__year")
 
     class Meta:
         model = TrainingSession

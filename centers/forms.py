@@ -211,6 +211,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class OverrideForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("审批理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("申请人的信用等级不符合县里规定的要求。说明为什么仍然审批：记录在案，县级备案时和本人查询时可见。"))
+
+
 class ReserveForm(ResidentByNameMixin, ScopedForm):
     village = PickField(label=_("村/社区"), queryset=None)
     resident_name = forms.CharField(label=_("姓名"), max_length=50)

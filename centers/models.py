@@ -543,6 +543,46 @@ class PipelineStep(models.Model):
         return self.candidate.get_absolute_url()
 
 
+class PipelineGateCheck(models.Model):
+    """What a gate of the pipeline saw (centers/gates.py): at the village's proposal, the township's approval
+    and the county's filing — the applicant's credit grade as read then, the rule, the outcome, and the
+    township's justification where it approved a step below the rule."""
+
+    class Phase(models.TextChoices):
+        PROPOSE = "propose", _("村级提出")
+        APPROVE = "approve", _("乡镇审批")
+        FILE = "file", _("县级备案")
+
+    step = models.ForeignKey(PipelineStep, on_delete=models.CASCADE, related_name="gate_checks",
+                             verbose_name=_("发展步骤"))
+    phase = models.CharField(_("环节"), max_length=8, choices=Phase.choices)
+    gate = models.CharField(_("审查项"), max_length=20)
+    seen = models.CharField(_("查询所见"), max_length=200)
+    rule = models.CharField(_("适用规则"), max_length=200)
+    passed = models.BooleanField(_("符合"))
+    reference = models.CharField(_("查询记录"), max_length=60, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("查询人"))
+    checked_at = models.DateTimeField(_("查询时间"), default=timezone.now)
+    override_reason = models.CharField(_("乡镇说明的理由"), max_length=500, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="step__candidate__village", roles={"view": STAFF_ROLES - {Role.GRID_LEADER}})
+
+    class Meta:
+        verbose_name = _("发展步骤审查记录")
+        verbose_name_plural = _("发展步骤审查记录")
+        ordering = ["step", "checked_at", "id"]
+        constraints = [
+            # Only the township approves below the rule, and only with its reasons.
+            models.CheckConstraint(condition=Q(override_reason="") | (Q(phase="approve") & Q(passed=False)),
+                                   name="gate_override_only_on_failed_approval"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} · {self.seen}"
+
+
 # --- Reserve cadres ------------------------------------------------------------------------------
 
 RESERVE_MINIMUM = 3  # every village keeps at least three (the county's rule in the source)

@@ -58,6 +58,18 @@ def township_of_step(user, step: PipelineStep) -> bool:
     return region_allows(user, step.candidate.village, TOWNSHIP)
 
 
+def below_rule(step: PipelineStep) -> bool:
+    """A gate's last reading of the applicant did not meet its rule (centers/gates.py)."""
+    latest = {}
+    for gate, passed in step.gate_checks.order_by("checked_at", "id").values_list("gate", "passed"):
+        latest[gate] = passed
+    return not all(latest.values())
+
+
+def township_overrides(user, step: PipelineStep) -> bool:
+    return township_of_step(user, step) and below_rule(step)
+
+
 def county_of_step(user, step: PipelineStep) -> bool:
     return region_allows(user, step.candidate.village, COUNTY)
 
@@ -100,6 +112,9 @@ _township = dict(scope=None, who=township_of_step, denial=_("发展步骤由乡�
 PIPELINE_STEP = Rules(PipelineStep, [
     Rule("approve", _("审批（镇管）"), states=frozenset({P.PROPOSED}), url_name="centers:step_approve",
          style="success", refusal=_("该步骤已被处理。"), **_township),
+    Rule("approve_override", _("说明理由后审批"), states=frozenset({P.PROPOSED}), scope=None, who=township_overrides,
+         url_name="centers:step_approve_override", asks=True, style="outline-warning", refusal=_("该步骤已被处理。"),
+         denial=_("只有乡镇（街道）可以在申请人信用等级不符合规定时说明理由后审批。")),
     Rule("reject", _("退回"), states=frozenset({P.PROPOSED}), url_name="centers:step_reject", asks=True,
          style="outline-danger", refusal=_("该步骤已被处理。"), **_township),
     Rule("file", _("备案（县备案）"), states=frozenset({P.APPROVED}), scope=None, who=county_of_step,

@@ -26,6 +26,7 @@ from .models import (
     ModeSwitch,
     PartyMember,
     PartyOrganization,
+    PipelineGateCheck,
     PioneerPost,
     PipelineStep,
     ReserveCadre,
@@ -176,6 +177,11 @@ def candidate_list(*, user):
 def pipeline_step_list(*, user):
     return PipelineStep.objects.restrict(user, "view").select_related(
         "candidate__resident", "candidate__village", "proposed_by", "approved_by", "filed_by")
+
+
+def gate_check_list(*, user):
+    """What the pipeline's gates saw (the applicant's credit grade at each step), oldest first."""
+    return PipelineGateCheck.objects.restrict(user, "view").select_related("checked_by").order_by("checked_at", "id")
 
 
 def stage_rule_list(*, user):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("pipeline/<int:pk>/", views.CandidateDetailView.as_view(), name="candidate_detail"),
     path("pipeline/<int:pk>/propose/", views.StepProposeView.as_view(), name="step_propose"),
     path("steps/<int:pk>/approve/", views.StepApproveView.as_view(), name="step_approve"),
+    path("steps/<int:pk>/approve-with-reason/", views.StepApproveOverrideView.as_view(), name="step_approve_override"),
     path("steps/<int:pk>/reject/", views.StepRejectView.as_view(), name="step_reject"),
     path("steps/<int:pk>/file/", views.StepFileView.as_view(), name="step_file"),
     path("reserves/", views.ReserveListView.as_view(), name="reserve_list"),

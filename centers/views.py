@@ -352,8 +352,12 @@ class CandidateDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         user, cand = self.request.user, self.object
         steps = list(selectors.pipeline_step_list(user=user).filter(candidate=cand))
+        readings = {}
+        for g in selectors.gate_check_list(user=user).filter(step__candidate=cand):
+            readings.setdefault(g.step_id, []).append(g)
         for step in steps:  # 审批 / 退回 / 备案 where each step's rule allows them (no query: roles and states)
             step.verbs = rules.PIPELINE_STEP.allowed(user, step)
+            step.readings = readings.get(step.pk, [])
         ctx["steps"] = steps
         ctx["stages"] = [(s, Stage(s).label, STAGE_ORDER.index(s) <= STAGE_ORDER.index(cand.stage)) for s in STAGE_ORDER]
         nxt = cand.next_stage
@@ -394,6 +398,18 @@ class PipelineStepView(ActionFormView):
 class StepApproveView(PipelineStepView, ButtonView):
     step, action = "approve", actions.step_approve
     success_message = _("已审批。")
+
+
+class StepApproveOverrideView(PipelineStepView):
+    """The township approves a step whose applicant's grade is below the rule, stating why."""
+
+    step, action, form_class = "approve_override", actions.step_approve, forms.OverrideForm
+    success_message = _("已审批，理由已记录。")
+
+    def get_title(self):
+        last = selectors.gate_check_list(user=self.request.user).filter(step=self.object, passed=False).last()
+        title = super().get_title()
+        return f"{title}（{last.seen}，{last.rule}）" if last else title
 
 
 class StepRejectView(PipelineStepView):

@@ -22,7 +22,10 @@ from .models import (
     CRITERION_ORDER,
     GRADE_RANK,
     CheckPurpose,
+    CODE_ALPHABET,
+    CODE_LENGTH,
     Consent,
+    CreditCertificate,
     CreditRecord,
     Criterion,
     CriterionCode,
@@ -516,6 +519,61 @@ def grade_check_by_unit(*, actor, unit, id_number: str, purpose: CheckPurpose) -
             raise ValidationError({"id_number": _("未查到该居民对本单位“%(p)s”查询的有效授权，不能查询。请先由本人授权。") % {
                 "p": purpose.name}})
         return _check(actor=actor, resident=resident, purpose=purpose, unit=unit, consent=consent)
+
+
+# --- 信用等级证明 ------------------------------------------------------------------------------------
+
+def _explanation_snapshot(resident) -> dict:
+    from .scoring import explain
+
+    exp = explain(resident)
+    if exp is None:
+        return {}
+    return {"standard": str(exp.standard), "on": exp.on.isoformat(), "total": exp.total, "grade": exp.grade,
+            "lines": [{"name": str(line.rule.name), "score": line.score, "records": len(line.records)}
+                      for line in exp.lines]}
+
+
+def certificate_issue(*, actor, check_id: int, valid_days: int | None = None) -> CreditCertificate:
+    """出具信用等级证明 from one check, by whoever may see the check (its asker, the resident's offices). One
+    certificate per check: asking again returns the one already issued (a double click makes one)."""
+    import secrets
+
+    from django.conf import settings
+
+    with transaction.atomic():
+        check = load_for(GradeCheck, actor, check_id, "view", lock=True,
+                         related=("resident__region", "purpose", "standard_seen"))
+        existing = CreditCertificate.objects.filter(grade_check=check).first()
+        if existing is not None:
+            return existing
+        days = valid_days or getattr(settings, "CREDIT_CERTIFICATE_DAYS", 90)
+        cert = CreditCertificate.objects.create(
+            grade_check=check, code="".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH)),
+            explanation=_explanation_snapshot(check.resident), issued_by=actor,
+            valid_until=timezone.localdate() + dt.timedelta(days=days))
+        # The code is the certificate's bearer secret for /verify/: not in the audit row.
+        audit_record(actor=actor, action="credit.certificate.issue", obj=cert, region=check.resident.region,
+                     data={"check": check.pk, "purpose": check.purpose.code})
+    return cert
+
+
+def certificate_revoke(*, actor, certificate_id: int, reason: str) -> CreditCertificate:
+    """作废: the public page then says the certificate is void."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请说明作废原因。")})
+    with transaction.atomic():
+        cert = load_for(CreditCertificate, actor, certificate_id, "change", lock=True,
+                        related=("grade_check__resident__region",))
+        now = timezone.now()
+        if not CreditCertificate.objects.filter(pk=cert.pk, revoked_at__isnull=True).update(
+                revoked_at=now, revoke_reason=reason[:200]):
+            raise Conflict(_("该证明已作废。"))
+        audit_record(actor=actor, action="credit.certificate.revoke", obj=cert,
+                     region=cert.grade_check.resident.region, reason=reason)
+        cert.revoked_at, cert.revoke_reason = now, reason[:200]
+    return cert
 
 
 # --- 家嫂 -----------------------------------------------------------------------------------------

@@ -20,8 +20,13 @@ class CreditConfig(AppConfig):
 
         villager.pages("credit:my_credit", "credit:my_consent_add", "credit:consent_revoke", "credit:notice_list",
                        "credit:objection_add", "credit:objection_detail", "credit:standard_list",
-                       "credit:standard_detail")
+                       "credit:standard_detail", "credit:certificate_verify", "credit:certificate_verify_code")
 
         panels.register()
+        from centers import gates as pipeline_gates
+
+        from .gates import party_grade
+
+        pipeline_gates.register(party_grade)  # 入党: the grade read at each step of 村培镇管县备案
         dashboard.register()
         exports.register()

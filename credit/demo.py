@@ -153,6 +153,18 @@ def _checks_and_consents(ctx, today) -> None:
                                  asked_by=ctx.users.get("unit_staff") if consent else staff,
                                  unit=unit if consent else None, consent=consent))
     GradeCheck.objects.bulk_create(checks)
+    # 信用等级证明: the township issued enlistment certificates and the bank loan certificates from some of
+    # these checks (through the action, so each has a real code, the explanation snapshot and its audit row);
+    # one was revoked. The codes are listed in the log so the public page /credit/verify/ can be tried.
+    from .actions import certificate_issue, certificate_revoke
+
+    issued = []
+    for check in checks[:6]:
+        if check.asked_by is not None:
+            issued.append(certificate_issue(actor=check.asked_by, check_id=check.pk))
+    if len(issued) > 1:
+        certificate_revoke(actor=issued[-1].issued_by, certificate_id=issued[-1].pk, reason="用途变更，已重新出具")
+    ctx.log("  证明：" + "，".join(c.code_display for c in issued) + "（核验：/credit/verify/）")
 
 
 def _workers(ctx) -> None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
 
-from .models import (CheckPurpose, Consent, CreditRecord, CriterionCode, DomesticWorker, Grade, GradeCheck, Objection,
+from .models import (CheckPurpose, Consent, CreditCertificate, CreditRecord, CriterionCode, DomesticWorker, Grade, GradeCheck, Objection,
                      ResidentCredit, Review, Standard, WorkerRequest)
 
 
@@ -85,6 +85,18 @@ class GradeCheckFilterSet(ScopedFilterSet):
     class Meta:
         model = GradeCheck
         fields = ["purpose", "result", "region"]
+
+
+class CreditCertificateFilterSet(ScopedFilterSet):
+    region = RegionSubtreeFilter(region_field="grade_check__resident__region")
+    purpose = django_filters.ModelChoiceFilter(field_name="grade_check__purpose", queryset=CheckPurpose.objects.all(),
+                                               label=_("用途"))
+    revoked = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True,
+                                           label=_("已作废"))
+
+    class Meta:
+        model = CreditCertificate
+        fields = ["purpose", "region", "revoked"]
 
 
 class DomesticWorkerFilterSet(ScopedFilterSet):

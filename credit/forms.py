@@ -87,6 +87,11 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("驳回理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("作废原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("作废后，核验页面显示“已作废”；原因记录在案。"))
+
+
 class OpinionForm(forms.Form):
     opinion = forms.CharField(label=_("评议意见"), widget=forms.Textarea(attrs={"rows": 2}))
     grade = forms.ChoiceField(choices=Grade.choices, label=_("评议等级"))

@@ -497,6 +497,66 @@ class GradeCheck(models.Model):
         return self.resident.region
 
 
+# No 0/O, 1/I/L: a code read aloud or typed from paper is not mistaken. 31 symbols ** 16 ≈ 2**79.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 16
+
+
+def normalize_code(text: str) -> str:
+    """What a person typed (dashes, spaces, lower case) → the stored form, or "" if it cannot be one."""
+    code = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    return code if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code) else ""
+
+
+
+class CreditCertificate(models.Model):
+    """信用等级证明: issued from one check (参军政审, a loan, 入党), carrying what the check saw and the
+    explanation of the grade as it stood, and a verification code anyone can check on the public page
+    /verify/ — which tells only whether the certificate is valid."""
+
+    grade_check = models.OneToOneField(GradeCheck, on_delete=models.PROTECT, related_name="certificate",
+                                 verbose_name=_("等级查询"))
+    code = models.CharField(_("核验码"), max_length=16, unique=True)
+    explanation = models.JSONField(_("等级说明（出具时）"), default=dict)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("出具人"))
+    issued_at = models.DateTimeField(_("出具时间"), default=timezone.now)
+    valid_until = models.DateField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    revoke_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+
+    objects = RestrictedManager()
+    # As the check it comes from: the offices of the resident's place, and whoever asked (a bank's staff).
+    scope_spec = ScopeSpec(
+        region="grade_check__resident__region",
+        roles={"view": MANAGERS | {Role.VILLAGE_ASSISTANT}, "change": MANAGERS | {Role.VILLAGE_ASSISTANT}},
+        owner="grade_check__asked_by", owner_actions=frozenset({"view", "change"}),
+    )
+
+    class Meta:
+        verbose_name = _("信用等级证明")
+        verbose_name_plural = _("信用等级证明")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.grade_check.purpose} · {self.code_display}"
+
+    @property
+    def code_display(self) -> str:
+        return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+
+    def status_on(self, day) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "valid" if day <= self.valid_until else "expired"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:certificate_detail", args=[self.pk])
+
+    def audit_region(self):
+        return self.grade_check.resident.region
+
+
 class DomesticWorker(models.Model):
     """家嫂 register: a resident who takes domestic work, with skills, certificates and stars."""
 

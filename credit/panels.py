@@ -51,6 +51,8 @@ def register() -> None:
                         order=304)
     navigation.register(_("等级查询"), "credit:check_list", roles=MANAGERS | {Role.VILLAGE_ASSISTANT, Role.UNIT_STAFF},
                         group=group, order=305)
+    navigation.register(_("信用等级证明"), "credit:certificate_list",
+                        roles=MANAGERS | {Role.VILLAGE_ASSISTANT, Role.UNIT_STAFF}, group=group, order=305)
     navigation.register(_("查询授权"), "credit:consent_list", roles=VILLAGE_OFFICE | TOWNSHIP | COUNTY, group=group,
                         order=306)
     navigation.register(_("家嫂名册"), "credit:worker_list", roles=MANAGERS | {Role.VILLAGE_ASSISTANT}, group=group,

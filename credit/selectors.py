@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Resident
@@ -12,6 +13,7 @@ from .models import (
     GRADE_RANK,
     CheckPurpose,
     Consent,
+    CreditCertificate,
     CreditRecord,
     DomesticWorker,
     GradeCheck,
@@ -21,6 +23,7 @@ from .models import (
     Review,
     Standard,
     WorkerRequest,
+    normalize_code,
 )
 
 
@@ -79,6 +82,32 @@ def consent_list(*, user) -> QuerySet[Consent]:
 def check_list(*, user) -> QuerySet[GradeCheck]:
     return (GradeCheck.objects.restrict(user, "view")
             .select_related("purpose", "resident", "resident__region", "asked_by", "unit", "standard_seen"))
+
+
+def grade_uses(*, user) -> QuerySet[GradeCheck]:
+    """Every reading of the user's own grade — who checked, for what, when, with what result."""
+    return beyond_scope(
+        GradeCheck.objects.filter(resident__user=user).select_related("purpose", "asked_by", "unit")
+        .order_by("-checked_at", "-id"),
+        "a resident reads every use of their own grade (GradeCheck's owner is the one who asked)")
+
+
+def certificate_list(*, user) -> QuerySet[CreditCertificate]:
+    return (CreditCertificate.objects.restrict(user, "view")
+            .select_related("grade_check__purpose", "grade_check__resident__region", "grade_check__unit",
+                            "grade_check__standard_seen", "issued_by"))
+
+
+def certificate_status(*, code: str) -> tuple[str, CreditCertificate | None]:
+    """The public verification page: "valid", "expired", "revoked" or "unknown" for a typed code — and nothing
+    else of the certificate leaves this function's caller (the page shows the state and the valid-until date)."""
+    code = normalize_code(code)
+    cert = beyond_scope(CreditCertificate.objects.only("pk", "valid_until", "revoked_at"),
+                        "anyone may ask whether a certificate is valid: the code is the bearer's secret, "
+                        "the answer only its validity").filter(code=code).first() if code else None
+    if cert is None:
+        return "unknown", None
+    return cert.status_on(timezone.localdate()), cert
 
 
 def worker_list(*, user) -> QuerySet[DomesticWorker]:

@@ -14,11 +14,11 @@ from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
 from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
-from governance.scoping import role_paths
+from governance.scoping import can, role_paths
 
 from . import actions, forms, rules, selectors
-from .filtersets import (ConsentFilterSet, CreditRecordFilterSet, DomesticWorkerFilterSet, GradeCheckFilterSet,
-                         ObjectionFilterSet, ResidentCreditFilterSet, ReviewFilterSet, WorkerRequestFilterSet)
+from .filtersets import (ConsentFilterSet, CreditCertificateFilterSet, CreditRecordFilterSet, DomesticWorkerFilterSet,
+                         GradeCheckFilterSet, ObjectionFilterSet, ResidentCreditFilterSet, ReviewFilterSet, WorkerRequestFilterSet)
 from .models import GradeCheck, Review
 from .scoring import explain, standard_on
 
@@ -279,6 +279,7 @@ class MyCreditView(LoginRequiredMixin, TemplateView):
                 "reviews": reviews, "open_notice": open_notice,
                 "objections": selectors.objection_list(user=user).filter(review__resident=resident),
                 "consents": selectors.consent_list(user=user).filter(resident=resident),
+                "uses": selectors.grade_uses(user=user).filter(resident=resident)[:100],
             })
         ctx["rows"] = rows
         ctx["objection_form"] = forms.ObjectionForm()
@@ -403,6 +404,97 @@ class CheckDetailView(ObjectDetailView):
     selector = selectors.check_list
     template_name = "credit/check_detail.html"
     context_object_name = "check"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["certificate"] = selectors.certificate_list(user=self.request.user).filter(
+            grade_check=self.object).first()
+        return ctx
+
+
+# --- 信用等级证明 ------------------------------------------------------------------------------------
+
+class CertificateIssueView(ButtonView):
+    """出具证明 from a check (the check's page); a second click returns the certificate already issued."""
+
+    object_selector = selectors.check_list
+    object_arg = "check_id"
+    action = actions.certificate_issue
+    title = _("出具信用等级证明")
+    submit_label = _("出具证明")
+    success_message = _("证明已出具，可下载 PDF。")
+
+
+class CertificateListView(ObjectListView):
+    selector = selectors.certificate_list
+    filterset_class = CreditCertificateFilterSet
+    template_name = "credit/certificate_list.html"
+    title = _("信用等级证明")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
+
+
+class CertificateDetailView(ObjectDetailView):
+    selector = selectors.certificate_list
+    template_name = "credit/certificate_detail.html"
+    context_object_name = "cert"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        cert = self.object
+        ctx["status"] = cert.status_on(timezone.localdate())
+        ctx["can_revoke"] = ctx["status"] == "valid" and can(self.request.user, cert, "change")
+        ctx["verify_url"] = self.request.build_absolute_uri(reverse("credit:certificate_verify_code",
+                                                                    args=[cert.code]))
+        return ctx
+
+
+class CertificatePdfView(ObjectDetailView):
+    """The certificate as a PDF, for whoever may see it."""
+
+    selector = selectors.certificate_list
+
+    def render_to_response(self, context, **response_kwargs):
+        from django.http import HttpResponse
+
+        from .certificate_pdf import render
+
+        cert = self.object
+        url = self.request.build_absolute_uri(reverse("credit:certificate_verify_code", args=[cert.code]))
+        response = HttpResponse(render(cert, url), content_type="application/pdf")
+        # The file name says what it is, never who: no name or ID number in a header.
+        response["Content-Disposition"] = f'attachment; filename="credit-certificate-{cert.pk}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CertificateRevokeView(ActionFormView):
+    object_selector = selectors.certificate_list
+    object_action = "change"
+    object_arg = "certificate_id"
+    action = actions.certificate_revoke
+    form_class = forms.RevokeForm
+    title = _("作废证明 · %(object)s")
+    submit_label = _("作废")
+    success_message = _("证明已作废，核验页面将显示“已作废”。")
+
+
+class CertificateVerifyView(TemplateView):
+    """核验 — public: anyone holding a certificate types its code (or scans its QR code) and learns whether it
+    is valid, and nothing else (no name, no grade, no purpose)."""
+
+    template_name = "credit/certificate_verify.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        typed = kwargs.get("code") or self.request.GET.get("code", "")
+        ctx["typed"] = typed[:40]
+        if typed:
+            status, cert = selectors.certificate_status(code=typed)
+            ctx["status"] = status
+            ctx["valid_until"] = cert.valid_until if cert is not None and status == "valid" else None
+        return ctx
 
 
 # --- 家嫂 ------------------------------------------------------------------------------------------

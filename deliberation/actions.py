@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.attachments import attachment_add
 from governance.audit import audit_record, notify
 from governance.errors import Conflict
 from governance.models import Notification, Region, Resident
@@ -19,8 +21,9 @@ from governance.scoping import Role, load_for, require_region
 from governance.selectors import office_users
 
 from . import links
-from .rules import (COUNCIL, MEMBER, PROPOSAL, RESOLUTION, TOPIC, already_voted_message, comment_refusal, council_of,
-                    resident_of, runs_it, support_refusal, vote_change_refusal, vote_refusal, without_scope)
+from .rules import (COUNCIL, LEDGER_MONTH, LEDGER_QUESTION, MEMBER, PROCEDURE, PROPOSAL, RESOLUTION, SELF_BUILD, TOPIC,
+                    already_voted_message, comment_refusal, council_of, may_ask, resident_of, runs_it, support_refusal,
+                    vote_change_refusal, vote_refusal, without_scope)
 from .models import (
     Attendance,
     BallotCount,
@@ -29,10 +32,23 @@ from .models import (
     Council,
     CouncilMember,
     HandTally,
+    LedgerLine,
+    LedgerMonth,
+    LedgerQuestion,
+    MEETING_STAGES,
+    PROCEDURE_ORDER,
+    PUBLIC_STAGES,
+    VOTING_STAGES,
+    Procedure,
+    ProcedureStage,
+    ProcedureStep,
     Proposal,
     ProposalSupport,
     Resolution,
     ResolutionLink,
+    SelfBuildEvent,
+    SelfBuildProject,
+    SelfBuildWork,
     SupervisionNote,
     Topic,
     TopicEvent,
@@ -709,3 +725,354 @@ def proposal_schedule(*, actor, proposal_id: int, decision: str, opens_at, close
                title=_("您附议的提议已列入议程：%(t)s") % {"t": proposal.title}, body=decision[:500])
     proposal.refresh_from_db()
     return proposal
+
+
+def _village_users(region: Region) -> list[int]:
+    """The accounts of the village's villagers (migrants included): whom a 公开 reaches."""
+    return list(Resident.objects.filter(region__path__startswith=region.path, user__isnull=False)
+                .values_list("user_id", flat=True))
+
+
+# --- 四议两公开 ----------------------------------------------------------------------------------------
+
+
+
+def procedure_start(*, actor, topic_id: int) -> Procedure:
+    """The topic will follow 四议两公开: the procedure waits for the party branch's proposal."""
+    with transaction.atomic():
+        topic = _step(TOPIC, "procedure", Topic, actor, topic_id, related=("region",))
+        try:
+            with transaction.atomic():
+                procedure = Procedure.objects.create(topic=topic, started_by=actor)
+        except IntegrityError:
+            raise Conflict(TOPIC["procedure"].denial)
+        _event(topic, actor, "procedure", note=_("按四议两公开办理"))
+    return procedure
+
+
+def _check_meeting(stage: str, expected, present, votes_for, votes_against, votes_abstain) -> bool | None:
+    """The meeting's numbers, checked: -> whether it passed (None for a step that does not vote)."""
+    errors = {}
+    if stage in MEETING_STAGES:
+        if not expected:
+            errors["expected"] = _("请填写应到人数。")
+        if present is None:
+            errors["present"] = _("请填写实到人数。")
+        elif expected and present > expected:
+            errors["present"] = _("实到人数不能超过应到人数。")
+    if stage in VOTING_STAGES:
+        for name, value in (("votes_for", votes_for), ("votes_against", votes_against)):
+            if value is None:
+                errors[name] = _("请填写表决票数。")
+        if present is not None and not errors and votes_for + votes_against + (votes_abstain or 0) > present:
+            errors["votes_for"] = _("赞成、反对、弃权合计不能超过实到人数。")
+    if errors:
+        raise ValidationError(errors)
+    if stage == ProcedureStage.REVIEW:
+        # 党员大会: more than half of the members with a vote present; adopted by more than half of those present.
+        if present * 2 <= expected:
+            raise ValidationError({"present": _("党员大会须有半数以上有表决权的党员到会（应到%(e)d人，须超过%(h)d人）。")
+                                   % {"e": expected, "h": expected // 2}})
+        return votes_for * 2 > present
+    if stage == ProcedureStage.RESOLVE:
+        # 村民委员会组织法第二十六条: two thirds of the representatives present; more than half of those present agree.
+        if present * 3 < expected * 2:
+            raise ValidationError({"present": _("村民代表会议须有三分之二以上的组成人员参加方可召开（应到%(e)d人）。")
+                                   % {"e": expected}})
+        return votes_for * 2 > present
+    return None
+
+
+def procedure_record_step(*, actor, procedure_id: int, stage: str, held_at, summary: str, expected: int | None = None,
+                          present: int | None = None, votes_for: int | None = None, votes_against: int | None = None,
+                          votes_abstain: int | None = None, attachment=None) -> ProcedureStep:
+    """Record the step the procedure waits for — in order only, once each. A vote that fails stops the
+    procedure; 决议公开 and 实施结果公开 are sent to every villager of the village with an account."""
+    summary = (summary or "").strip()
+    if stage not in PROCEDURE_ORDER:
+        raise ValidationError({"stage": _("未知的步骤。")})
+    if not summary:
+        raise ValidationError({"summary": _("请填写会议纪要摘要或公开内容。")})
+    if held_at is None:
+        raise ValidationError({"held_at": _("请填写会议或公开时间。")})
+    if held_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"held_at": _("会议或公开时间不能晚于现在：步骤在完成后记录。")})
+    if stage not in MEETING_STAGES:
+        expected = present = None
+    if stage not in VOTING_STAGES:
+        votes_for = votes_against = votes_abstain = None
+    passed = _check_meeting(stage, expected, present, votes_for, votes_against, votes_abstain)
+    with transaction.atomic():
+        procedure = _step(PROCEDURE, stage, Procedure, actor, procedure_id, related=("topic", "topic__region"))
+        topic = procedure.topic
+        last = ProcedureStep.objects.filter(procedure=procedure).order_by("-held_at").first()
+        if last is not None and held_at < last.held_at:
+            raise ValidationError({"held_at": _("本步骤的时间不能早于上一步骤（%(t)s）。")
+                                   % {"t": f"{timezone.localtime(last.held_at):%Y-%m-%d %H:%M}"}})
+        step = ProcedureStep.objects.create(
+            procedure=procedure, stage=stage, held_at=held_at, expected=expected, present=present, votes_for=votes_for,
+            votes_against=votes_against, votes_abstain=votes_abstain, passed=passed, summary=summary, recorded_by=actor)
+        if attachment is not None:
+            attachment_add(actor=actor, target=step, upload=attachment)
+        following = PROCEDURE_ORDER.index(stage) + 1
+        to_state = (Procedure.Status.STOPPED if passed is False
+                    else PROCEDURE_ORDER[following] if following < len(PROCEDURE_ORDER) else Procedure.Status.DONE)
+        if not Procedure.objects.filter(pk=procedure.pk, status=stage).update(status=to_state):
+            raise Conflict(PROCEDURE[stage].refusal % {"status": procedure.get_status_display()})
+        label = ProcedureStage(stage).label
+        # The timeline is read by the village: the internal meetings' minutes stay on the step, for the office.
+        note = f"{label}：{summary[:160]}" if stage in PUBLIC_STAGES else str(label)
+        if passed is not None:
+            note = f"{label}（{_('通过') if passed else _('未通过')}，{votes_for}/{present}）"
+        _event(topic, actor, "procedure", stage, to_state, note=note,
+               data={"stage": stage, "present": present, "expected": expected, "for": votes_for,
+                     "against": votes_against, "passed": passed})
+        if stage in PUBLIC_STAGES:
+            title = (_("决议公开：%(t)s") if stage == ProcedureStage.PUBLISH else _("实施结果公开：%(t)s")) % {
+                "t": topic.title}
+            notify(_village_users(topic.region), title=title, body=summary[:500], url=procedure.get_absolute_url())
+    procedure.status = to_state
+    step.procedure = procedure
+    return step
+
+
+# --- 村级三资 and 财务公开 -------------------------------------------------------------------------------
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def ledger_line_add(*, actor, region: Region, kind: str, category: str, amount: Decimal, occurred_on: dt.date,
+                    counterparty: str, voucher_no: str, voucher_summary: str, corrects_id: int | None = None) -> LedgerLine:
+    """The village office enters a line into its month (opened on first use). A published month is frozen;
+    a correction is a new line in an open month naming the published line it corrects."""
+    _require_village(region)
+    counterparty, voucher_no, voucher_summary = ((v or "").strip() for v in (counterparty, voucher_no, voucher_summary))
+    errors = {}
+    if kind not in LedgerLine.Kind.values:
+        errors["kind"] = _("请选择收入或支出。")
+    if category not in LedgerLine.Category.values:
+        errors["category"] = _("请选择类别。")
+    if amount is None or amount == 0 or (amount < 0 and not corrects_id):
+        errors["amount"] = _("金额须大于0（只有更正记录可以填负数冲减）。")
+    elif abs(amount) >= Decimal("1e10") or amount != amount.quantize(Decimal("0.01")):
+        errors["amount"] = _("金额最多保留两位小数。")
+    if occurred_on is None:
+        errors["occurred_on"] = _("请填写日期。")
+    elif occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("日期不能晚于今天。")
+    for name, value, message in (("counterparty", counterparty, _("请填写收付对象。")),
+                                 ("voucher_no", voucher_no, _("请填写凭证号。")),
+                                 ("voucher_summary", voucher_summary, _("请填写凭证摘要。"))):
+        if not value:
+            errors[name] = message
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        require_region(actor, region, LedgerMonth.scope_spec.roles_for("add"))
+        month, _created = LedgerMonth.objects.get_or_create(region=region, month=_month_start(occurred_on))
+        month = LedgerMonth.objects.select_for_update().get(pk=month.pk)  # a publish waits for us, or we for it
+        if month.status != LedgerMonth.Status.OPEN:
+            raise ValidationError({"occurred_on": LEDGER_MONTH["add_line"].refusal})
+        corrects = None
+        if corrects_id:
+            corrects = LedgerLine.objects.restrict(actor, "view").select_related("month").filter(
+                pk=corrects_id, month__region=region).first()
+            if corrects is None:
+                raise ValidationError({"corrects_id": _("要更正的记录不存在，或不属于本村。")})
+            if corrects.month.status != LedgerMonth.Status.PUBLISHED:
+                raise ValidationError({"corrects_id": _("该记录所在月份尚未公开，可以直接在该月录入，无须更正。")})
+        line = LedgerLine.objects.create(
+            month=month, kind=kind, category=category, amount=amount, occurred_on=occurred_on,
+            counterparty=counterparty[:100], voucher_no=voucher_no[:40], voucher_summary=voucher_summary[:300],
+            corrects=corrects, entered_by=actor)
+        audit_record(actor=actor, action="deliberation.ledger_line_add", obj=line, region=region,
+                     data={"month": f"{month.month:%Y-%m}", "kind": kind, "category": category, "amount": str(amount),
+                           "corrects": corrects_id})
+    line.month = month
+    return line
+
+
+def ledger_month_publish(*, actor, month_id: int) -> LedgerMonth:
+    """Publish the month to the village: its lines are frozen, the villagers told."""
+    with transaction.atomic():
+        month = _step(LEDGER_MONTH, "publish", LedgerMonth, actor, month_id, related=("region",))
+        if not LedgerLine.objects.filter(month=month).exists():
+            raise ValidationError(_("本月还没有收支记录，不能公开。"))
+        now = timezone.now()
+        if not LedgerMonth.objects.filter(pk=month.pk, status=LedgerMonth.Status.OPEN).update(
+                status=LedgerMonth.Status.PUBLISHED, published_at=now, published_by=actor):
+            raise Conflict(LEDGER_MONTH["publish"].refusal)
+        audit_record(actor=actor, action="deliberation.ledger_month_publish", obj=month, region=month.region,
+                     from_state=LedgerMonth.Status.OPEN, to_state=LedgerMonth.Status.PUBLISHED)
+        notify(_village_users(month.region), url=month.get_absolute_url(),
+               title=_("财务公开：%(m)s") % {"m": month},
+               body=_("本月村级收支明细已公开，有疑问可以在明细上直接提问。"))
+    month.refresh_from_db()
+    return month
+
+
+def ledger_question_ask(*, actor, line_id: int, body: str) -> LedgerQuestion:
+    """A villager of the village asks about a published line; the village office is told."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("请写下您的问题。")})
+    if len(body) > MAX_COMMENT:
+        raise ValidationError({"body": _("问题不超过%(n)d个字。") % {"n": MAX_COMMENT}})
+    with transaction.atomic():
+        line = load_for(LedgerLine, actor, line_id, "ask", related=("month", "month__region"))
+        if line.month.status != LedgerMonth.Status.PUBLISHED:
+            raise ValidationError({"body": _("该月财务尚未公开。")})
+        if not may_ask(actor, line):
+            raise PermissionDenied(_("只有本村村民可以提问。"))
+        question = LedgerQuestion.objects.create(line=line, asker=resident_of(actor), asked_by=actor, body=body)
+        audit_record(actor=actor, action="deliberation.ledger_question_ask", obj=question, region=line.month.region)
+        offices = office_users({line.month.region_id}, [Role.VILLAGE_SECRETARY, Role.VILLAGE_ASSISTANT])
+        notify(offices.get(line.month.region_id, []), url=line.get_absolute_url(),
+               title=_("村民对财务公开提问：%(v)s") % {"v": line.voucher_summary[:60]}, body=body[:500])
+    question.line = line
+    return question
+
+
+def ledger_question_answer(*, actor, question_id: int, answer: str) -> LedgerQuestion:
+    """The village office answers; the villager who asked is told."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("请填写答复内容。")})
+    with transaction.atomic():
+        question = _step(LEDGER_QUESTION, "answer", LedgerQuestion, actor, question_id,
+                         related=("line", "line__month", "line__month__region", "asker"))
+        now = timezone.now()
+        if not LedgerQuestion.objects.filter(pk=question.pk, status=LedgerQuestion.Status.ASKED).update(
+                status=LedgerQuestion.Status.ANSWERED, answer=answer, answered_by=actor, answered_at=now):
+            raise Conflict(LEDGER_QUESTION["answer"].refusal)
+        audit_record(actor=actor, action="deliberation.ledger_question_answer", obj=question,
+                     region=question.line.month.region, from_state=LedgerQuestion.Status.ASKED,
+                     to_state=LedgerQuestion.Status.ANSWERED)
+        if question.asked_by_id:
+            notify([question.asked_by_id], url=question.line.get_absolute_url(),
+                   title=_("您对财务公开的提问已答复"), body=answer[:500])
+    question.status, question.answer, question.answered_by, question.answered_at = (
+        LedgerQuestion.Status.ANSWERED, answer, actor, now)
+    return question
+
+
+# --- 自建自管 -------------------------------------------------------------------------------------------
+
+def _project_event(project, actor, action, from_state="", to_state="", note="", data=None):
+    SelfBuildEvent.objects.create(project=project, actor=actor if getattr(actor, "pk", None) else None, action=action,
+                                  from_state=from_state, to_state=to_state, note=note)
+    audit_record(actor=actor, action=f"deliberation.self_build_{action}", obj=project, region=project.region,
+                 from_state=from_state, to_state=to_state, reason=note, data=data)
+
+
+def self_build_create(*, actor, region: Region, name: str, description: str, budget: Decimal, decided_on: dt.date,
+                      decision: str, topic: Topic | None = None) -> SelfBuildProject:
+    """The villagers' meeting chose to build a small project themselves: the office records it."""
+    _require_village(region)
+    name, description, decision = ((v or "").strip() for v in (name, description, decision))
+    errors = {}
+    if not name:
+        errors["name"] = _("请填写项目名称。")
+    if not description:
+        errors["description"] = _("请填写建设内容。")
+    if budget is None or budget <= 0:
+        errors["budget"] = _("预算须大于0。")
+    if not decision:
+        errors["decision"] = _("请写明村民会议的决定（会议、到会人数、表决结果）。")
+    if decided_on is None:
+        errors["decided_on"] = _("请填写村民会议决定日期。")
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = _("决定日期不能晚于今天。")
+    if topic is not None and topic.region_id != region.pk:
+        errors["topic"] = _("关联的议题须是本村的议题。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        require_region(actor, region, SelfBuildProject.scope_spec.roles_for("add"))
+        project = SelfBuildProject.objects.create(region=region, name=name[:200], description=description,
+                                                  budget=budget, decided_on=decided_on, decision=decision, topic=topic,
+                                                  created_by=actor)
+        _project_event(project, actor, "create", to_state=project.status, note=decision[:200],
+                       data={"budget": str(budget), "topic": getattr(topic, "pk", None)})
+    return project
+
+
+def self_build_work_add(*, actor, project_id: int, worked_on: dt.date, days: Decimal, people: int, note: str,
+                        materials: str = "", material_cost: Decimal | None = None) -> SelfBuildWork:
+    note, materials = (note or "").strip(), (materials or "").strip()
+    errors = {}
+    if worked_on is None:
+        errors["worked_on"] = _("请填写施工日期。")
+    elif worked_on > timezone.localdate():
+        errors["worked_on"] = _("施工日期不能晚于今天。")
+    if days is None or days <= 0:
+        errors["days"] = _("天数须大于0。")
+    if people is None or people <= 0:
+        errors["people"] = _("人数须大于0。")
+    if material_cost is not None and material_cost < 0:
+        errors["material_cost"] = _("材料费用不能为负数。")
+    if not note:
+        errors["note"] = _("请填写工作内容。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = _step(SELF_BUILD, "work", SelfBuildProject, actor, project_id, related=("region",))
+        work = SelfBuildWork.objects.create(project=project, worked_on=worked_on, days=days, people=people,
+                                            materials=materials[:300], material_cost=material_cost or 0,
+                                            note=note[:300], recorded_by=actor)
+        _project_event(project, actor, "work", note=f"{worked_on:%m-%d} {people}人×{days}天：{note[:100]}")
+    return work
+
+
+def self_build_submit(*, actor, project_id: int) -> SelfBuildProject:
+    """The village asks the township to check acceptance; the township's staff are told."""
+    with transaction.atomic():
+        project = _step(SELF_BUILD, "submit", SelfBuildProject, actor, project_id, related=("region",))
+        if not SelfBuildWork.objects.filter(project=project).exists():
+            raise ValidationError(_("还没有施工记录，不能申请验收。"))
+        before = project.status
+        if not SelfBuildProject.objects.filter(pk=project.pk, status=before).update(
+                status=SelfBuildProject.Status.SUBMITTED):
+            raise Conflict(SELF_BUILD["submit"].refusal % {"status": project.get_status_display()})
+        _project_event(project, actor, "submit", before, SelfBuildProject.Status.SUBMITTED)
+        township = project.region.parent_id
+        offices = office_users({township}, [Role.TOWNSHIP_STAFF, Role.TOWNSHIP_HEAD])
+        notify(offices.get(township, []), url=project.get_absolute_url(),
+               title=_("自建自管项目申请验收：%(n)s") % {"n": project.name},
+               body=_("%(v)s 申请验收，请到现场查验。") % {"v": project.region.name})
+    project.refresh_from_db()
+    return project
+
+
+def _self_build_check(*, actor, project_id: int, step: str, note: str) -> SelfBuildProject:
+    with transaction.atomic():
+        project = _step(SELF_BUILD, step, SelfBuildProject, actor, project_id, related=("region",))
+        to_state = SelfBuildProject.Status.ACCEPTED if step == "accept" else SelfBuildProject.Status.RETURNED
+        now = timezone.now()
+        if not SelfBuildProject.objects.filter(pk=project.pk, status=SelfBuildProject.Status.SUBMITTED).update(
+                status=to_state, checked_by=actor, checked_at=now, check_note=note):
+            raise Conflict(SELF_BUILD[step].refusal % {"status": project.get_status_display()})
+        _project_event(project, actor, step, SelfBuildProject.Status.SUBMITTED, to_state, note=note[:500])
+        offices = office_users({project.region_id}, [Role.VILLAGE_SECRETARY, Role.VILLAGE_ASSISTANT])
+        notify(offices.get(project.region_id, []), url=project.get_absolute_url(),
+               title=(_("自建自管项目验收合格：%(n)s") if step == "accept" else _("自建自管项目验收退回：%(n)s"))
+               % {"n": project.name}, body=note[:500])
+    project.refresh_from_db()
+    return project
+
+
+def self_build_accept(*, actor, project_id: int, note: str) -> SelfBuildProject:
+    """The township checked the work on site and accepts it."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请填写验收意见。")})
+    return _self_build_check(actor=actor, project_id=project_id, step="accept", note=note)
+
+
+def self_build_return(*, actor, project_id: int, reason: str) -> SelfBuildProject:
+    """The township returns it for rework, with the reason; the village records more work and submits again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请写明退回整改的原因。")})
+    return _self_build_check(actor=actor, project_id=project_id, step="return", note=reason)

@@ -6,6 +6,7 @@ Idempotent (does nothing once councils exist), bulk-inserted, deterministic thro
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,8 +23,17 @@ from .models import (
     Council,
     CouncilMember,
     HandTally,
+    LedgerLine,
+    LedgerMonth,
+    LedgerQuestion,
+    Procedure,
+    ProcedureStage,
+    ProcedureStep,
     Proposal,
     ProposalSupport,
+    SelfBuildEvent,
+    SelfBuildProject,
+    SelfBuildWork,
     Resolution,
     ResolutionLink,
     SupervisionNote,
@@ -279,6 +289,8 @@ def seed(ctx) -> None:
         _seed_proposals(ctx, demo_village, adults.get(demo_village.path, []), demo_residents,
                         next((t for t, s, _ in plans if t.region == demo_village and s == "draft"), None))
     ctx.log(f"  理事会 {len(councils)} 个，议题 {len(plans)} 个，表决 {len(votes)} 人次，决议 {len(resolutions)} 项")
+    few = ([demo_village] if demo_village is not None else []) + [v for v in villages if v != demo_village][:5]
+    _seed_village_governance(ctx, few, plans, demo_village)
 
 
 PROPOSALS = [
@@ -319,3 +331,150 @@ def _seed_proposals(ctx, village, adults, demo_residents, draft_topic) -> None:
                      for i, pk in enumerate(backers)]
     ProposalSupport.objects.bulk_create(supports)
     ctx.log(f"  村民提议 {len(specs)} 项（附议 {len(supports)} 人次）")
+
+
+# 四议两公开 step texts, in order (the two meetings that vote get numbers).
+PROCEDURE_TEXTS = {
+    "propose": "村党支部委员会研究，提议将该事项提交村两委商议。",
+    "consult": "村两委联席会议商议，形成初步方案，提交党员大会审议。",
+    "review": "党员大会审议，同意提交村民代表会议决议。",
+    "resolve": "村民代表会议表决通过实施方案。",
+    "publish": "决议在村务公开栏、村民微信群和本平台公开，公示期7天，无异议。",
+    "report": "已按决议实施完毕，资金使用和验收情况在村务公开栏公开。",
+}
+LEDGER_LINES = [  # kind, category, amount, counterparty, summary
+    ("income", "operating_fund", "5000.00", "镇财政所", "村级组织运转经费（6万元/年）按月拨付"),
+    ("income", "lease", "1000.00", "农业合作社", "闲置校舍租金"),
+    ("income", "collective", "7160.00", "县供电公司", "村级光伏电站发电收益"),
+    ("expense", "salary", "3600.00", "村干部", "村干部基本报酬"),
+    ("expense", "office", "486.30", "县供电公司", "村部电费"),
+    ("expense", "office", "215.00", "镇文具店", "办公用品"),
+    ("expense", "welfare", "1200.00", "困难户", "春节慰问困难群众"),
+    ("expense", "infrastructure", "2380.00", "村民施工队", "村道路灯维修"),
+]
+SELF_BUILD = [
+    ("第一村民小组排水沟清淤", "清淤排水沟约300米，修复沟壁两处。", "8000", "accepted"),
+    ("村口小游园铺装", "铺设透水砖约220平方米，安装石凳6个。", "15000", "submitted"),
+    ("河边晒谷场护栏", "加装不锈钢护栏80米。", "6500", "building"),
+]
+
+
+def _seed_village_governance(ctx, villages, plans, demo_village) -> None:
+    """四议两公开 on the topics of a few villages, their monthly 财务公开 with questions, and 自建自管 projects."""
+    rng, now, today = ctx.rng, timezone.now(), timezone.localdate()
+    secretary, township = ctx.users.get("village_secretary"), ctx.users.get("township_staff")
+    ours = {v.pk for v in villages}
+    procedures, steps = [], []
+    upto = {"open": "resolve", "in_progress": "publish", "done": None}  # the step each topic's procedure waits for
+    for topic, state, _spec in plans:
+        if topic.region_id not in ours or state not in upto:
+            continue
+        waits = upto[state]
+        done = [s for s in ProcedureStage if waits is None or
+                [x.value for x in ProcedureStage].index(s.value) < [x.value for x in ProcedureStage].index(waits)]
+        start = topic.opens_at - dt.timedelta(days=12)
+        p = Procedure(topic=topic, status=waits or Procedure.Status.DONE, started_at=start,
+                      started_by=secretary if topic.region == demo_village else None)
+        procedures.append(p)
+        for i, stage in enumerate(done):
+            held = start + dt.timedelta(days=2 * i + 1) if i < 4 else (topic.closes_at + dt.timedelta(days=3 + 30 * (i - 4)))
+            if held > now:
+                held = now - dt.timedelta(hours=6 - i)
+            numbers = {}
+            if stage.value == "consult":
+                numbers = {"expected": 7, "present": 7}
+            elif stage.value in ("review", "resolve"):
+                expected = 28 if stage.value == "review" else 41
+                present = expected - rng.randint(1, 5)
+                against = rng.randint(0, 2)
+                numbers = {"expected": expected, "present": present, "votes_for": present - against - 1,
+                           "votes_against": against, "votes_abstain": 1, "passed": True}
+            summary = PROCEDURE_TEXTS[stage.value]
+            if stage.value == "publish":
+                summary = f"{topic.title}：{summary}"
+            steps.append(ProcedureStep(procedure=p, stage=stage.value, held_at=held, summary=summary,
+                                       recorded_by=secretary if topic.region == demo_village else None,
+                                       recorded_at=held, **numbers))
+    Procedure.objects.bulk_create(procedures)
+    ProcedureStep.objects.bulk_create(steps)
+
+    # 财务公开: the last three months published, this month being entered.
+    asker = ctx.users.get("resident")
+    asker_resident = getattr(asker, "resident", None) if asker is not None else None
+    first = today.replace(day=1)
+    months = [first]
+    for _i in range(3):
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    lines, questions = [], []
+    for v in villages:
+        for k, m in enumerate(reversed(months)):
+            published = m != first
+            month = LedgerMonth.objects.create(region=v, month=m,
+                                               status=LedgerMonth.Status.PUBLISHED if published else LedgerMonth.Status.OPEN,
+                                               published_at=timezone.make_aware(dt.datetime(m.year, m.month, 28, 10))
+                                               if published else None,
+                                               published_by=secretary if published and v == demo_village else None)
+            last_day = min(27, (today.day if not published else 27))
+            for j, (kind, cat, amount, party, summary) in enumerate(LEDGER_LINES):
+                if not published and j > 4:
+                    break
+                factor = Decimal(rng.choice(["0.8", "1", "1", "1.2"])) if cat not in ("operating_fund", "salary") else 1
+                lines.append(LedgerLine(month=month, kind=kind, category=cat,
+                                        amount=(Decimal(amount) * factor).quantize(Decimal("0.01")),
+                                        occurred_on=m.replace(day=max(1, min(last_day, 3 + j * 3))),
+                                        counterparty=party, voucher_no=f"记-{m.month:02d}{j + 1:02d}",
+                                        voucher_summary=summary,
+                                        entered_by=secretary if v == demo_village else None))
+    LedgerLine.objects.bulk_create(lines)
+    if demo_village is not None and asker_resident is not None:
+        published = [ln for ln in lines if ln.month.region_id == demo_village.pk and ln.month.status == "published"]
+        q_lines = [ln for ln in published if ln.category in ("office", "infrastructure")][-2:]
+        for i, line in enumerate(q_lines):
+            answered = i == 0
+            questions.append(LedgerQuestion(
+                line=line, asker=asker_resident, asked_by=asker, body="这笔钱具体用在哪里了？能看看凭证吗？",
+                asked_at=now - dt.timedelta(days=3 - i),
+                status=LedgerQuestion.Status.ANSWERED if answered else LedgerQuestion.Status.ASKED,
+                answer="凭证已在村务公开栏张贴，可到村部查阅原件；该笔用于村部冬季用电。" if answered else "",
+                answered_by=secretary if answered else None, answered_at=now - dt.timedelta(days=2) if answered else None))
+        # A correction of a published line, in the month being entered.
+        wrong = next((ln for ln in published if ln.category == "welfare"), None)
+        if wrong is not None:
+            LedgerLine.objects.create(month=LedgerMonth.objects.get(region=demo_village, month=first), kind="expense",
+                                      category="welfare", amount=Decimal("-100.00"), occurred_on=first,
+                                      counterparty=wrong.counterparty, voucher_no=f"记-{first.month:02d}99",
+                                      voucher_summary="更正：慰问金多记一户", corrects=wrong, entered_by=secretary)
+    LedgerQuestion.objects.bulk_create(questions)
+
+    # 自建自管: one project in each state in the demo village, one a village elsewhere.
+    projects, works, events = [], [], []
+    for v in villages:
+        specs = SELF_BUILD if v == demo_village else [SELF_BUILD[rng.randrange(len(SELF_BUILD))]]
+        for name, desc, budget, status in specs:
+            decided = today - dt.timedelta(days=rng.randint(40, 90))
+            checked = status == "accepted"
+            p = SelfBuildProject(region=v, name=name, description=desc, budget=Decimal(budget), decided_on=decided,
+                                 decision=f"{decided:%Y年%m月%d日}村民小组会议，到会{rng.randint(25, 40)}户，一致同意自建自管。",
+                                 status=status, created_by=secretary if v == demo_village else None,
+                                 created_at=timezone.make_aware(dt.datetime.combine(decided, dt.time(20))),
+                                 checked_by=township if checked else None,
+                                 checked_at=now - dt.timedelta(days=5) if checked else None,
+                                 check_note="乡镇现场查验：工程质量合格，资金使用与公示一致。" if checked else "")
+            projects.append(p)
+    SelfBuildProject.objects.bulk_create(projects)
+    for p in projects:
+        events.append(SelfBuildEvent(project=p, action="create", to_state="building", at=p.created_at, note=p.decision))
+        for d in range(2 if p.status == "building" else 0, 3):
+            day = p.decided_on + dt.timedelta(days=7 + d * 5)
+            works.append(SelfBuildWork(project=p, worked_on=day, days=Decimal(rng.choice(["1", "1.5", "2"])),
+                                       people=rng.randint(4, 9), materials="水泥、砂石", note="村民投工投劳施工",
+                                       material_cost=Decimal(rng.randint(300, 1500))))
+        if p.status in ("submitted", "accepted"):
+            events.append(SelfBuildEvent(project=p, action="submit", from_state="building", to_state="submitted",
+                                         at=now - dt.timedelta(days=8)))
+        if p.status == "accepted":
+            events.append(SelfBuildEvent(project=p, action="accept", from_state="submitted", to_state="accepted",
+                                         at=p.checked_at, actor=township, note=p.check_note))
+    SelfBuildWork.objects.bulk_create(works)
+    SelfBuildEvent.objects.bulk_create(events)
+    ctx.log(f"  四议两公开 {len(procedures)} 项，财务公开 {len(lines)} 笔（提问 {len(questions)} 条），自建自管 {len(projects)} 个")

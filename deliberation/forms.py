@@ -9,7 +9,8 @@ from governance.models import Region
 from governance.selectors import region_list
 
 from . import links, selectors
-from .models import Council, CouncilMember, Topic, VillageCharter
+from .models import (MEETING_STAGES, PUBLIC_STAGES, VOTING_STAGES, Council, CouncilMember, LedgerLine, LedgerMonth,
+                     SelfBuildProject, Topic, VillageCharter)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -248,3 +249,104 @@ class VillageCharterForm(ScopedForm):
             self.initial.setdefault("region", village.pk)
             self.initial.setdefault("proposal_support_percent", charter.proposal_support_percent)
             self.initial.setdefault("proposal_window_days", charter.proposal_window_days)
+
+
+class ProcedureStepForm(forms.Form):
+    """One step of 四议两公开: the meeting's numbers where it meets and votes, its minutes or what is published."""
+
+    held_at = _dt_field(_("会议/公开时间"))
+    expected = forms.IntegerField(label=_("应到人数"), min_value=1, required=False)
+    present = forms.IntegerField(label=_("实到人数"), min_value=0, required=False)
+    votes_for = forms.IntegerField(label=_("赞成"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("反对"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label=_("弃权"), min_value=0, required=False)
+    summary = forms.CharField(label=_("纪要摘要 / 公开内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(label=_("附件（会议记录、签到表照片或公示照片，可选）"), required=False)
+
+    def __init__(self, *args, stage: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stage not in MEETING_STAGES:
+            for name in ("expected", "present"):
+                del self.fields[name]
+        if stage not in VOTING_STAGES:
+            for name in ("votes_for", "votes_against", "votes_abstain"):
+                del self.fields[name]
+        if stage in PUBLIC_STAGES:
+            self.fields["summary"].label = _("向全村公开的内容")
+            self.fields["summary"].help_text = _("公开后发送给本村每位有账号的村民，并在议题页面展示。")
+        self.initial.setdefault("held_at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class LedgerLineForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"), empty_label=_("请选择"))
+    kind = forms.ChoiceField(label=_("收支"), choices=LedgerLine.Kind.choices)
+    category = forms.ChoiceField(label=_("类别"), choices=LedgerLine.Category.choices)
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=12, decimal_places=2,
+                                help_text=_("更正记录可填负数冲减原记录。"))
+    occurred_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("记入该日期所在的月份；已公开的月份不能再录入。"))
+    counterparty = forms.CharField(label=_("收付对象"), max_length=100)
+    voucher_no = forms.CharField(label=_("凭证号"), max_length=40)
+    voucher_summary = forms.CharField(label=_("凭证摘要"), max_length=300)
+    corrects_id = forms.IntegerField(label=_("更正的记录编号（可选）"), required=False, min_value=1,
+                                     help_text=_("更正已公开的记录时填写原记录编号（明细中的#号）。"))
+
+    def __init__(self, *args, month: LedgerMonth | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = scoped_regions(self.user, [Region.Level.VILLAGE], "add", LedgerMonth)
+        self.fields["region"].queryset = villages
+        if month is not None:
+            self.initial.setdefault("region", month.region_id)
+        elif villages.count() == 1:
+            self.initial.setdefault("region", villages.first().pk)
+        self.initial.setdefault("occurred_on", timezone.localdate())
+
+
+class LedgerQuestionForm(forms.Form):
+    body = forms.CharField(label=_("我的问题"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LedgerAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SelfBuildForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("村/社区"), empty_label=_("请选择"))
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    description = forms.CharField(label=_("建设内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    budget = forms.DecimalField(label=_("预算（元）"), max_digits=12, decimal_places=2, min_value=0)
+    decided_on = forms.DateField(label=_("村民会议决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision = forms.CharField(label=_("村民会议决定"), widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("会议名称、到会人数、表决结果，决定自建自管。"))
+    topic = forms.ModelChoiceField(queryset=Topic.objects.none(), required=False, label=_("议事议题（可选）"),
+                                   empty_label=_("请选择"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = scoped_regions(self.user, [Region.Level.VILLAGE], "add", SelfBuildProject)
+        self.fields["region"].queryset = villages
+        self.fields["topic"].queryset = selectors.topic_list(user=self.user).filter(
+            status=Topic.Status.CLOSED, region__in=villages)
+        if villages.count() == 1:
+            self.initial.setdefault("region", villages.first().pk)
+
+
+class SelfBuildWorkForm(forms.Form):
+    worked_on = forms.DateField(label=_("施工日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.DecimalField(label=_("天数"), max_digits=5, decimal_places=1, min_value=0)
+    people = forms.IntegerField(label=_("人数"), min_value=0)
+    note = forms.CharField(label=_("工作内容"), max_length=300)
+    materials = forms.CharField(label=_("材料"), max_length=300, required=False)
+    material_cost = forms.DecimalField(label=_("材料费用（元）"), max_digits=12, decimal_places=2, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("worked_on", timezone.localdate())
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}))

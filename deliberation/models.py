@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Region, Resident
-from governance.scoping import MANAGERS, STAFF_ROLES, RestrictedManager, Role, ScopeSpec
+from governance.scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, RestrictedManager, Role, ScopeSpec
 
 # Who reads deliberation: the village's staff and its villagers (migrants hold their role at home).
 READERS = STAFF_ROLES | {Role.RESIDENT}
@@ -371,6 +371,7 @@ class TopicEvent(models.Model):
         LINK = "link", _("关联落实事项")
         SUPERVISION = "supervision", _("理事会监督记录")
         DONE = "done", _("决议办结")
+        PROCEDURE = "procedure", _("四议两公开")
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="events", verbose_name=_("议题"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
@@ -590,3 +591,367 @@ class ProposalSupport(models.Model):
         verbose_name_plural = _("附议")
         ordering = ["proposal", "at", "id"]
         constraints = [models.UniqueConstraint(fields=["proposal", "resident"], name="proposal_support_once")]
+
+
+# --- 四议两公开: the procedure a village decision follows ---------------------------------------------
+
+# Who checks a self-built project's acceptance: the township (and the county above it), not the village.
+COUNTY_TOWNSHIP = COUNTY | TOWNSHIP
+
+
+class ProcedureStage(models.TextChoices):
+    """The six steps in their order; a procedure's stage is the step it waits for next."""
+
+    PROPOSE = "propose", _("党支部提议")
+    CONSULT = "consult", _("两委商议")
+    REVIEW = "review", _("党员大会审议")
+    RESOLVE = "resolve", _("村民代表会议决议")
+    PUBLISH = "publish", _("决议公开")
+    REPORT = "report", _("实施结果公开")
+
+
+PROCEDURE_ORDER = [s.value for s in ProcedureStage]
+# The steps that are meetings (attendance recorded), that vote (for/against), that publish to the village.
+MEETING_STAGES = frozenset({ProcedureStage.CONSULT, ProcedureStage.REVIEW, ProcedureStage.RESOLVE})
+VOTING_STAGES = frozenset({ProcedureStage.REVIEW, ProcedureStage.RESOLVE})
+PUBLIC_STAGES = frozenset({ProcedureStage.PUBLISH, ProcedureStage.REPORT})
+
+
+class Procedure(models.Model):
+    """四议两公开: a topic decided by the village's procedure — 党支部提议、两委商议、党员大会审议、村民代表会议决议,
+    then 决议公开 and 实施结果公开 — each step recorded once, in this order only."""
+
+    class Status(models.TextChoices):
+        PROPOSE = "propose", _("待党支部提议")
+        CONSULT = "consult", _("待两委商议")
+        REVIEW = "review", _("待党员大会审议")
+        RESOLVE = "resolve", _("待村民代表会议决议")
+        PUBLISH = "publish", _("待决议公开")
+        REPORT = "report", _("待实施结果公开")
+        DONE = "done", _("已完成")
+        STOPPED = "stopped", _("未获通过，程序终止")
+
+    topic = models.OneToOneField(Topic, on_delete=models.PROTECT, related_name="procedure", verbose_name=_("议题"))
+    status = models.CharField(_("进度"), max_length=8, choices=Status.choices, default=Status.PROPOSE, db_index=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("发起人"))
+    started_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="topic__region", roles={"view": READERS, "change": ORGANISERS})
+
+    class Meta:
+        verbose_name = _("四议两公开")
+        verbose_name_plural = _("四议两公开")
+        ordering = ["-started_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(status__in=["propose", "consult", "review", "resolve", "publish", "report", "done", "stopped"]),
+            name="procedure_status_valid")]
+
+    def __str__(self) -> str:
+        return str(self.topic)
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:topic_detail", args=[self.topic_id]) + "#procedure"
+
+    def audit_region(self):
+        return self.topic.region
+
+
+class ProcedureStep(models.Model):
+    """One recorded step: who recorded it and when, the meeting (held when, how many of how many present,
+    for/against where it votes), a summary of its minutes; attachments through governance.attachments."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps", verbose_name=_("四议两公开"))
+    stage = models.CharField(_("步骤"), max_length=8, choices=ProcedureStage.choices)
+    held_at = models.DateTimeField(_("会议/公开时间"))
+    expected = models.PositiveIntegerField(_("应到人数"), null=True, blank=True)
+    present = models.PositiveIntegerField(_("实到人数"), null=True, blank=True)
+    votes_for = models.PositiveIntegerField(_("赞成"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("反对"), null=True, blank=True)
+    votes_abstain = models.PositiveIntegerField(_("弃权"), null=True, blank=True)
+    passed = models.BooleanField(_("通过"), null=True)
+    summary = models.TextField(_("纪要/公开内容"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("记录人"))
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="procedure__topic__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("四议两公开步骤")
+        verbose_name_plural = _("四议两公开步骤")
+        ordering = ["procedure", "recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "stage"], name="procedure_step_once"),
+            models.CheckConstraint(condition=Q(present__isnull=True) | Q(expected__isnull=True)
+                                   | Q(present__lte=models.F("expected")), name="procedure_step_present_le_expected"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} · {self.get_stage_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.procedure.get_absolute_url()
+
+    def audit_region(self):
+        return self.procedure.topic.region
+
+    @property
+    def is_public(self) -> bool:
+        return self.stage in (ProcedureStage.PUBLISH, ProcedureStage.REPORT)
+
+
+# --- 村级三资 and 财务公开: the village's income and spending, published monthly -------------------------
+
+class LedgerMonth(models.Model):
+    """One village's month of accounts. Published, it is frozen: its lines never change again (a correction
+    is a new line in an open month that names the line it corrects)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("录入中")
+        PUBLISHED = "published", _("已公开")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="ledger_months", verbose_name=_("村/社区"))
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("公开人"))
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="region", roles={"view": READERS, "change": ORGANISERS, "add": ORGANISERS})
+
+    class Meta:
+        verbose_name = _("财务公开月份")
+        verbose_name_plural = _("财务公开月份")
+        ordering = ["-month", "region__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month"], name="ledger_month_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="ledger_month_first_day"),
+            models.CheckConstraint(condition=Q(status="open") | Q(published_at__isnull=False),
+                                   name="ledger_month_published_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.month:%Y}年{self.month.month}月"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:ledger_month_detail", args=[self.pk])
+
+
+class LedgerLine(models.Model):
+    """收支明细: one income or spending line with its voucher's number and summary."""
+
+    class Kind(models.TextChoices):
+        INCOME = "income", _("收入")
+        EXPENSE = "expense", _("支出")
+
+    class Category(models.TextChoices):
+        OPERATING_FUND = "operating_fund", _("村级运转经费（6万元）")
+        COLLECTIVE = "collective", _("集体经营收入")
+        LEASE = "lease", _("资产资源发包租赁")
+        SUBSIDY = "subsidy", _("上级补助")
+        PROJECT = "project", _("项目资金")
+        SALARY = "salary", _("村干部报酬")
+        OFFICE = "office", _("办公及水电")
+        INFRASTRUCTURE = "infrastructure", _("基础设施建设")
+        WELFARE = "welfare", _("公益事业与帮扶")
+        OTHER = "other", _("其他")
+
+    month = models.ForeignKey(LedgerMonth, on_delete=models.PROTECT, related_name="lines", verbose_name=_("月份"))
+    kind = models.CharField(_("收支"), max_length=8, choices=Kind.choices)
+    category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    occurred_on = models.DateField(_("日期"))
+    counterparty = models.CharField(_("收付对象"), max_length=100)
+    voucher_no = models.CharField(_("凭证号"), max_length=40)
+    voucher_summary = models.CharField(_("凭证摘要"), max_length=300)
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+                                 verbose_name=_("更正的记录"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("录入人"))
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="month__region", roles={"view": READERS, "ask": {Role.RESIDENT}})
+
+    class Meta:
+        verbose_name = _("收支明细")
+        verbose_name_plural = _("收支明细")
+        ordering = ["month", "occurred_on", "id"]
+        indexes = [models.Index(fields=["month", "kind"], name="ledger_line_month_kind")]
+        constraints = [
+            # An ordinary line is positive; only a correction may take an amount back (negative).
+            models.CheckConstraint(condition=Q(amount__gt=0) | (Q(corrects__isnull=False) & ~Q(amount=0)),
+                                   name="ledger_line_amount_sign"),
+            models.CheckConstraint(condition=Q(kind__in=["income", "expense"]), name="ledger_line_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher_no} {self.voucher_summary[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:ledger_month_detail", args=[self.month_id]) + f"#line-{self.pk}"
+
+    def audit_region(self):
+        return self.month.region
+
+
+class LedgerQuestion(models.Model):
+    """A villager's question on a published line, and the village office's answer."""
+
+    class Status(models.TextChoices):
+        ASKED = "asked", _("待答复")
+        ANSWERED = "answered", _("已答复")
+
+    line = models.ForeignKey(LedgerLine, on_delete=models.PROTECT, related_name="questions", verbose_name=_("收支明细"))
+    asker = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="ledger_questions",
+                              verbose_name=_("提问村民"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("提问账号"))
+    body = models.TextField(_("问题"))
+    asked_at = models.DateTimeField(_("提问时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.ASKED, db_index=True)
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("答复人"))
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="line__month__region", roles={"view": READERS, "change": ORGANISERS})
+
+    class Meta:
+        verbose_name = _("财务公开提问")
+        verbose_name_plural = _("财务公开提问")
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status="asked") | (~Q(answer="") & Q(answered_at__isnull=False)),
+                                   name="ledger_question_answered_has_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+    def get_absolute_url(self) -> str:
+        return self.line.get_absolute_url()
+
+    def audit_region(self):
+        return self.line.month.region
+
+
+# --- 自建自管: small projects the villagers build and run themselves -------------------------------------
+
+class SelfBuildProject(models.Model):
+    """A small village project the villagers' meeting chose to build themselves; the township accepts it."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("施工中")
+        SUBMITTED = "submitted", _("待乡镇验收")
+        RETURNED = "returned", _("验收退回整改")
+        ACCEPTED = "accepted", _("验收合格")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="self_build_projects",
+                               verbose_name=_("村/社区"))
+    name = models.CharField(_("项目名称"), max_length=200)
+    description = models.TextField(_("建设内容"))
+    budget = models.DecimalField(_("预算（元）"), max_digits=12, decimal_places=2)
+    decided_on = models.DateField(_("村民会议决定日期"))
+    decision = models.TextField(_("村民会议决定"), help_text=_("会议名称、到会人数、表决结果，决定自建自管。"))
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="self_build_projects",
+                              verbose_name=_("议事议题"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BUILDING, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("登记人"))
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("验收人"))
+    checked_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    check_note = models.TextField(_("验收意见"), blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="region", roles={"view": READERS, "change": ORGANISERS, "add": ORGANISERS,
+                                                    "accept": COUNTY_TOWNSHIP})
+
+    class Meta:
+        verbose_name = _("自建自管项目")
+        verbose_name_plural = _("自建自管项目")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gt=0), name="self_build_budget_positive"),
+            models.CheckConstraint(condition=Q(status__in=["building", "submitted", "returned", "accepted"]),
+                                   name="self_build_status_valid"),
+            models.CheckConstraint(condition=~Q(status__in=["returned", "accepted"]) | Q(checked_at__isnull=False),
+                                   name="self_build_checked_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:self_build_detail", args=[self.pk])
+
+
+class SelfBuildWork(models.Model):
+    """A record of work done on a self-build project: the days, the people, the materials used."""
+
+    project = models.ForeignKey(SelfBuildProject, on_delete=models.CASCADE, related_name="works",
+                                verbose_name=_("项目"))
+    worked_on = models.DateField(_("施工日期"))
+    days = models.DecimalField(_("天数"), max_digits=5, decimal_places=1)
+    people = models.PositiveIntegerField(_("人数"))
+    materials = models.CharField(_("材料"), max_length=300, blank=True)
+    material_cost = models.DecimalField(_("材料费用（元）"), max_digits=12, decimal_places=2, default=0)
+    note = models.CharField(_("工作内容"), max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("记录人"))
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="project__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("自建施工记录")
+        verbose_name_plural = _("自建施工记录")
+        ordering = ["project", "worked_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gt=0), name="self_build_work_days_positive"),
+            models.CheckConstraint(condition=Q(people__gt=0), name="self_build_work_people_positive"),
+            models.CheckConstraint(condition=Q(material_cost__gte=0), name="self_build_work_cost_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.worked_on}"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+
+class SelfBuildEvent(models.Model):
+    """The project's history: chosen, work recorded, submitted, accepted or returned (with the reason)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("村民会议决定自建自管")
+        WORK = "work", _("记录施工")
+        SUBMIT = "submit", _("申请验收")
+        ACCEPT = "accept", _("验收合格")
+        RETURN = "return", _("验收退回")
+
+    project = models.ForeignKey(SelfBuildProject, on_delete=models.CASCADE, related_name="events",
+                                verbose_name=_("项目"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("操作人"))
+    action = models.CharField(_("事项"), max_length=8, choices=Action.choices)
+    from_state = models.CharField(_("原状态"), max_length=10, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=10, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="project__region", roles={"view": READERS})
+
+    class Meta:
+        verbose_name = _("自建项目进程")
+        verbose_name_plural = _("自建项目进程")
+        ordering = ["project", "at", "id"]

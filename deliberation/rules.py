@@ -17,7 +17,8 @@ from governance.rules import Rule, Rules
 from governance.scoping import can
 
 from . import forms
-from .models import Council, CouncilMember, Proposal, ProposalSupport, Resolution, Topic, Vote
+from .models import (Council, CouncilMember, LedgerMonth, LedgerQuestion, Procedure, ProcedureStage, Proposal,
+                     ProposalSupport, Resolution, SelfBuildProject, Topic, Vote)
 from .selectors import is_eligible, supervising_council, village_adults
 
 T = Topic.Status
@@ -131,6 +132,10 @@ def may_see_tally(user, topic) -> bool:
     return topic.status == T.CLOSED or (not topic.secret and runs_it(user, topic))
 
 
+def has_no_procedure(user, topic) -> bool:
+    return not Procedure.objects.filter(topic_id=topic.pk).exists()
+
+
 def has_no_resolution(user, topic) -> bool:
     return not Resolution.objects.filter(topic_id=topic.pk).exists()
 
@@ -174,6 +179,9 @@ TOPIC = Rules(Topic, [
     Rule("resolution", _("记录决议"), states=frozenset({T.CLOSED}), who=has_no_resolution,
          url_name="deliberation:topic_resolution", asks=True, form=forms.ResolutionForm,
          refusal=_("表决结束后才能记录决议。"), denial=_("该议题的决议已经记录。")),
+    Rule("procedure", _("按四议两公开办理"), who=has_no_procedure, url_name="deliberation:topic_procedure",
+         style="outline-primary", denial=_("该议题已按四议两公开办理。"),
+         confirm=_("该议题将按“四议两公开”办理：党支部提议、两委商议、党员大会审议、村民代表会议决议，决议公开、实施结果公开，逐步记录。确定吗？")),
     # On the page itself: the villager's ballot and the discussion box.
     Rule("vote", _("提交表决"), states=frozenset({T.OPEN}), scope="vote", who=may_vote,
          url_name="deliberation:topic_vote", asks=True, denial=_("您不能参加本议题表决。")),
@@ -186,7 +194,7 @@ TOPIC = Rules(Topic, [
 ])
 
 # The buttons of the topic's page (its ballot and discussion box are forms of their own).
-TOPIC_BUTTONS = ("edit", "open", "sign_in", "tally", "close", "resolution")
+TOPIC_BUTTONS = ("edit", "open", "sign_in", "tally", "close", "resolution", "procedure")
 
 RESOLUTION = Rules(Resolution, [
     Rule("link", _("关联落实事项"), states=frozenset({Resolution.Status.IN_PROGRESS}),
@@ -241,4 +249,48 @@ PROPOSAL = Rules(Proposal, [
          refusal=_("该提议已达到附议人数，不再征集附议。"), denial=_("您不能附议该提议。")),
     Rule("schedule", _("列入议程"), states=frozenset({P.QUALIFIED}), url_name="deliberation:proposal_schedule",
          asks=True, refusal=_("只有达到附议人数的提议需要列入议程（当前状态：%(status)s）。")),
+])
+
+
+# 四议两公开: each step is recorded once, only when the procedure waits for it (its status is the next step).
+PROCEDURE = Rules(Procedure, [
+    Rule(stage.value, stage.label, states=frozenset({stage.value}), url_name=f"deliberation:procedure_{stage.value}",
+         asks=True, refusal=_("四议两公开须按顺序逐步进行，当前进度：%(status)s。"))
+    for stage in ProcedureStage
+])
+
+LEDGER_MONTH = Rules(LedgerMonth, [
+    Rule("add_line", _("录入收支"), states=frozenset({LedgerMonth.Status.OPEN}),
+         url_name="deliberation:ledger_line_add", asks=True, style="outline-primary",
+         refusal=_("该月财务已公开，不能再录入或修改；如需更正，请在未公开的月份录入更正记录并引用原记录。")),
+    Rule("publish", _("公开本月财务"), states=frozenset({LedgerMonth.Status.OPEN}),
+         url_name="deliberation:ledger_month_publish",
+         confirm=_("公开后本月收支明细将冻结，不能再修改，村民可以查看和提问。确定公开吗？"),
+         refusal=_("该月财务已公开。")),
+])
+
+
+def may_ask(user, line) -> bool:
+    """A villager of the line's village asks about a published line (the office answers, it does not ask)."""
+    return line.month.status == LedgerMonth.Status.PUBLISHED and resident_of(user) is not None
+
+
+LEDGER_QUESTION = Rules(LedgerQuestion, [
+    Rule("answer", _("答复"), states=frozenset({LedgerQuestion.Status.ASKED}),
+         url_name="deliberation:ledger_question_answer", asks=True, form=forms.LedgerAnswerForm, refusal=_("该问题已答复。")),
+])
+
+SB = SelfBuildProject.Status
+
+SELF_BUILD = Rules(SelfBuildProject, [
+    Rule("work", _("记录施工"), states=frozenset({SB.BUILDING, SB.RETURNED}), url_name="deliberation:self_build_work",
+         asks=True, style="outline-primary", refusal=_("项目已申请验收或已验收，不能再记录施工（当前状态：%(status)s）。")),
+    Rule("submit", _("申请验收"), states=frozenset({SB.BUILDING, SB.RETURNED}), url_name="deliberation:self_build_submit",
+         confirm=_("确认施工已完成，提请乡镇验收？"), refusal=_("当前状态为“%(status)s”，不能申请验收。")),
+    Rule("accept", _("验收合格"), states=frozenset({SB.SUBMITTED}), scope="accept",
+         url_name="deliberation:self_build_accept", asks=True, style="success", form=forms.AcceptForm,
+         refusal=_("只有待验收的项目可以验收（当前状态：%(status)s）。"), denial=_("由乡镇验收自建自管项目。")),
+    Rule("return", _("退回整改"), states=frozenset({SB.SUBMITTED}), scope="accept",
+         url_name="deliberation:self_build_return", asks=True, style="outline-danger", form=forms.ReturnForm,
+         refusal=_("只有待验收的项目可以退回（当前状态：%(status)s）。"), denial=_("由乡镇验收自建自管项目。")),
 ])

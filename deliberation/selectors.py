@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.models import Region, Resident
@@ -16,11 +18,19 @@ from .models import (
     Council,
     CouncilMember,
     HandTally,
+    LedgerLine,
+    LedgerMonth,
+    LedgerQuestion,
+    Procedure,
+    ProcedureStep,
     Proposal,
     ProposalSupport,
     VillageCharter,
     Resolution,
     ResolutionLink,
+    SelfBuildEvent,
+    SelfBuildProject,
+    SelfBuildWork,
     SupervisionNote,
     Topic,
     TopicEvent,
@@ -297,3 +307,93 @@ def topic_tally(*, user, topic: Topic) -> dict:
 
 def village_of(region: Region) -> Region | None:
     return region.ancestor_at(Region.Level.VILLAGE)
+
+
+# --- 四议两公开 ----------------------------------------------------------------------------------------
+
+def procedure_list(*, user) -> QuerySet[Procedure]:
+    """Procedures of the topics the user sees (a draft topic's stays with its editors)."""
+    return (Procedure.objects.restrict(user, "view")
+            .filter(topic__in=topic_list(user=user).values("pk"))
+            .select_related("topic", "topic__region", "started_by"))
+
+
+def procedure_steps(*, user, procedure) -> QuerySet[ProcedureStep]:
+    return (ProcedureStep.objects.restrict(user, "view").filter(procedure=procedure)
+            .select_related("recorded_by").order_by("held_at", "id"))
+
+
+# --- 村级三资 and 财务公开 -------------------------------------------------------------------------------
+
+def _sum(kind: str):
+    return Coalesce(Sum("lines__amount", filter=Q(lines__kind=kind)), Value(Decimal("0")),
+                    output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def ledger_month_list(*, user) -> QuerySet[LedgerMonth]:
+    """Villagers read the published months; the village office also the month it is entering. Totals by SQL."""
+    qs = LedgerMonth.objects.restrict(user, "view")
+    editable = LedgerMonth.objects.restrict(user, "change").values("pk")
+    return (qs.filter(Q(status=LedgerMonth.Status.PUBLISHED) | Q(pk__in=editable))
+            .select_related("region", "published_by")
+            .annotate(income=_sum(LedgerLine.Kind.INCOME), expense=_sum(LedgerLine.Kind.EXPENSE),
+                      n_lines=Count("lines"))
+            .order_by("-month", "region__path"))
+
+
+def ledger_lines(*, user, month) -> QuerySet[LedgerLine]:
+    """A month's lines with their questions counted (the detail page lists them, at most a few hundred)."""
+    return (LedgerLine.objects.restrict(user, "view").filter(month=month)
+            .select_related("corrects", "corrects__month")
+            .annotate(n_questions=Count("questions"),
+                      n_open=Count("questions", filter=Q(questions__status=LedgerQuestion.Status.ASKED)))
+            .order_by("kind", "occurred_on", "id"))
+
+
+def ledger_category_totals(*, user, month) -> list[dict]:
+    """Per kind and category, the month's total (one GROUP BY)."""
+    rows = (LedgerLine.objects.restrict(user, "view").filter(month=month).values("kind", "category")
+            .annotate(total=Sum("amount"), n=Count("id")).order_by("kind", "category"))
+    labels, kinds = dict(LedgerLine.Category.choices), dict(LedgerLine.Kind.choices)
+    return [{**r, "category_label": labels.get(r["category"], r["category"]), "kind_label": kinds.get(r["kind"])}
+            for r in rows]
+
+
+def ledger_line_list(*, user) -> QuerySet[LedgerLine]:
+    """Lines of the months the user reads (published, or the office's own)."""
+    return (LedgerLine.objects.restrict(user, "view")
+            .filter(month__in=ledger_month_list(user=user).values("pk"))
+            .select_related("month", "month__region", "corrects"))
+
+
+def ledger_question_list(*, user) -> QuerySet[LedgerQuestion]:
+    """Questions and answers on the published lines: the village reads them (the asker's name is not shown)."""
+    return (LedgerQuestion.objects.restrict(user, "view")
+            .select_related("line", "line__month", "line__month__region", "answered_by")
+            .order_by("-asked_at", "-id"))
+
+
+# --- 自建自管 -------------------------------------------------------------------------------------------
+
+def self_build_list(*, user) -> QuerySet[SelfBuildProject]:
+    """Projects with their recorded work summed by SQL: labour (person-days) and materials' cost."""
+    return (SelfBuildProject.objects.restrict(user, "view")
+            .select_related("region", "topic", "checked_by")
+            .annotate(
+                person_days=Coalesce(Sum(F("works__days") * F("works__people"),
+                                         output_field=DecimalField(max_digits=12, decimal_places=1)),
+                                     Value(Decimal("0")), output_field=DecimalField(max_digits=12, decimal_places=1)),
+                material_total=Coalesce(Sum("works__material_cost"), Value(Decimal("0")),
+                                        output_field=DecimalField(max_digits=14, decimal_places=2)),
+                n_works=Count("works"))
+            .order_by("-created_at", "-id"))
+
+
+def self_build_works(*, user, project) -> QuerySet[SelfBuildWork]:
+    return SelfBuildWork.objects.restrict(user, "view").filter(project=project).select_related("recorded_by") \
+        .order_by("-worked_on", "-id")
+
+
+def self_build_events(*, user, project) -> QuerySet[SelfBuildEvent]:
+    return SelfBuildEvent.objects.restrict(user, "view").filter(project=project).select_related("actor") \
+        .order_by("at", "id")

@@ -13,8 +13,9 @@ from governance.models import Resident
 from governance.scoping import user_roles
 
 from . import actions, forms, rules, selectors
-from .filtersets import CouncilFilterSet, ProposalFilterSet, ResolutionFilterSet, TopicFilterSet
-from .models import ORGANISERS, Channel, Topic
+from .filtersets import (CouncilFilterSet, LedgerMonthFilterSet, LedgerQuestionFilterSet, ProposalFilterSet,
+                         ResolutionFilterSet, SelfBuildFilterSet, TopicFilterSet)
+from .models import ORGANISERS, Channel, LedgerMonth, ProcedureStage, SelfBuildProject, Topic
 
 
 # --- Topics --------------------------------------------------------------------------------------
@@ -62,6 +63,11 @@ class TopicDetailView(ObjectDetailView):
                            if staff and topic.secret and topic.status == Topic.Status.OPEN else None),
             resolution=selectors.resolution_list(user=user).filter(topic=topic).first(),
         )
+        procedure = selectors.procedure_list(user=user).filter(topic=topic).first()
+        if procedure is not None:
+            steps = {s.stage: s for s in selectors.procedure_steps(user=user, procedure=procedure)}
+            ctx.update(procedure=procedure, procedure_verbs=rules.PROCEDURE.allowed(user, procedure),
+                       procedure_steps=[(stage, steps.get(stage.value)) for stage in ProcedureStage])
         if ctx["resolution"]:
             r = ctx["resolution"]
             ctx["links"] = selectors.resolution_link_list(user=user).filter(resolution=r)
@@ -369,3 +375,211 @@ class VillageCharterView(ActionFormView):
     submit_label = _("保存")
     success_message = _("村民提议规则已保存，对此后提出的提议生效。")
     success_url = "deliberation:proposal_list"
+
+
+class TopicProcedureView(TopicStepView, ButtonView):
+    step, action = "procedure", actions.procedure_start
+    object_action = "change"
+    success_message = _("该议题按四议两公开办理，请按顺序记录每一步。")
+
+
+# --- 四议两公开 ----------------------------------------------------------------------------------------
+
+class ProcedureStepView(ActionFormView):
+    """One step of 四议两公开 (deliberation/rules.py PROCEDURE): the form asks what that step records."""
+
+    object_selector = selectors.procedure_list
+    object_action = "change"
+    object_arg = "procedure_id"
+    form_class = forms.ProcedureStepForm
+    action = actions.procedure_record_step
+    stage = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "stage": self.stage}
+
+    def get_title(self):
+        return f"{ProcedureStage(self.stage).label}：{self.object.topic.title}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": gettext("记录%(s)s") % {
+            "s": ProcedureStage(self.stage).label}}
+
+    def action_kwargs(self, form):
+        return {**super().action_kwargs(form), "stage": self.stage}
+
+    @property
+    def success_message(self):
+        return gettext("已记录：%(s)s。") % {"s": ProcedureStage(self.stage).label}
+
+
+PROCEDURE_STEP_VIEWS = {stage.value: type(f"Procedure{stage.value.title()}View", (ProcedureStepView,),
+                                          {"stage": stage.value}) for stage in ProcedureStage}
+
+
+# --- 村级三资 and 财务公开 -------------------------------------------------------------------------------
+
+class LedgerMonthListView(ObjectListView):
+    selector = selectors.ledger_month_list
+    filterset_class = LedgerMonthFilterSet
+    template_name = "deliberation/ledger_month_list.html"
+    title = _("财务公开")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_add"] = bool(forms.LedgerLineForm(user=self.request.user).fields["region"].queryset.exists())
+        return ctx
+
+
+class LedgerMonthDetailView(ObjectDetailView):
+    selector = selectors.ledger_month_list
+    template_name = "deliberation/ledger_month_detail.html"
+    context_object_name = "month"
+    rules = rules.LEDGER_MONTH
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, month = self.request.user, self.object
+        lines = list(selectors.ledger_lines(user=user, month=month))
+        questions = {}
+        for q in selectors.ledger_question_list(user=user).filter(line__month=month).order_by("asked_at", "id"):
+            questions.setdefault(q.line_id, []).append(q)
+        for line in lines:
+            line.question_rows = questions.get(line.pk, [])
+            for q in line.question_rows:
+                q.verbs = rules.LEDGER_QUESTION.allowed(user, q)
+        ctx.update(
+            income_lines=[line for line in lines if line.kind == "income"],
+            expense_lines=[line for line in lines if line.kind == "expense"],
+            categories=selectors.ledger_category_totals(user=user, month=month),
+            balance=month.income - month.expense,
+            can_ask=month.status == LedgerMonth.Status.PUBLISHED and rules.resident_of(user) is not None,
+            question_form=forms.LedgerQuestionForm(),
+        )
+        return ctx
+
+
+class LedgerLineAddView(ActionFormView):
+    """The village office enters a line (into an open month: the one named in the URL, or the date's)."""
+
+    object_selector = selectors.ledger_month_list
+    object_action = "change"
+    form_class = forms.LedgerLineForm
+    form_object_arg = "month"
+    action = actions.ledger_line_add
+    title = _("录入收支")
+    submit_label = _("保存")
+    success_message = _("收支记录已保存，本月公开前可继续录入。")
+
+    def get_success_url_for(self, result):
+        return result.month.get_absolute_url()
+
+
+class LedgerMonthPublishView(ButtonView):
+    object_selector = selectors.ledger_month_list
+    object_arg = "month_id"
+    action = actions.ledger_month_publish
+    title = _("公开财务：%(object)s")
+    submit_label = rules.LEDGER_MONTH["publish"].label
+    success_message = _("本月财务已公开，明细已冻结，已通知本村村民。")
+
+
+class LedgerQuestionAskView(ActionFormView):
+    object_selector = selectors.ledger_line_list
+    object_arg = "line_id"
+    form_class = forms.LedgerQuestionForm
+    action = actions.ledger_question_ask
+    title = _("对收支明细提问：%(object)s")
+    submit_label = _("提交问题")
+    success_message = _("问题已提交，村干部答复后会通知您。")
+
+
+class LedgerQuestionListView(ObjectListView):
+    selector = selectors.ledger_question_list
+    filterset_class = LedgerQuestionFilterSet
+    template_name = "deliberation/ledger_question_list.html"
+    status_tabs = "status"
+    title = _("财务公开问答")
+
+
+class LedgerQuestionAnswerView(ActionFormView):
+    object_selector = selectors.ledger_question_list
+    object_action = "change"
+    object_arg = "question_id"
+    form_class = forms.LedgerAnswerForm
+    action = actions.ledger_question_answer
+    title = _("答复：%(object)s")
+    submit_label = rules.LEDGER_QUESTION["answer"].label
+    success_message = _("已答复，并通知提问的村民。")
+
+
+# --- 自建自管 -------------------------------------------------------------------------------------------
+
+class SelfBuildListView(ObjectListView):
+    selector = selectors.self_build_list
+    filterset_class = SelfBuildFilterSet
+    template_name = "deliberation/self_build_list.html"
+    status_tabs = "status"
+    title = _("自建自管项目")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_add"] = bool(forms.SelfBuildForm(user=self.request.user).fields["region"].queryset.exists())
+        return ctx
+
+
+class SelfBuildDetailView(ObjectDetailView):
+    selector = selectors.self_build_list
+    template_name = "deliberation/self_build_detail.html"
+    context_object_name = "project"
+    rules = rules.SELF_BUILD
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, project = self.request.user, self.object
+        ctx.update(works=selectors.self_build_works(user=user, project=project),
+                   events=selectors.self_build_events(user=user, project=project))
+        return ctx
+
+
+class SelfBuildCreateView(ActionFormView):
+    form_class = forms.SelfBuildForm
+    action = actions.self_build_create
+    title = _("登记自建自管项目")
+    submit_label = _("登记")
+    success_message = _("项目已登记，施工中请记录用工和材料。")
+
+
+class SelfBuildStepView(ActionFormView):
+    object_selector = selectors.self_build_list
+    object_arg = "project_id"
+    step = ""
+
+    def get_title(self):
+        return f"{rules.SELF_BUILD[self.step].label}：{self.object.name}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.SELF_BUILD[self.step].label}
+
+
+class SelfBuildWorkView(SelfBuildStepView):
+    step, action, form_class, object_action = "work", actions.self_build_work_add, forms.SelfBuildWorkForm, "change"
+    success_message = _("施工记录已保存。")
+
+    def get_success_url_for(self, result):
+        return result.project.get_absolute_url()
+
+
+class SelfBuildSubmitView(SelfBuildStepView, ButtonView):
+    step, action, object_action = "submit", actions.self_build_submit, "change"
+    success_message = _("已申请验收，已通知乡镇。")
+
+
+class SelfBuildAcceptView(SelfBuildStepView):
+    step, action, form_class, object_action = "accept", actions.self_build_accept, forms.AcceptForm, "accept"
+    success_message = _("验收合格。")
+
+
+class SelfBuildReturnView(SelfBuildStepView):
+    step, action, form_class, object_action = "return", actions.self_build_return, forms.ReturnForm, "accept"
+    success_message = _("已退回整改，并通知村里。")

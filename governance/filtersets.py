@@ -35,6 +35,19 @@ class RegionSubtreeFilter(django_filters.NumberFilter):
         return qs.filter(**{f"{self.region_field}__in": Region.objects.filter(path__startswith=path).values("pk")})
 
 
+class YearFilter(django_filters.NumberFilter):
+    """`?year=2026`: a whole year, 1900–2100; anything else (`0.0`, `abc`) is a 400 with the field's message,
+    never a lookup the database cannot take."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("年度"))
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
 def region_choices(user, selected=None, max_level: int = Region.Level.GROUP, paths=None) -> list[tuple[int, str]]:
     """Regions a person can pick from, kept short: their scope's roots and the level below, plus the
     children of the region currently chosen (choose a township, then narrow to one of its villages).

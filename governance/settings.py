@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The domain apps, in the order their dependencies point (README, Architecture): the one list of them.
 # The core finds each app's urls, API, demo data and schema names through it, never by naming an app.
-DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation", "outreach"]
+DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation", "outreach", "departments"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

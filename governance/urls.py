@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import dashboard_views, export_views, health, import_views, pickers, token_views, views
+from . import dashboard_views, export_views, health, import_views, offline, pickers, token_views, views
 from .api import views as api_views
 from .api.urls import auth_urlpatterns as api_auth_urlpatterns
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("healthz/live/", health.live, name="health_live"),
     path("healthz/ready/", health.ready, name="health_ready"),
     path("metrics/", health.metrics, name="metrics"),
+    # issue #17: the installable app — the service worker at the root (its scope is the site) and the manifest
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.web_manifest, name="web_manifest"),
     path("admin/", admin.site.urls),
     path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),

@@ -20,7 +20,8 @@ _pages: set[str] = set()
 # The core's pages every signed-in person has: home, sign-in and out, password, language, notices.
 CORE_PAGES = {"home", "login", "logout", "password_change", "set_language", "notification_list",
               "notifications_mark_read", "attachment_download", "picker",
-              "household_detail", "resident_detail"}  # their own household and record (owner scope)
+              "household_detail", "resident_detail",  # their own household and record (owner scope)
+              "service_worker", "web_manifest"}  # the installable app (governance/offline.py)
 
 
 def pages(*url_names: str) -> None:

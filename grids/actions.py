@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from functools import partial
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ from governance.models import Household, Region, Resident
 from governance.scoping import MANAGERS, STAFF_ROLES, Role, load_for, region_allows, require_region, user_roles
 from governance.selectors import office_users
 
-from . import rules
+from . import hooks, rules
 from .models import (
     ACTIVE_STATUSES,
     LEVEL_HANDLERS,
@@ -198,10 +199,44 @@ def _resolve_grid_region(region: Region) -> Region:
     return region
 
 
+class _Once:
+    existing = None
+
+
+@contextmanager
+def _once(model, key, actor, owner_field: str):
+    """One transaction that writes the object carrying `key`; when a concurrent send of the same key
+    committed first, the unique index refuses this one's row: everything written here is rolled back and
+    `.existing` is the winner's object (the caller returns it)."""
+    once = _Once()
+    try:
+        with transaction.atomic():
+            yield once
+    except IntegrityError:
+        once.existing = _replayed(model, key, actor, owner_field)
+        if once.existing is None:
+            raise
+
+
+def _replayed(model, key, actor, owner_field: str):
+    """The object an earlier send of the same key made, or None; another person's key is refused."""
+    if not key:
+        return None
+    found = model.objects.filter(idempotency_key=key).first()
+    if found is not None and getattr(found, owner_field) != actor.pk:
+        raise ValidationError({"idempotency_key": _("提交标识无效，请重新填写后提交。")})
+    return found
+
+
 def issue_report(*, actor, category: WorkCategory | None, severity: str, title: str, description: str,
                  household: Household | None = None, region: Region | None = None,
-                 resident: Resident | None = None, uploads=()) -> Issue:
-    """上报: a resident for their own household, a grid member / staff for a household or grid in scope."""
+                 resident: Resident | None = None, uploads=(), idempotency_key=None) -> Issue:
+    """上报: a resident for their own household, a grid member / staff for a household or grid in scope.
+    `idempotency_key` (made on the phone, kept with the queued report): a second send of it returns the
+    issue the first made — also when both arrive at once (the unique key decides, the loser reads it)."""
+    replayed = _replayed(Issue, idempotency_key, actor, "reporter_id")
+    if replayed is not None:
+        return replayed
     errors = {}
     if category is None or not isinstance(category, WorkCategory) or not category.active:
         errors["category"] = _("未知或已停用的事项类别。")
@@ -238,8 +273,8 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
     above = {r.path: r for r in Region.objects.filter(path__in=[region.village_path, region.township_path])}
     village, township = above[region.village_path], above[region.township_path]
     uploads = list(uploads or [])
-    with transaction.atomic():
-        issue = Issue.objects.create(
+    with _once(Issue, idempotency_key, actor, "reporter_id") as once:
+        issue = Issue.objects.create(idempotency_key=idempotency_key,
             title=title.strip()[:120], description=description.strip(), category=category, severity=severity,
             region=region, village=village, township=township, household=household, resident=resident,
             reporter=actor, level=EscalationLevel.GRID, status=IssueStatus.REPORTED,
@@ -251,7 +286,7 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
             attachment_add(actor=actor, target=issue, upload=upload)
         audit_record(actor=actor, action="issue.report", obj=issue, to_state=issue.status)
         _notify_arrival(issue, EscalationLevel.GRID, _("新事件待受理：%(t)s") % {"t": issue.title})
-    return issue
+    return once.existing if once.existing is not None else issue
 
 
 def _conflict_now(issue: Issue):
@@ -421,6 +456,11 @@ def issue_escalate(*, actor, issue_id: int, reason: str, version: int | None = N
                 deadline=issue.deadline, center_kind=issue.category.center_kind)], actor=actor, at=timezone.now())
             if issue.pk in opened:
                 issue.work_item = opened[issue.pk]
+        if new_level == EscalationLevel.COUNTY and hooks.county_arrivals:
+            row = Moved(issue.pk, new_level - 1, issue.severity, issue.region_id, issue.village_id, issue.township_id,
+                        issue.category_id, issue.title, None, issue.status, issue.deadline, None)
+            for hook in hooks.county_arrivals:
+                hook(rows=[row], actor=actor, at=timezone.now())
         _notify_arrival(issue, new_level, _("事件提级到%(level)s待受理：%(t)s") % {"level": _level_label(new_level), "t": issue.title})
         return issue
 
@@ -484,6 +524,9 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
                                            center_kind=r.center_kind)
                                   for r in rows if r.level + 1 == EscalationLevel.TOWNSHIP],
                                  actor=None, at=batch_now, directory=directory)
+            at_county = [r for r in rows if r.level + 1 == EscalationLevel.COUNTY]
+            for hook in hooks.county_arrivals if at_county else ():
+                hook(rows=at_county, actor=None, at=batch_now)
             _notify_batch(rows, county_id)
             for row in rows:
                 by_level[row.level + 1] = by_level.get(row.level + 1, 0) + 1
@@ -491,8 +534,11 @@ def issues_escalate_overdue(*, now: dt.datetime | None = None, batch_size: int =
             batches += 1
         if progress is not None:
             progress.set(moved)
-    return {"moved": moved, "batches": batches, "overdue_at_start": overdue_total,
-            "by_level": {str(k): v for k, v in sorted(by_level.items())}}
+    result = {"moved": moved, "batches": batches, "overdue_at_start": overdue_total,
+              "by_level": {str(k): v for k, v in sorted(by_level.items())}}
+    for hook in hooks.sweep_extras:  # e.g. overdue 督办 (departments): set-based, exactly once
+        result.update(hook(now=now, at=timezone.now()))
+    return result
 
 
 def _escalation_reasons(table) -> dict[tuple[int, str], str]:
@@ -617,14 +663,24 @@ def _notify_batch(rows: list[Moved], county_id) -> None:
 
 def visit_log(*, actor, household: Household, notes: str, visited_on: dt.date | None = None,
               member: Resident | None = None, raise_issue: bool = False, category: WorkCategory | None = None,
-              severity: str = Severity.MINOR, issue_title: str = "") -> Visit:
-    """点对点送服务: record a visit; with `raise_issue`, report what was heard as an issue in the same step."""
+              severity: str = Severity.MINOR, issue_title: str = "", photo=None, latitude=None, longitude=None,
+              idempotency_key=None) -> Visit:
+    """点对点送服务: record a visit; with `raise_issue`, report what was heard as an issue in the same step.
+    `photo` goes with the issue raised (its handlers see it), else with the visit; `latitude`/`longitude`
+    are where the phone was, when it allowed it. `idempotency_key` (made on the phone): a retried upload
+    returns the visit the first one made, with its issue — never a second visit or issue."""
+    replayed = _replayed(Visit, idempotency_key, actor, "recorded_by_id")
+    if replayed is not None:
+        return replayed
     if not (notes or "").strip():
         raise ValidationError({"notes": _("请填写走访记录。")})
     visited_on = visited_on or timezone.localdate()
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
-    with transaction.atomic():
+    if (latitude is None) != (longitude is None) or (
+            latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)):
+        raise ValidationError({"latitude": _("位置无效，请重新定位或不带位置提交。")})
+    with _once(Visit, idempotency_key, actor, "recorded_by_id") as once:
         require_region(actor, household.region, STAFF_ROLES)
         grid = Grid.objects.filter(region__path=household.region.group_path).first()
         if grid is None:
@@ -634,11 +690,16 @@ def visit_log(*, actor, household: Household, notes: str, visited_on: dt.date | 
         issue = None
         if raise_issue:
             issue = issue_report(actor=actor, category=category, severity=severity,
-                                 title=issue_title or _("走访中听到的诉求"), description=notes, household=household)
+                                 title=issue_title or _("走访中听到的诉求"), description=notes, household=household,
+                                 uploads=[photo] if photo else [])
         visit = Visit.objects.create(grid=grid, household=household, member=member, recorded_by=actor,
-                                     visited_on=visited_on, notes=notes.strip(), issue=issue)
-        audit_record(actor=actor, action="grid.visit", obj=grid, data={"household": household.pk, "visit": visit.pk})
-    return visit
+                                     visited_on=visited_on, notes=notes.strip(), issue=issue, latitude=latitude,
+                                     longitude=longitude, idempotency_key=idempotency_key)
+        if photo and issue is None:
+            attachment_add(actor=actor, target=visit, upload=photo)
+        audit_record(actor=actor, action="grid.visit", obj=grid, data={"household": household.pk, "visit": visit.pk,
+                                                                       "located": latitude is not None})
+    return once.existing if once.existing is not None else visit
 
 
 # --- Major events ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class GridsConfig(AppConfig):
         }
         group = _("网格与事件")
         navigation.register(_("我的网格"), "grids:my_grid", roles={Role.GRID_LEADER}, group=group, order=10)
+        navigation.register(_("我的联系户"), "grids:field_kit", roles={Role.GRID_LEADER}, group=group, order=10)
         navigation.register(_("网格"), "grids:grid_list", roles=STAFF_ROLES, group=group, order=11)
         navigation.register(_("事件办理"), "grids:issue_list", roles=STAFF_ROLES, group=group, order=12)
         navigation.register(_("我的诉求"), "grids:issue_list", roles={Role.RESIDENT}, group=group, order=12)

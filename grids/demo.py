@@ -103,6 +103,21 @@ def _visits(ctx) -> None:
                     visited_on=today - dt.timedelta(days=rng.randrange(0, 150)))
               for h, g, m in rows if rng.random() < 0.6]
     Visit.objects.bulk_create(visits, batch_size=2000)
+    _located(ctx, today)
+
+
+def _located(ctx, today) -> None:
+    """The demo grid leader's visits of the last month were logged in the field kit, with the phone's
+    location (a few hundred metres around the group), so 我的联系户 and the visit list show it in use."""
+    leader = ctx.users.get("grid_leader")
+    if leader is None:
+        return
+    recent = list(Visit.objects.filter(grid__region__in=leader.role_assignments.values("region"),
+                                       visited_on__gte=today - dt.timedelta(days=30)).values_list("pk", flat=True))
+    rng = ctx.rng
+    for pk in recent:
+        Visit.objects.filter(pk=pk).update(latitude=round(31.7312 + rng.uniform(-.004, .004), 6),
+                                           longitude=round(117.2830 + rng.uniform(-.004, .004), 6))
 
 
 def _issues(ctx) -> None:

@@ -41,6 +41,7 @@ class IssueReportForm(ScopedForm):
     region = RegionChoiceField(queryset=Region.objects.none(), required=False, label=_("网格（不涉及具体户时）"),
                                empty_label=EMPTY)
     file = forms.FileField(required=False, label=_("附件（图片或PDF，10 MB以内）"))
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)  # made by the phone's queue
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +143,30 @@ class VisitForm(ScopedForm):
         if not data.get("severity"):
             data["severity"] = Severity.MINOR
         return data
+
+
+class FieldVisitForm(VisitForm):
+    """The field kit's one-screen visit (我的联系户 → 记录走访): the household among the member's own, a photo
+    from the phone's camera, where the phone was (when it allows it) and the phone's idempotency key."""
+
+    photo = forms.FileField(required=False, label=_("拍照（可选）"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+                                  widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+                                   widget=forms.HiddenInput)
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["household", "notes", "photo", "raise_issue", "category", "issue_title", "severity", "member",
+                   "visited_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mine = selectors.field_households(user=self.user)
+        self.fields["household"] = household_field(mine, label=_("户"))
+        self.fields["household"].label_from_instance = lambda h: f"{h.number} {h.head.name if h.head else ''} {h.address}"
+        self.fields["notes"].widget.attrs.update(rows=3)
+        self.order_fields(self.field_order)
 
 
 class MajorEventForm(ScopedForm):

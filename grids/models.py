@@ -185,6 +185,8 @@ class Issue(models.Model):
     created_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # A report sent from a phone carries a key made there: a retried upload finds its issue, never a second
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(
@@ -291,6 +293,11 @@ class Visit(models.Model):
     notes = models.TextField(_("走访记录"))
     issue = models.ForeignKey(Issue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                               verbose_name=_("由此上报的事件"))
+    # Where the phone was when the visit was logged (only when it allowed it), WGS 84 degrees
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Made on the phone before the visit is queued: a retried upload returns this visit, never a second one
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(region="grid__region", roles={"view": STAFF_ROLES, "add": STAFF_ROLES})
@@ -300,9 +307,18 @@ class Visit(models.Model):
         verbose_name_plural = _("走访")
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["household", "visited_on"], name="visit_household")]
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                                   name="visit_latitude_valid"),
+            models.CheckConstraint(condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                                   name="visit_longitude_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.household.number}"
+
+    def audit_region(self):  # a visit's photo is filed under its grid, as its audit row is
+        return self.grid.region
 
 
 class MajorEvent(models.Model):

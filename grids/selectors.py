@@ -4,7 +4,7 @@ from __future__ import annotations
 import operator
 from functools import reduce
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -98,6 +98,33 @@ def grid_visits_due(*, user, grid: Grid, days: int = 90) -> QuerySet[Household]:
     since = timezone.localdate() - timezone.timedelta(days=days)
     recent = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=since)
     return grid_households(user=user, grid=grid).filter(~Exists(recent)).order_by("number")
+
+
+def field_member(*, user) -> Resident | None:
+    """The party member the signed-in user is in the field: their own resident record when it is on duty in
+    a grid they see, else the leader of a grid they lead (a grid leader's account not linked to a resident)."""
+    on_duty = GridMember.objects.restrict(user, "view")
+    own = (scoped_by(Resident.objects.filter(user=user), user, "the user's own resident record")
+           .filter(pk__in=on_duty.values("resident_id")).first())
+    if own is not None:
+        return own
+    paths = role_paths(user, {Role.GRID_LEADER})
+    led = (Grid.objects.restrict(user, "view").filter(region__path__in=paths, leader__isnull=False)
+           .select_related("leader").order_by("region__path").first()) if paths else None
+    return led.leader if led is not None else None
+
+
+def field_households(*, user, member: Resident | None = None) -> QuerySet[Household]:
+    """我的联系户: the households the user's party member is responsible for, the one not visited for
+    longest first (never visited before any), each with its last visit's date."""
+    member = member if member is not None else field_member(user=user)
+    if member is None:
+        return Household.objects.restrict(user, "view").none()
+    last = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+    return (Household.objects.restrict(user, "view").filter(responsibility__member=member)
+            .select_related("region", "head")
+            .annotate(last_visit=Subquery(last))
+            .order_by(F("last_visit").asc(nulls_first=True), "number"))
 
 
 def party_members_near(*, user, grid: Grid) -> QuerySet[Resident]:

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
 from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
+from governance.offline import QueuedSubmitMixin
 from governance.scoping import STAFF_ROLES, user_roles
 
 from . import actions, forms, rules, selectors
@@ -108,7 +109,7 @@ class IssueListView(ObjectListView):
         return ctx
 
 
-class IssueReportView(ActionFormView):
+class IssueReportView(QueuedSubmitMixin, ActionFormView):
     form_class = forms.IssueReportForm
     action = actions.issue_report
     title = _("上报事件")
@@ -244,7 +245,9 @@ class VisitAddView(ActionFormView):
     success_message = _("走访已记录。")
 
     def get_initial(self):
-        initial = {"visited_on": timezone.localdate(), "severity": Severity.MINOR}
+        # the signed-in member and today: a visit is logged by whoever made it, on the day (issue #17)
+        initial = {"visited_on": timezone.localdate(), "severity": Severity.MINOR,
+                   "member": selectors.field_member(user=self.request.user)}
         household = self.request.GET.get("household", "")
         if household.isdigit():  # from a grid's "visits due": that household, if the user sees it
             initial["household"] = selectors.households(user=self.request.user).filter(pk=household).first()
@@ -252,6 +255,48 @@ class VisitAddView(ActionFormView):
 
     def get_success_url_for(self, result):
         return (result.issue or result.grid).get_absolute_url()
+
+
+# --- The field kit (issue #17) ---------------------------------------------------------------------
+
+
+class FieldKitView(ObjectListView):
+    """我的联系户: the member's households, the one not visited for longest first, each one tap from its visit."""
+
+    selector = selectors.field_households
+    template_name = "grids/field_kit.html"
+    title = _("我的联系户")
+    paginate_by = 100
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["member"] = selectors.field_member(user=self.request.user)
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+class FieldVisitView(QueuedSubmitMixin, VisitAddView):
+    """The one-screen visit of the field kit: member and today preselected, a photo, the location where the
+    phone allows; sent through the phone's queue (static/js/offline-queue.js) so it works without signal."""
+
+    form_class = forms.FieldVisitForm
+    success_message = _("走访已记录。")
+    offline_follow = False  # the next household's visit, on the same screen
+
+    def get_initial(self):
+        initial = super().get_initial()
+        household = self.request.GET.get("household", "")
+        initial["household"] = (selectors.field_households(user=self.request.user).filter(pk=household).first()
+                                if household.isdigit() else None)
+        return initial
+
+    def action_kwargs(self, form):
+        kwargs = super().action_kwargs(form)
+        kwargs["severity"] = kwargs.get("severity") or Severity.MINOR
+        return kwargs
+
+    def get_success_url_for(self, result):
+        return reverse("grids:field_kit")
 
 
 # --- Major events -----------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ from governance.selectors import office_users
 from . import rules, selectors
 from .rules import ERRAND_MOVES
 from .models import (
-    Allocation, Errand, ErrandEvent, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
+    Allocation, Errand, ErrandEvent, Expenditure, Fund, HardshipGroup, HardshipRecord, JointActivity, MemberReport,
+    MenuItem, MicroWish, MicroWork,
     MicroWorkEvent, Open311Key, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer,
     VolunteerActivity, VolunteerHour, VolunteerTeam, yuan,
 )
@@ -477,9 +478,80 @@ def micro_wish_post(*, actor, resident: Resident, title: str) -> MicroWish:
     require_region(actor, resident.region, MANAGERS | {Role.VILLAGE_ASSISTANT})
     title = _clean_text(title, "title", _("心愿"), 120)
     with transaction.atomic():  # in the resident's own grid: their grid leader sees it too
-        wish = MicroWish.objects.create(region=resident.region, resident=resident, title=title, posted_by=actor)
+        groups = set(HardshipRecord.objects.filter(resident=resident, ended_at__isnull=True)
+                     .values_list("group", flat=True))
+        group = next((g for g in HardshipGroup.values if g in groups), "")  # the register's first group, in order
+        wish = MicroWish.objects.create(region=resident.region, resident=resident, title=title, posted_by=actor,
+                                        group=group)
         audit_record(actor=actor, action="micro_wish.posted", obj=wish, to_state=wish.status)
     return wish
+
+
+# --- 困难群体 -------------------------------------------------------------------------------------
+
+def _review_date(since: dt.date, review_due: dt.date | None) -> dt.date:
+    """The next review: as given, or a year after the date it was established (29 Feb → 28 Feb)."""
+    if review_due is None:
+        try:
+            review_due = since.replace(year=since.year + 1)
+        except ValueError:
+            review_due = since.replace(year=since.year + 1, day=28)
+    if review_due < since:
+        raise ValidationError({"review_due": _("复核日期不能早于认定日期。")})
+    return review_due
+
+
+def hardship_register(*, actor, resident: Resident, group: str, since: dt.date, review_due: dt.date | None = None,
+                      note: str = "") -> HardshipRecord:
+    """登记: the village office or township records a resident in a 困难群体 (once per group at a time)."""
+    if group not in HardshipGroup.values:
+        raise ValidationError({"group": _("请选择类别。")})
+    if since > timezone.localdate():
+        raise ValidationError({"since": _("认定日期不能晚于今天。")})
+    note = _clean_text(note, "note", _("情况说明"), 300, required=False)
+    due = _review_date(since, review_due)
+    with transaction.atomic():
+        resident = load_for(Resident, actor, resident.pk, "view", lock=True, related=("region",))
+        require_region(actor, resident.region, HardshipRecord.scope_spec.roles_for("change"))
+        if HardshipRecord.objects.filter(resident=resident, group=group, ended_at__isnull=True).exists():
+            raise Conflict(_("该居民已在“%(g)s”名册中。") % {"g": HardshipGroup(group).label})
+        record = HardshipRecord.objects.create(resident=resident, group=group, since=since, review_due=due, note=note,
+                                               recorded_by=actor)
+        audit_record(actor=actor, action="hardship.register", obj=record, region=resident.region,
+                     data={"group": group})
+    return record
+
+
+def hardship_review(*, actor, record_id: int, review_due: dt.date, note: str = "") -> HardshipRecord:
+    """复核: still in the group; the next review date moves on (and the note may be brought up to date)."""
+    today = timezone.localdate()
+    if review_due is None or review_due <= today:
+        raise ValidationError({"review_due": _("下次复核日期应在今天之后。")})
+    note = _clean_text(note, "note", _("情况说明"), 300, required=False)
+    with transaction.atomic():
+        record = load_for(HardshipRecord, actor, record_id, "change", lock=True, related=("resident__region",))
+        if record.ended_at:
+            raise Conflict(_("该登记已退出，不能复核。"))
+        record.review_due, record.reviewed_at = review_due, timezone.now()
+        if note:
+            record.note = note
+        record.save(update_fields=["review_due", "reviewed_at", "note"])
+        audit_record(actor=actor, action="hardship.review", obj=record, region=record.resident.region)
+    return record
+
+
+def hardship_end(*, actor, record_id: int, reason: str) -> HardshipRecord:
+    """退出: no longer in the group (脱贫, 外出返乡 …); the record stays with who ended it and why."""
+    reason = _clean_text(reason, "reason", _("退出原因"), 200)
+    with transaction.atomic():
+        record = load_for(HardshipRecord, actor, record_id, "change", lock=True, related=("resident__region",))
+        now = timezone.now()
+        if not HardshipRecord.objects.filter(pk=record.pk, ended_at__isnull=True).update(ended_at=now,
+                                                                                        end_reason=reason):
+            raise Conflict(_("该登记已退出。"))
+        audit_record(actor=actor, action="hardship.end", obj=record, region=record.resident.region, reason=reason)
+        record.ended_at, record.end_reason = now, reason
+    return record
 
 
 def _wish_for(step: str, actor, wish_id: int) -> MicroWish:

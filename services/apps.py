@@ -35,6 +35,8 @@ class ServicesConfig(AppConfig):
         nav.register(_("专项资金"), "services:fund_list", roles=STAFF_ROLES, group=g2, order=31)
         nav.register(_("党群服务中心"), "services:facility_list", roles=STAFF_ROLES, group=g2, order=32)
         nav.register(_("微心愿"), "services:micro_wish_list", roles=STAFF_ROLES | {Role.UNIT_STAFF}, group=g2, order=33)
+        nav.register(_("困难群体名册"), "services:hardship_list", roles=MANAGERS | {Role.VILLAGE_ASSISTANT}, group=g2,
+                     order=34)
         g3 = _("代办与志愿")
         nav.register(_("全程代办"), "services:errand_list", roles=STAFF_ROLES | {Role.RESIDENT}, group=g3, order=40)
         nav.register(_("志愿服务"), "services:volunteer_team_list", roles=STAFF_ROLES | {Role.UNIT_STAFF}, group=g3, order=41)

@@ -14,13 +14,14 @@ from django.db.models import (
     Subquery, Sum, Value, When,
 )
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance import dashboard as d
 from governance.scoping import MANAGERS
 
 from .models import (
-    Expenditure, Fund, MemberReport, MicroWork, Order, OrderEvent, ServiceHour, Volunteer, VolunteerHour, VolunteerTeam,
+    Expenditure, Fund, HardshipGroup, HardshipRecord, MemberReport, MicroWish, MicroWork, Order, OrderEvent, ServiceHour, Volunteer, VolunteerHour, VolunteerTeam,
 )
 
 S = Order.Status
@@ -162,6 +163,19 @@ def volunteers(c: d.Context):
     return d.merge(teams, members, hours, reports, served)
 
 
+def hardship(c: d.Context):
+    """困难群体: who is in the register and due for review, and the wishes met (confirmed) for each group."""
+    today = timezone.localdate()
+    register = d.rows_by_child(
+        c.group(c.scoped(HardshipRecord).filter(ended_at__isnull=True), "resident__region__path"),
+        in_register=Count("id"), review_due=Count("id", filter=Q(review_due__lte=today)))
+    met = Q(status=MicroWish.Status.CONFIRMED)
+    wishes = d.rows_by_child(
+        c.group(c.scoped(MicroWish).exclude(group=""), "region__path"),
+        **{f"wishes_{g}": Count("id", filter=met & Q(group=g)) for g in HardshipGroup.values})
+    return d.merge(register, wishes)
+
+
 def register_dashboard():
     d.register(d.Section(
         key="services-orders", title=_("订单式服务"), order=40, roles=MANAGERS, compute=orders, trend=orders_trend,
@@ -199,6 +213,15 @@ def register_dashboard():
             d.Metric("volunteer_hours", _("志愿服务时长（本期，小时）"), fmt="float"),
             d.Metric("reported", _("双报到党员"), list_url="services:reporting"),
             d.Metric("reported_hours", _("双报到服务时长（本期，小时）"), fmt="float"),
+        ),
+    ))
+    d.register(d.Section(
+        key="services-hardship", title=_("困难群体帮扶"), order=43, roles=MANAGERS, compute=hardship,
+        metrics=(
+            d.Metric("in_register", _("在册困难群众"), list_url="services:hardship_list", chart=True),
+            d.Metric("review_due", _("应复核"), list_url="services:hardship_list", list_params="state=due"),
+            *(d.Metric(f"wishes_{g}", format_lazy(_("{group}心愿已实现"), group=label), list_url="services:micro_wish_list",
+                       list_params=f"status=confirmed&group={g}") for g, label in HardshipGroup.choices),
         ),
     ))
 

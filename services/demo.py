@@ -20,7 +20,7 @@ from governance.scoping import Role
 
 from .models import (
     Allocation, Errand, ErrandEvent, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem,
-    MicroWish, MicroWork, MicroWorkEvent, Open311Key, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport,
+    HardshipGroup, HardshipRecord, MicroWish, MicroWork, MicroWorkEvent, Open311Key, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport,
     Volunteer, VolunteerActivity, VolunteerHour, VolunteerTeam,
 )
 
@@ -76,6 +76,8 @@ ERRANDS = [
     (Errand.Kind.HOUSEHOLD, ["新生儿落户", "户口迁移"]),
     (Errand.Kind.OTHER, ["营业执照办理", "农机购置补贴咨询"]),
 ]
+HARDSHIP_NOTES = {"dibao": "家庭收入低于低保标准，按月领取低保金", "tekun": "无劳动能力、无赡养人，集中供养",
+                  "disabled": "肢体残疾，行动不便", "left_elder": "子女在外务工，独居", "left_child": "父母在外务工，随祖辈生活"}
 WISHES = ["一台轮椅", "一套学习用品", "冬季棉被", "助听器", "一辆电动三轮车", "孩子的新书包", "老花镜", "电暖器"]
 
 
@@ -508,14 +510,30 @@ def _errands_and_wishes(ctx, villages) -> None:
             events.append(ErrandEvent(errand_id=e.pk, from_status="submitted", to_status=status, actor_id=e.assistant_id,
                                       at=e.done_at, note=e.result))
     ErrandEvent.objects.bulk_create(events, batch_size=5000)
+    # 困难群体名册: the wish-makers are in the village's register (a group each, a review date a year on from
+    # when it was established — some now due, a few ended); each wish carries its maker's group.
+    records, group_of = [], {}
+    today = timezone.localdate()
+    for pk, region_id, path in residents[1600:2200]:
+        group = rng.choices(HardshipGroup.values, [30, 10, 20, 25, 15])[0]
+        since = today - dt.timedelta(days=rng.randint(60, 1000))
+        ended = rng.random() < 0.05
+        records.append(HardshipRecord(
+            resident_id=pk, group=group, since=since, review_due=since + dt.timedelta(days=365 * max(1, (today - since).days // 365)),
+            note=HARDSHIP_NOTES[group], recorded_by_id=assistant_of[path[:12]],
+            ended_at=now - dt.timedelta(days=rng.randint(1, 50)) if ended else None,
+            end_reason="家庭情况好转，经复核退出" if ended else ""))
+        group_of[pk] = "" if ended else group
+    HardshipRecord.objects.bulk_create(records, batch_size=2000)
     wishes = []
     for pk, region_id, path in residents[1600:2200]:
         status = rng.choices([MicroWish.Status.POSTED, MicroWish.Status.CLAIMED, MicroWish.Status.FULFILLED,
                               MicroWish.Status.CONFIRMED], [15, 10, 10, 65])[0]
         wishes.append(MicroWish(region_id=region_id, resident_id=pk, title=rng.choice(WISHES), status=status,
+                                group=group_of[pk],
                                 posted_at=now - dt.timedelta(days=rng.uniform(1, 400)),
                                 claimed_by_id=assistant_of[path[:12]] if status != MicroWish.Status.POSTED else None,
                                 fulfilled_note="已送到心愿人家中" if status in (MicroWish.Status.FULFILLED,
                                                                                 MicroWish.Status.CONFIRMED) else ""))
     MicroWish.objects.bulk_create(wishes, batch_size=2000)
-    ctx.log(f"  services：代办 {len(errands)} 件，微心愿 {len(wishes)} 个")
+    ctx.log(f"  services：代办 {len(errands)} 件，微心愿 {len(wishes)} 个，困难群体登记 {len(records)} 人")

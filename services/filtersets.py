@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet
+from governance.filtersets import RegionSubtreeFilter, ScopedFilterSet, YearFilter
 
 from .models import (
-    Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish,
+    Allocation, Errand, Expenditure, Fund, HardshipGroup, HardshipRecord, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish,
     MicroWork, Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, VolunteerActivity, VolunteerTeam,
 )
 
@@ -159,7 +159,7 @@ class AllocationFilterSet(ScopedFilterSet):
 class ExpenditureFilterSet(ScopedFilterSet):
     fund = django_filters.NumberFilter(field_name="allocation__fund_id", label=_("资金"))
     region = RegionSubtreeFilter(region_field="allocation__work__region")
-    year = django_filters.NumberFilter(field_name="allocation__fund__year", label=_("年度"))
+    year = YearFilter(field_name="allocation__fund__year")
 
     class Meta:
         model = Expenditure
@@ -169,10 +169,30 @@ class ExpenditureFilterSet(ScopedFilterSet):
 class MicroWishFilterSet(ScopedFilterSet):
     region = RegionSubtreeFilter()
     status = django_filters.ChoiceFilter(choices=MicroWish.Status.choices, label=_("状态"))
+    group = django_filters.ChoiceFilter(choices=HardshipGroup.choices, label=_("困难群体"))
 
     class Meta:
         model = MicroWish
-        fields = ["region", "status"]
+        fields = ["region", "status", "group"]
+
+
+class HardshipRecordFilterSet(ScopedFilterSet):
+    region = RegionSubtreeFilter(region_field="resident__region")
+    group = django_filters.ChoiceFilter(choices=HardshipGroup.choices, label=_("类别"))
+    state = django_filters.ChoiceFilter(
+        method="by_state", label=_("状态"), empty_label=_("在册"),
+        choices=[("due", _("应复核")), ("ended", _("已退出")), ("all", _("全部"))])
+
+    class Meta:
+        model = HardshipRecord
+        fields = ["region", "group", "state"]
+
+    def by_state(self, queryset, name, value):
+        if value == "due":
+            return queryset.filter(ended_at__isnull=True, review_due__lte=timezone.localdate())
+        if value == "ended":
+            return queryset.filter(ended_at__isnull=False)
+        return queryset
 
 
 class ErrandFilterSet(ScopedFilterSet):

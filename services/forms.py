@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit, WorkCategory
@@ -13,7 +14,7 @@ from governance.scoping import Role, user_roles
 from governance.selectors import regions_for
 
 from . import selectors
-from .models import Errand, Fund, LinkageHeading, MenuItem, MicroWork, Order, VolunteerTeam
+from .models import Errand, Fund, HardshipGroup, LinkageHeading, MenuItem, MicroWork, Order, VolunteerTeam
 
 PICK = _("请选择")
 
@@ -246,6 +247,32 @@ class MicroWishForm(ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resident"].for_user(self.user)
+
+
+class HardshipForm(ScopedForm):
+    resident = ResidentLookupField(label=_("居民"))
+    group = forms.ChoiceField(label=_("类别"), choices=[("", _("请选择"))] + list(HardshipGroup.choices))
+    since = forms.DateField(label=_("认定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    review_due = forms.DateField(label=_("下次复核日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("不填则为认定日期一年后。"))
+    note = forms.CharField(label=_("情况说明"), max_length=300, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("只写帮扶需要知道的情况，不写身份证号、电话和病情细节。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].for_user(self.user)
+        self.initial.setdefault("since", timezone.localdate())
+
+
+class HardshipReviewForm(forms.Form):
+    review_due = forms.DateField(label=_("下次复核日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("情况说明（如有变化）"), max_length=300, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HardshipEndForm(forms.Form):
+    reason = forms.CharField(label=_("退出原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WishClaimForm(ScopedForm):

@@ -384,6 +384,62 @@ class MicroWorkEvent(models.Model):
         ordering = ["at", "id"]
 
 
+class HardshipGroup(models.TextChoices):
+    """困难群体: the groups the county's 微心愿 and volunteer work are meant to reach."""
+
+    DIBAO = "dibao", _("低保")
+    TEKUN = "tekun", _("特困/五保")
+    DISABLED = "disabled", _("残疾")
+    ELDER = "left_elder", _("留守老人")
+    CHILD = "left_child", _("留守儿童")
+
+
+class HardshipRecord(models.Model):
+    """One resident in one 困难群体, kept by the village and township with its next review date. An ended record
+    stays (who ended it, why); a resident is in a group at most once at a time."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="hardship_records",
+                                 verbose_name=_("居民"))
+    group = models.CharField(_("类别"), max_length=12, choices=HardshipGroup.choices)
+    since = models.DateField(_("认定日期"))
+    review_due = models.DateField(_("下次复核日期"))
+    note = models.CharField(_("情况说明"), max_length=300, blank=True,
+                            help_text=_("只写帮扶需要知道的情况，不写身份证号、电话和病情细节。"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("最近复核"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    end_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
+
+    objects = RestrictedManager()
+    # Who is in hardship is sensitive: the village office and the township, not grid members or units.
+    scope_spec = ScopeSpec(region="resident__region",
+                           roles={"view": MANAGERS | {Role.VILLAGE_ASSISTANT},
+                                  "change": MANAGERS | {Role.VILLAGE_ASSISTANT}})
+
+    class Meta:
+        verbose_name = _("困难群体登记")
+        verbose_name_plural = _("困难群体登记")
+        ordering = ["review_due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "group"], condition=Q(ended_at__isnull=True),
+                                    name="hardship_once_per_group"),
+            models.CheckConstraint(condition=Q(review_due__gte=F("since")), name="hardship_review_after_since"),
+        ]
+        indexes = [models.Index(fields=["review_due"], condition=Q(ended_at__isnull=True),
+                                name="hardship_open_review_due")]
+
+    def __str__(self) -> str:
+        return f"{self.resident.name} · {self.get_group_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("services:hardship_detail", args=[self.pk])
+
+    def audit_region(self):
+        return self.resident.region
+
+
 class MicroWish(models.Model):
     """微心愿: a needy resident's wish, posted by the village, claimed by a party member or unit."""
 
@@ -404,6 +460,8 @@ class MicroWish(models.Model):
     claimed_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_wishes",
                                      verbose_name=_("认领单位"))
     fulfilled_note = models.CharField(_("兑现情况"), max_length=300, blank=True)
+    # The 困难群体 the wish reaches, taken from the register when it is posted (kept as it was then).
+    group = models.CharField(_("困难群体"), max_length=12, choices=HardshipGroup.choices, blank=True)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(region="region", roles={"view": STAFF_ROLES | UNIT, "post": MANAGERS | {Role.VILLAGE_ASSISTANT},

@@ -13,7 +13,7 @@ from governance.models import Region, RoleAssignment
 from governance.scoping import beyond_scope, scoped_by
 
 from .models import (
-    Allocation, Errand, Expenditure, Fund, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
+    Allocation, Errand, Expenditure, Fund, HardshipRecord, JointActivity, MemberReport, MenuItem, MicroWish, MicroWork,
     Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer, VolunteerActivity, VolunteerHour, VolunteerTeam,
 )
 
@@ -229,6 +229,16 @@ def allocation_list(*, user):
 
 def expenditure_list(*, user):
     return Expenditure.objects.restrict(user, "view").select_related("allocation__fund", "allocation__work__region")
+
+
+def hardship_list(*, user):
+    return (HardshipRecord.objects.restrict(user, "view")
+            .select_related("resident", "resident__region", "recorded_by"))
+
+
+def hardship_due_count(*, user) -> int:
+    """Records in the user's scope whose review date has come (the office's worklist)."""
+    return hardship_list(user=user).filter(ended_at__isnull=True, review_due__lte=timezone.localdate()).count()
 
 
 def micro_wish_list(*, user):

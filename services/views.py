@@ -14,10 +14,10 @@ from django.views.generic import TemplateView
 from governance.attachments import attachments_of
 from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
 from governance.models import Region
-from governance.scoping import is_unrestricted, user_roles
+from governance.scoping import can, is_unrestricted, user_roles
 
 from . import actions, filtersets as f, forms, rules, selectors
-from .models import MenuItem, MicroWish, MicroWork, Order
+from .models import HardshipRecord, MenuItem, MicroWish, MicroWork, Order
 
 
 def may(user, model, action: str = "add") -> bool:
@@ -355,6 +355,69 @@ class MicroWishCreateView(ActionFormView):
     submit_label = _("发布")
     success_message = _("已发布心愿。")
     success_url = "services:micro_wish_list"
+
+
+# --- 困难群体 -------------------------------------------------------------------------------------
+
+class HardshipListView(ObjectListView):
+    selector = selectors.hardship_list
+    filterset_class = f.HardshipRecordFilterSet
+    template_name = "services/hardship_list.html"
+    title = _("困难群体名册")
+    intro = _("低保、特困/五保、残疾、留守老人和儿童，由村（社区）和乡镇登记，定期复核；微心愿和志愿服务据此帮扶。")
+
+    def get_queryset(self):
+        # In the register (not ended) unless a state is asked for: the office's working list.
+        qs = super().get_queryset()
+        return qs if self.request.GET.get("state") else qs.filter(ended_at__isnull=True)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "today": timezone.localdate(),
+                "can_add": may(self.request.user, HardshipRecord, "change")}
+
+
+class HardshipDetailView(ObjectDetailView):
+    selector = selectors.hardship_list
+    template_name = "services/hardship_detail.html"
+    context_object_name = "record"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        record = self.object
+        ctx["can_change"] = record.ended_at is None and can(self.request.user, record, "change")
+        ctx["wishes"] = selectors.micro_wish_list(user=self.request.user).filter(resident=record.resident)[:20]
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+class HardshipCreateView(ActionFormView):
+    form_class = forms.HardshipForm
+    action = actions.hardship_register
+    title = _("登记困难群众")
+    submit_label = _("登记")
+    success_message = _("已登记。")
+
+
+class HardshipReviewView(ActionFormView):
+    object_selector = selectors.hardship_list
+    object_action = "change"
+    object_arg = "record_id"
+    form_class = forms.HardshipReviewForm
+    action = actions.hardship_review
+    title = _("复核 · %(object)s")
+    submit_label = _("复核通过")
+    success_message = _("已复核，下次复核日期已更新。")
+
+
+class HardshipEndView(ActionFormView):
+    object_selector = selectors.hardship_list
+    object_action = "change"
+    object_arg = "record_id"
+    form_class = forms.HardshipEndForm
+    action = actions.hardship_end
+    title = _("退出名册 · %(object)s")
+    submit_label = _("退出")
+    success_message = _("已退出名册，记录保留。")
 
 
 class MicroWishStepView(ActionFormView):

@@ -93,6 +93,12 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+class ApproveSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="",
+        help_text=_("申请人信用等级不符合规定时，乡镇仍审批的理由（记录在案）"))
+
+
 class StaffAssignmentSerializer(ModelSerializer):
     user_name = serializers.SerializerMethodField()
 

@@ -169,7 +169,8 @@ class PipelineStepViewSet(ScopedViewSet):
     filterset_class = fs.PipelineStepFilterSet
 
 
-    approve = verb(actions.step_approve, pk_arg="step_id")
+    approve = verb(actions.step_approve, input=s.ApproveSerializer, pk_arg="step_id",
+                   doc="镇管: approve; a credit grade below the county's rule needs override_reason (recorded).")
     reject = verb(actions.step_reject, input=s.ReasonSerializer, pk_arg="step_id")
     file_step = verb(actions.step_file, pk_arg="step_id", url_path="file")
 

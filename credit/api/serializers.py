@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from credit import selectors
-from credit.models import (CheckPurpose, Consent, CreditRecord, Criterion, CriterionCode, DomesticWorker, Grade,
+from credit.models import (CheckPurpose, Consent, CreditCertificate, CreditRecord, Criterion, CriterionCode, DomesticWorker, Grade,
                            GradeCheck, Objection, RecordType, ResidentCredit, Review, ReviewEvent, Standard,
                            WorkerRequest)
 from governance import selectors as core
@@ -189,6 +189,20 @@ class GradeCheckCreateSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=18, help_text=_("被查询居民的18位身份证号"))
     unit = ScopedRef(selectors.user_units, required=False, allow_null=True, default=None,
                      help_text=_("金融机构查询时填写本单位；需居民授权"))
+
+
+class CreditCertificateSerializer(ModelSerializer):
+    check = serializers.IntegerField(source="grade_check_id", read_only=True)
+    code = serializers.CharField(source="code_display", read_only=True)
+
+    class Meta:
+        model = CreditCertificate
+        fields = ["id", "check", "code", "explanation", "issued_by", "issued_at", "valid_until", "revoked_at",
+                  "revoke_reason"]
+
+
+class CertificateRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
 
 
 class DomesticWorkerSerializer(ResidentRefMixin, ModelSerializer):

@@ -8,11 +8,11 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from credit import actions, selectors
-from credit.filtersets import (CheckPurposeFilterSet, ConsentFilterSet, CreditRecordFilterSet, DomesticWorkerFilterSet,
-                               GradeCheckFilterSet, ObjectionFilterSet, ResidentCreditFilterSet, ReviewFilterSet,
+from credit.filtersets import (CheckPurposeFilterSet, ConsentFilterSet, CreditCertificateFilterSet, CreditRecordFilterSet,
+                               DomesticWorkerFilterSet, GradeCheckFilterSet, ObjectionFilterSet, ResidentCreditFilterSet, ReviewFilterSet,
                                StandardFilterSet, WorkerRequestFilterSet)
-from credit.models import (CheckPurpose, Consent, CreditRecord, DomesticWorker, GradeCheck, Objection, ResidentCredit,
-                           Review, Standard, WorkerRequest)
+from credit.models import (CheckPurpose, Consent, CreditCertificate, CreditRecord, DomesticWorker, GradeCheck, Objection,
+                           ResidentCredit, Review, Standard, WorkerRequest)
 from governance.api.base import ScopedReadOnlyViewSet, ScopedViewSet, ScopedViewSetMixin, verb
 
 from . import serializers as s
@@ -126,6 +126,21 @@ class GradeCheckViewSet(ScopedViewSet):
     filterset_class = GradeCheckFilterSet
 
     create = verb(actions.grade_check_create, input=s.GradeCheckCreateSerializer, detail=False)
+    certificate = verb(actions.certificate_issue, pk_arg="check_id", output=s.CreditCertificateSerializer,
+                       doc="出具信用等级证明 from this check (one per check: asked again, the same one).")
+
+
+class CreditCertificateViewSet(ScopedViewSet):
+    """Certificates issued from checks; the PDF is on the HTML page. Revoke: the public page then says void."""
+
+    queryset = CreditCertificate.objects.all()
+    selector = selectors.certificate_list
+    serializer_class = s.CreditCertificateSerializer
+    filterset_class = CreditCertificateFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    revoke = verb(actions.certificate_revoke, input=s.CertificateRevokeSerializer, pk_arg="certificate_id",
+                  load_action="change")
 
 
 # PATCH is not a POST verb: the partial update declared once here and run by the viewset's base.

@@ -4,10 +4,10 @@ import datetime as dt
 from django.utils import timezone
 
 from centers.models import Unit
-from credit.models import (CheckPurpose, Consent, CreditRecord, DomesticWorker, GradeCheck, Objection, ResidentCredit,
+from credit.models import (CheckPurpose, Consent, CreditCertificate, CreditRecord, DomesticWorker, GradeCheck, Objection, ResidentCredit,
                            Review, Standard, WorkerRequest)
 from governance.tests.fixtures import make_resident
-from governance.tests.matrix import register, register_kwarg, register_narrowed, register_pages, visible_pks
+from governance.tests.matrix import PUBLIC_URL_NAMES, register, register_kwarg, register_narrowed, register_pages, visible_pks
 
 from .factories import make_record, make_review
 
@@ -58,6 +58,20 @@ register(Consent, _consent)
 register(GradeCheck, lambda region, side, tree, p: GradeCheck.objects.create(
     purpose=CheckPurpose.objects.get(code="party"), resident=make_resident(region), grade_seen="A", rule="入党需A以上",
     result="pass", asked_by=_side(p, side, "township_staff_a", "township_staff_b")))
+
+
+def _certificate(region, side, tree, p):
+    check = GradeCheck.objects.create(
+        purpose=CheckPurpose.objects.get(code="enlist"), resident=make_resident(region), grade_seen="AA",
+        rule="参军需AA以上", result="pass", asked_by=_side(p, side, "township_staff_a", "township_staff_b"))
+    return CreditCertificate.objects.create(grade_check=check, code=f"MATRIX{side.upper()}{check.pk:09d}"[:16],
+                                            issued_by=check.asked_by,
+                                            valid_until=timezone.localdate() + dt.timedelta(days=30))
+
+
+register(CreditCertificate, _defaults(_certificate))
+# 核验: anyone, signed in or not, learns only whether a code is valid (credit/tests/test_certificates.py).
+PUBLIC_URL_NAMES |= {"certificate_verify", "certificate_verify_code"}
 register(DomesticWorker, lambda region, side, tree, p: DomesticWorker.objects.create(
     resident=make_resident(region), skills="育婴、保洁", stars=4))
 register(WorkerRequest, lambda region, side, tree, p: WorkerRequest.objects.create(
@@ -66,11 +80,12 @@ register(WorkerRequest, lambda region, side, tree, p: WorkerRequest.objects.crea
 
 register_pages("grade_list", "standard_list", "standard_add", "record_list", "record_add", "review_list", "review_bulk",
                "notice_list", "my_credit", "my_consent_add", "consent_list", "consent_add", "objection_list",
-               "check_list", "check_add", "check_unit", "worker_list", "worker_add", "request_list", "request_add",
+               "check_list", "check_add", "check_unit", "certificate_list", "worker_list", "worker_add", "request_list", "request_add",
                "credit-notice")
 for name, model in [("record_verify", CreditRecord), ("record_reject", CreditRecord), ("review_opinion", Review),
                     ("review_approve", Review), ("review_send_back", Review), ("objection_add", Review),
-                    ("consent_revoke", Consent), ("objection_answer", Objection), ("worker_edit", DomesticWorker)]:
+                    ("consent_revoke", Consent), ("certificate_issue", GradeCheck), ("certificate_revoke", CreditCertificate),
+                    ("certificate_pdf", CreditCertificate), ("objection_answer", Objection), ("worker_edit", DomesticWorker)]:
     register_kwarg(f"{name}:pk", model)
 # 公示 lists the reviews in notice, to those the "notice" action's roles or ownership let see them — a
 # scope of its own, wider than "view" (a unit's staff and every villager read the notice board).

@@ -4,7 +4,15 @@ from rest_framework import serializers
 from governance import selectors as core
 from governance.api.base import ModelSerializer, ScopedRef, ScopedRefList
 
+from .. import selectors as topic_selectors
 from ..models import (
+    LedgerLine,
+    LedgerMonth,
+    LedgerQuestion,
+    Procedure,
+    ProcedureStep,
+    SelfBuildProject,
+    SelfBuildWork,
     Attendance,
     Channel,
     Comment,
@@ -287,3 +295,130 @@ class ProposalScheduleSerializer(serializers.Serializer):
     meeting_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     meeting_place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     secret = serializers.BooleanField(default=False)
+
+
+# --- 四议两公开 ----------------------------------------------------------------------------------------
+
+class ProcedureStepSerializer(ModelSerializer):
+    class Meta:
+        model = ProcedureStep
+        fields = ["id", "procedure", "stage", "held_at", "expected", "present", "votes_for", "votes_against",
+                  "votes_abstain", "passed", "summary", "recorded_at"]
+
+
+class ProcedureSerializer(ModelSerializer):
+    topic_title = serializers.CharField(source="topic.title", read_only=True)
+    steps = ProcedureStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Procedure
+        fields = ["id", "topic", "topic_title", "status", "started_at", "steps"]
+
+
+class ProcedureStartSerializer(serializers.Serializer):
+    topic = serializers.IntegerField(source="topic_id")
+
+
+class ProcedureStepRequestSerializer(serializers.Serializer):
+    held_at = serializers.DateTimeField()
+    summary = serializers.CharField()
+    expected = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    present = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    votes_for = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    votes_against = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    votes_abstain = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+# --- 村级三资 and 财务公开 -------------------------------------------------------------------------------
+
+class LedgerMonthSerializer(ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    income = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    expense = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    n_lines = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = LedgerMonth
+        fields = ["id", "region", "region_name", "month", "status", "published_at", "income", "expense", "n_lines"]
+
+
+class LedgerLineSerializer(ModelSerializer):
+    class Meta:
+        model = LedgerLine
+        fields = ["id", "month", "kind", "category", "amount", "occurred_on", "counterparty", "voucher_no",
+                  "voucher_summary", "corrects", "entered_at"]
+
+
+class LedgerLineWriteSerializer(serializers.Serializer):
+    region = ScopedRef(core.region_list)
+    kind = serializers.ChoiceField(choices=LedgerLine.Kind.choices)
+    category = serializers.ChoiceField(choices=LedgerLine.Category.choices)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    occurred_on = serializers.DateField()
+    counterparty = serializers.CharField(max_length=100)
+    voucher_no = serializers.CharField(max_length=40)
+    voucher_summary = serializers.CharField(max_length=300)
+    corrects = serializers.IntegerField(source="corrects_id", required=False, allow_null=True, default=None)
+
+
+class LedgerQuestionSerializer(ModelSerializer):
+    """The asker is not named: the village reads questions and answers, not who asked."""
+
+    class Meta:
+        model = LedgerQuestion
+        fields = ["id", "line", "body", "asked_at", "status", "answer", "answered_at"]
+
+
+class LedgerAskSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=2000)
+
+
+class LedgerAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+
+
+# --- 自建自管 -------------------------------------------------------------------------------------------
+
+class SelfBuildWorkSerializer(ModelSerializer):
+    class Meta:
+        model = SelfBuildWork
+        fields = ["id", "project", "worked_on", "days", "people", "materials", "material_cost", "note"]
+
+
+class SelfBuildSerializer(ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    person_days = serializers.DecimalField(max_digits=12, decimal_places=1, read_only=True)
+    material_total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = SelfBuildProject
+        fields = ["id", "region", "region_name", "name", "description", "budget", "decided_on", "decision", "topic",
+                  "status", "person_days", "material_total", "checked_at", "check_note"]
+
+
+class SelfBuildWriteSerializer(serializers.Serializer):
+    region = ScopedRef(core.region_list)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2)
+    decided_on = serializers.DateField()
+    decision = serializers.CharField()
+    topic = ScopedRef(topic_selectors.topic_list, required=False, allow_null=True, default=None)
+
+
+class SelfBuildWorkRequestSerializer(serializers.Serializer):
+    worked_on = serializers.DateField()
+    days = serializers.DecimalField(max_digits=5, decimal_places=1)
+    people = serializers.IntegerField()
+    note = serializers.CharField(max_length=300)
+    materials = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    material_cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True,
+                                             default=None)
+
+
+class AcceptRequestSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class ReturnRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField()

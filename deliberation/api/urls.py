@@ -12,5 +12,10 @@ router.register("attendance", views.AttendanceViewSet)
 router.register("councils", views.CouncilViewSet)
 router.register("resolutions", views.ResolutionViewSet)
 router.register("supervision-notes", views.SupervisionNoteViewSet)
+router.register("procedures", views.ProcedureViewSet)
+router.register("ledger-months", views.LedgerMonthViewSet)
+router.register("ledger-lines", views.LedgerLineViewSet)
+router.register("ledger-questions", views.LedgerQuestionViewSet)
+router.register("self-build", views.SelfBuildViewSet)
 
 urlpatterns = router.urls

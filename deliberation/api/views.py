@@ -11,13 +11,19 @@ from ..filtersets import (
     AttendanceFilterSet,
     CommentFilterSet,
     CouncilFilterSet,
+    LedgerLineFilterSet,
+    LedgerMonthFilterSet,
+    LedgerQuestionFilterSet,
+    ProcedureFilterSet,
+    SelfBuildFilterSet,
     ProposalFilterSet,
     ResolutionFilterSet,
     SupervisionNoteFilterSet,
     TopicFilterSet,
     VoteFilterSet,
 )
-from ..models import Attendance, Comment, Council, Proposal, Resolution, SupervisionNote, Topic, Vote
+from ..models import (Attendance, Comment, Council, LedgerLine, LedgerMonth, LedgerQuestion, Procedure, Proposal,
+                      Resolution, SelfBuildProject, SupervisionNote, Topic, Vote)
 from . import serializers as s
 
 # PATCH is not a POST verb: the partial update declared once here and run by the viewset's base.
@@ -153,3 +159,82 @@ class ProposalViewSet(ScopedViewSet):
                    doc="An eligible villager supports the proposal, once.")
     schedule = verb(actions.proposal_schedule, input=s.ProposalScheduleSerializer, pk_arg="proposal_id", reread=True,
                     doc="The village office puts a qualified proposal on the agenda (a draft topic) with its reason.")
+
+
+def _step_verb(stage: str):
+    return verb(actions.procedure_record_step, input=s.ProcedureStepRequestSerializer, pk_arg="procedure_id",
+                kwargs={"stage": stage}, output=s.ProcedureStepSerializer, status=201,
+                doc=f"Record the procedure's step `{stage}` (only when the procedure waits for it).")
+
+
+class ProcedureViewSet(ScopedViewSet):
+    """四议两公开: a topic's procedure and its six steps, recorded in order."""
+
+    queryset = Procedure.objects.all()
+    selector = selectors.procedure_list
+    serializer_class = s.ProcedureSerializer
+    filterset_class = ProcedureFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("steps")
+
+    create = verb(actions.procedure_start, input=s.ProcedureStartSerializer, detail=False, reread=True,
+                  doc="The topic follows 四议两公开 (the village office).")
+    propose = _step_verb("propose")
+    consult = _step_verb("consult")
+    review = _step_verb("review")
+    resolve = _step_verb("resolve")
+    publish = _step_verb("publish")
+    report = _step_verb("report")
+
+
+class LedgerMonthViewSet(ScopedViewSet):
+    """财务公开: the village's months with their totals; published ones for the villagers."""
+
+    queryset = LedgerMonth.objects.all()
+    selector = selectors.ledger_month_list
+    serializer_class = s.LedgerMonthSerializer
+    filterset_class = LedgerMonthFilterSet
+
+    publish = verb(actions.ledger_month_publish, pk_arg="month_id", reread=True,
+                   doc="Publish the month to the village: its lines are frozen from then on.")
+
+
+class LedgerLineViewSet(ScopedViewSet):
+    queryset = LedgerLine.objects.all()
+    selector = selectors.ledger_line_list
+    serializer_class = s.LedgerLineSerializer
+    filterset_class = LedgerLineFilterSet
+
+    create = verb(actions.ledger_line_add, input=s.LedgerLineWriteSerializer, detail=False,
+                  doc="The village office enters a line (a published month is frozen; a correction names the line).")
+    ask = verb(actions.ledger_question_ask, input=s.LedgerAskSerializer, pk_arg="line_id",
+               output=s.LedgerQuestionSerializer, status=201, doc="A villager's question on a published line.")
+
+
+class LedgerQuestionViewSet(ScopedViewSet):
+    queryset = LedgerQuestion.objects.all()
+    selector = selectors.ledger_question_list
+    serializer_class = s.LedgerQuestionSerializer
+    filterset_class = LedgerQuestionFilterSet
+
+    answer = verb(actions.ledger_question_answer, input=s.LedgerAnswerSerializer, pk_arg="question_id",
+                  doc="The village office answers; the villager who asked is told.")
+
+
+class SelfBuildViewSet(ScopedViewSet):
+    """自建自管: a small project the villagers build themselves; the township checks acceptance."""
+
+    queryset = SelfBuildProject.objects.all()
+    selector = selectors.self_build_list
+    serializer_class = s.SelfBuildSerializer
+    filterset_class = SelfBuildFilterSet
+
+    create = verb(actions.self_build_create, input=s.SelfBuildWriteSerializer, detail=False, reread=True)
+    work = verb(actions.self_build_work_add, input=s.SelfBuildWorkRequestSerializer, pk_arg="project_id",
+                output=s.SelfBuildWorkSerializer, status=201)
+    submit = verb(actions.self_build_submit, pk_arg="project_id", reread=True)
+    accept = verb(actions.self_build_accept, input=s.AcceptRequestSerializer, pk_arg="project_id", reread=True)
+    return_ = verb(actions.self_build_return, input=s.ReturnRequestSerializer, pk_arg="project_id", reread=True,
+                   url_path="return")

@@ -65,3 +65,38 @@ def make_proposal(region, *, proposer=None, needed=3, status=Proposal.Status.COL
         status=status, qualified_at=timezone.now() if status != Proposal.Status.COLLECTING else None)
     ProposalSupport.objects.create(proposal=proposal, resident=proposer)
     return proposal
+
+
+def make_procedure(topic, status="propose"):
+    from deliberation.models import Procedure
+
+    return Procedure.objects.create(topic=topic, status=status)
+
+
+def make_ledger_line(region, *, published=False, month=None, amount="1200.00", kind="expense",
+                     category="operating_fund", **kw):
+    """A line in the village of `region` (its month published or not), entered directly for fixtures."""
+    from decimal import Decimal
+
+    from deliberation.models import LedgerLine, LedgerMonth
+
+    month_day = month or timezone.localdate().replace(day=1)
+    m, _created = LedgerMonth.objects.get_or_create(region=village_of(region), month=month_day)
+    if published and m.status != "published":
+        m.status, m.published_at = "published", timezone.now()
+        m.save()
+    return LedgerLine.objects.create(month=m, kind=kind, category=category, amount=Decimal(amount),
+                                     occurred_on=month_day, counterparty=kw.pop("counterparty", "县供电公司"),
+                                     voucher_no=kw.pop("voucher_no", "记-001"),
+                                     voucher_summary=kw.pop("voucher_summary", "村部电费"), **kw)
+
+
+def make_self_build(region, status="building"):
+    from decimal import Decimal
+
+    from deliberation.models import SelfBuildProject
+
+    return SelfBuildProject.objects.create(region=village_of(region), name="组内排水沟清淤", description="清淤300米",
+                                           budget=Decimal("8000"), decided_on=timezone.localdate(),
+                                           decision="村民小组会议到会32人，31人同意自建自管", status=status,
+                                           checked_at=timezone.now() if status in ("returned", "accepted") else None)

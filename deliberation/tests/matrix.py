@@ -4,10 +4,15 @@ from django.utils import timezone
 from governance.tests.fixtures import make_resident
 from governance.tests.matrix import register, register_kwarg, register_pages
 
-from deliberation.models import (Attendance, Comment, Council, CouncilMember, Proposal, ProposalSupport, Resolution,
-                                 SupervisionNote, Topic, Vote)
+import datetime as dt
+from decimal import Decimal
 
-from .factories import make_council, make_member, make_proposal, make_resolution, make_topic
+from deliberation.models import (Attendance, Comment, Council, CouncilMember, LedgerLine, LedgerMonth, LedgerQuestion,
+                                 Procedure, ProcedureStep, Proposal, ProposalSupport, Resolution, SelfBuildEvent,
+                                 SelfBuildProject, SelfBuildWork, SupervisionNote, Topic, Vote)
+
+from .factories import (make_council, make_ledger_line, make_member, make_procedure, make_proposal, make_resolution,
+                        make_self_build, make_topic)
 
 
 def _secretary(side, p):
@@ -56,3 +61,27 @@ for name in ("resolution_link", "resolution_note", "resolution_complete"):
     register_kwarg(f"{name}:pk", Resolution)
 register_kwarg("council_member_add:pk", Council)
 register_kwarg("council_member_end:pk", CouncilMember)
+
+
+register(Procedure, lambda region, side, tree, p: make_procedure(make_topic(region)))
+register(ProcedureStep, lambda region, side, tree, p: ProcedureStep.objects.create(
+    procedure=make_procedure(make_topic(region)), stage="propose", held_at=timezone.now(), summary="党支部提议"))
+register(LedgerMonth, lambda region, side, tree, p: make_ledger_line(region, published=True).month)
+register(LedgerLine, lambda region, side, tree, p: make_ledger_line(region, published=True))
+register(LedgerQuestion, lambda region, side, tree, p: LedgerQuestion.objects.create(
+    line=make_ledger_line(region, published=True), asker=make_resident(region), body="这笔钱买了什么？"))
+register(SelfBuildProject, lambda region, side, tree, p: make_self_build(region))
+register(SelfBuildWork, lambda region, side, tree, p: SelfBuildWork.objects.create(
+    project=make_self_build(region), worked_on=dt.date(2026, 5, 1), days=Decimal("1"), people=3, note="清沟"))
+register(SelfBuildEvent, lambda region, side, tree, p: SelfBuildEvent.objects.create(
+    project=make_self_build(region), action="create"))
+register_pages("ledger_month_list", "ledger_line_new", "ledger_question_list", "self_build_list", "self_build_add")
+register_kwarg("topic_procedure:pk", Topic)
+for stage in ("propose", "consult", "review", "resolve", "publish", "report"):
+    register_kwarg(f"procedure_{stage}:pk", Procedure)
+for name in ("ledger_line_add", "ledger_month_publish"):
+    register_kwarg(f"{name}:pk", LedgerMonth)
+register_kwarg("ledger_question_ask:pk", LedgerLine)
+register_kwarg("ledger_question_answer:pk", LedgerQuestion)
+for name in ("self_build_work", "self_build_submit", "self_build_accept", "self_build_return"):
+    register_kwarg(f"{name}:pk", SelfBuildProject)

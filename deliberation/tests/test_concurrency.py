@@ -47,3 +47,39 @@ def test_the_database_itself_refuses_a_second_vote_row(tree, personas):
     Vote.objects.create(topic=topic, resident=resident, channel="online", option=topic.options.first())
     with pytest.raises(IntegrityError), transaction.atomic():
         Vote.objects.create(topic=topic, resident=resident, channel="in_person")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_secretaries_recording_the_same_procedure_step_at_once_record_it_once(tree, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from deliberation.models import Procedure, ProcedureStep
+    from governance.errors import Conflict
+
+    procedure = Procedure.objects.create(topic=make_topic(tree.A1g))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def record(actor):
+        try:
+            barrier.wait()
+            actions.procedure_record_step(actor=actor, procedure_id=procedure.pk, stage="propose",
+                                          held_at=timezone.now() - dt.timedelta(hours=1), summary="党支部提议")
+            outcomes.append("ok")
+        except Conflict as exc:
+            outcomes.append(str(exc.message))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record, args=(a,))
+               for a in (personas.village_secretary_a1, personas.township_head_a)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == sorted(["ok", outcomes[1 - outcomes.index("ok")]]) and "按顺序" in "".join(outcomes)
+    assert ProcedureStep.objects.filter(procedure=procedure).count() == 1
+    procedure.refresh_from_db()
+    assert procedure.status == "consult"

@@ -46,3 +46,24 @@ def test_the_topic_page_speaks_english_on_request(tree, personas, web):
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = c.get(topic.get_absolute_url()).content.decode()
     assert "Live count (village officers only)" in page and "Close the vote" in page
+
+
+def test_the_demo_shows_the_procedure_the_ledger_and_self_build_projects_in_use(tree, personas):
+    from deliberation.models import LedgerLine, LedgerMonth, LedgerQuestion, Procedure, SelfBuildProject
+
+    for region in (tree.A1g, tree.A2g):
+        for i in range(12):
+            make_villager(region)
+    users = {"village_secretary": personas.village_secretary_a1, "resident": personas.resident_a1,
+             "township_staff": personas.township_staff_a}
+    demo.seed(DemoContext(rng=random.Random(2), county=tree.C, users=users))
+    assert {"done", "publish", "resolve"} <= set(Procedure.objects.values_list("status", flat=True))
+    done = Procedure.objects.filter(status="done").first()
+    assert done.steps.count() == 6
+    assert LedgerMonth.objects.filter(region=tree.A1, status="published").count() == 3
+    assert LedgerMonth.objects.filter(region=tree.A1, status="open").count() == 1
+    assert LedgerLine.objects.filter(category="operating_fund").exists()
+    assert LedgerLine.objects.filter(corrects__isnull=False, amount__lt=0).exists()
+    assert set(LedgerQuestion.objects.values_list("status", flat=True)) == {"asked", "answered"}
+    assert set(SelfBuildProject.objects.filter(region=tree.A1).values_list("status", flat=True)) == {
+        "building", "submitted", "accepted"}

@@ -100,6 +100,9 @@ def build_personas(tree) -> SimpleNamespace:
         village_secretary_b1=make_user("village_secretary_b1", Role.VILLAGE_SECRETARY, tree.B1),
         grid_leader_b1=make_user("grid_leader_b1", Role.GRID_LEADER, tree.B1g),
         resident_b1=make_user("resident_b1", Role.RESIDENT, tree.B1),
+        # Staff of two county departments (issue #20): linked to a department by the departments app's tests.
+        department_staff_a=make_user("department_staff_a", Role.DEPARTMENT_STAFF, tree.C),
+        department_staff_b=make_user("department_staff_b", Role.DEPARTMENT_STAFF, tree.C),
     )
     make_resident(tree.A1g, user=p.resident_a1, name="甲村民")
     make_resident(tree.B1b, user=p.resident_b1, name="乙居民")

@@ -20,6 +20,8 @@ PUBLIC_URL_NAMES: set[str] = {"login", "logout", "set_language", "api_token", "a
 # Not login pages: liveness is public; readiness and metrics answer loopback or HEALTH_TOKEN only (their
 # refusal to anyone else is tested in governance/tests/test_health.py).
 PUBLIC_URL_NAMES |= {"health_live", "health_ready", "metrics"}
+# The installable app's service worker and manifest: static files, public (issue #17).
+PUBLIC_URL_NAMES |= {"service_worker", "web_manifest"}
 LOGIN_URL_NAMES: set[str] = set()
 # URL kwarg -> model, for pages whose object is named by a kwarg other than the view's own `pk`.
 KWARG_MODELS: dict[str, type] = {}

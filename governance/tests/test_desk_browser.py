@@ -49,9 +49,12 @@ def desk_world(transactional_db):
     return people
 
 
-def _walk(browser, live_server, username, width, height, lang, *, phone=False, axe=True):
+def signed_in(browser, live_server, username, width, height, lang="zh", *, phone=False, **context_options):
+    """-> (context, page, console errors): a fresh browser context at that size (a phone: touch, is_mobile),
+    signed in as `username` through the login form."""
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url,
-                                  is_mobile=phone, has_touch=phone, bypass_csp=True, locale="zh-CN")
+                                  is_mobile=phone, has_touch=phone, bypass_csp=True, locale="zh-CN",
+                                  **context_options)
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
     pg = context.new_page()
     errors = []
@@ -61,6 +64,11 @@ def _walk(browser, live_server, username, width, height, lang, *, phone=False, a
     pg.fill("#id_password", "pw-test-1234")
     pg.click("main button[type=submit], form button[type=submit]")
     pg.wait_for_load_state()
+    return context, pg, errors
+
+
+def _walk(browser, live_server, username, width, height, lang, *, phone=False, axe=True):
+    context, pg, errors = signed_in(browser, live_server, username, width, height, lang, phone=phone)
     links = pg.eval_on_selector_all(".portal-sidenav a.sidenav-link", "els => els.map(e => e.getAttribute('href'))")
     pages = ["/"] + [href for href in dict.fromkeys(links) if href and href != "/"]
     problems = []

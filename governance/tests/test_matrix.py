@@ -32,11 +32,11 @@ from .matrix import visible_pks
 matrix.load_all()
 
 A_SIDE = ["township_head_a", "township_staff_a", "village_secretary_a1", "village_assistant_a1",
-          "grid_leader_a1", "unit_staff_a", "resident_a1"]
+          "grid_leader_a1", "unit_staff_a", "resident_a1", "department_staff_a"]
 # A's objects sit in A1's group: the sibling village's people and A1's second villager are A's outsiders.
 NEIGHBOURS = ["village_secretary_a2", "grid_leader_a2", "resident_a1_2"]
 ALL_PERSONAS = ["county_admin", *A_SIDE, *NEIGHBOURS, "township_head_b", "township_staff_b", "village_secretary_b1",
-                "grid_leader_b1", "resident_b1"]
+                "grid_leader_b1", "resident_b1", "department_staff_b"]
 
 
 def walk(resolver=None, prefix="", namespace=""):

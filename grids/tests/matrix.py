@@ -1,6 +1,6 @@
 """grids/ in the authorization matrix: one object of each model in A1's group or B1's compound."""
 from governance.tests.fixtures import make_household
-from governance.tests.matrix import register, register_pages
+from governance.tests.matrix import register, register_narrowed, register_pages
 from grids.models import EscalationLevel, EscalationSLA, Grid, GridMember, Issue, MajorEvent, MajorEventTask, Responsibility, Visit
 
 from .factories import make_issue, party_member
@@ -53,4 +53,22 @@ register(MajorEvent, _event)
 register(MajorEventTask, _task)
 register(EscalationSLA, _sla)
 register_pages("grid_list", "my_grid", "issue_list", "issue_report", "overview", "visit_list", "visit_add",
+               "field_kit", "field_visit",
                "major_event_list", "major_event_add", "sla_list", "grids_api_overview")
+
+
+def _my_households(user, qs):
+    """我的联系户 read by hand: the households whose responsible member is the user's own on-duty record, else
+    the leader of a grid the user leads."""
+    from governance.models import Resident, RoleAssignment
+    from governance.scoping import Role
+
+    own = Resident.objects.filter(user=user, grid_duties__isnull=False).first()
+    if own is None:
+        paths = RoleAssignment.objects.filter(user=user, role=Role.GRID_LEADER, active=True).values("region__path")
+        grid = Grid.objects.filter(region__path__in=paths, leader__isnull=False).order_by("region__path").first()
+        own = grid.leader if grid else None
+    return qs.filter(responsibility__member=own) if own else qs.none()
+
+
+register_narrowed("field_kit", _my_households)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from grids.models import EscalationLevel, Issue
@@ -14,7 +16,7 @@ def test_a_villager_reports_the_grid_escalates_and_the_village_sees_it_with_its_
     page.fill("#id_title", "桥头护栏断了")
     page.fill("#id_description", "孩子上学经过很危险")
     page.click("form[enctype] button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/grids/issues/\d+/$"))  # sent through the phone's outbox, then its page opens (issue #17)
     assert "桥头护栏断了" in page.locator("h1").inner_text()
     issue = Issue.objects.get(title="桥头护栏断了")
 

@@ -6,7 +6,7 @@ from governance.models import Region, RoleAssignment
 from governance.tests.matrix import (PUBLIC_URL_NAMES, register, register_kwarg, register_narrowed, register_pages,
                                     visible_pks)
 from services.models import (
-    Allocation, Errand, Expenditure, Fund, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish, MicroWork,
+    Allocation, Errand, Expenditure, Fund, HardshipRecord, JointActivity, LinkageHeading, MemberReport, MenuItem, MicroWish, MicroWork,
     Order, OrderEvent, ServiceCenterFacility, ServiceHour, UnitReport, Volunteer, VolunteerActivity, VolunteerHour,
     VolunteerTeam,
 )
@@ -88,6 +88,9 @@ register(Allocation, _allocation)
 register(Expenditure, _expenditure)
 register(MicroWish, lambda region, side, tree, p: MicroWish.objects.create(
     region=_village(region), resident=make_resident(region), title="一台轮椅"))
+register(HardshipRecord, lambda region, side, tree, p: HardshipRecord.objects.create(
+    resident=make_resident(region), group="dibao", since=dt.date(2025, 1, 1), review_due=dt.date(2026, 1, 1),
+    recorded_by=p.village_secretary_a1 if side == "a" else p.village_secretary_b1))
 register(Errand, lambda region, side, tree, p: Errand.objects.create(
     resident=make_resident(region), region=_village(region), kind=Errand.Kind.SOCIAL_INSURANCE, title="医保转移",
     assistant=p.village_assistant_a1))
@@ -98,7 +101,7 @@ register(VolunteerActivity, _activity)
 register_pages("services_home", "menu_list", "menu_add", "order_list", "order_mine", "order_dispatch_queue",
                "order_inbox", "micro_work_list", "micro_work_add", "fund_list", "facility_list", "micro_wish_list",
                "micro_wish_add", "errand_list", "errand_add", "volunteer_team_list", "volunteer_team_add", "reporting",
-               "unit_report_add", "member_report_add")
+               "unit_report_add", "member_report_add", "hardship_list", "hardship_add")
 for _name in ("menu_withdraw", "order_place"):
     register_kwarg(f"{_name}:pk", MenuItem)
 for _name in ("order_dispatch", "order_accept", "order_hand_back", "order_complete", "order_confirm", "order_reopen",
@@ -110,6 +113,8 @@ register_kwarg("allocation_spend:pk", Allocation)
 for _name in ("micro_wish_claim", "micro_wish_fulfil", "micro_wish_confirm"):
     register_kwarg(f"{_name}:pk", MicroWish)
 register_kwarg("errand_advance:pk", Errand)
+for _name in ("hardship_review", "hardship_end"):
+    register_kwarg(f"{_name}:pk", HardshipRecord)
 register_kwarg("volunteer_activity_add:pk", VolunteerTeam)
 register_kwarg("joint_activity_add:pk", UnitReport)
 register_kwarg("service_hour_add:pk", MemberReport)

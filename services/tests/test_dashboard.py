@@ -104,7 +104,7 @@ def test_it_counts_each_stage_on_time_or_late_from_the_orders_history(tree, pers
 
 
 @pytest.mark.parametrize("n", [3, 40])
-def test_the_services_sections_cost_twelve_queries_at_any_number_of_orders(n, tree, personas, web,
+def test_the_services_sections_cost_fourteen_queries_at_any_number_of_orders(n, tree, personas, web,
                                                                            django_assert_num_queries):
     some_services(tree, n=n)
     client = web(personas.county_admin)
@@ -115,8 +115,9 @@ def test_the_services_sections_cost_twelve_queries_at_any_number_of_orders(n, tr
                           until=timezone.localdate())
     sections = [s for s in dashboard.sections_for(set(), True) if s.key.startswith("services-")]
     sections[0].compute(c)  # the user's roles are read once per request (cached on the user), not per section
-    # orders: stock + stages + period + trend; funds: money + works + trend; volunteers: 5 groups
-    with django_assert_num_queries(12):
+    # orders: stock + stages + period + trend; funds: money + works + trend; volunteers: 5 groups;
+    # hardship: the register + the wishes per group
+    with django_assert_num_queries(14):
         for section in sections:
             section.compute(c)
             section.trend and section.trend(c)
