@@ -46,29 +46,64 @@ def worklist(context):
 
 @register.inclusion_tag("includes/verb_buttons.html", takes_context=True)
 def verb_buttons(context, verbs, obj=None):
-    """The steps a user may take on the page's object, each as one button: a one-click step opens a small
-    confirmation, a step with fields opens a dialog with its form — both on the page itself (HTML popovers,
-    no script), posting to the step's own view, which redirects back with the message. Without a form
-    declared on the rule, the button opens the step's page."""
-    from django.utils.translation import gettext as _
-
+    """The steps a user may take on the page's object, each as one button opening an in-page <dialog>: a
+    one-click step asks its question, a step with fields holds its form — the rule's `form`, else the form
+    of the step's own view (an ActionFormView on the generic form page) — posting to the step's view, which
+    redirects back with the message. Progressive: the markup is a link to the step's page (its confirmation
+    or form), which portal.js turns into the dialog's button; without script the link still works."""
     request = context["request"]
     obj = obj if obj is not None else context.get("object")
     items = []
     for v in verbs or []:
-        form = None
         rule = v.rule
-        if v.asks and rule.form is not None:
-            kwargs = {}
-            from governance.generic import _form_takes
+        form = _verb_form(request, v, obj)
+        items.append({"v": v, "form": form, "dialog": form is not None or not v.asks,
+                      "question": rule.confirm or gettext("确认%(verb)s？") % {"verb": rule.label}})
+    return {"items": items, "object": obj, "csrf_token": context.get("csrf_token"), "request": request}
 
-            if _form_takes(rule.form, "user"):
-                kwargs["user"] = request.user
-            if rule.form_object_arg:
-                kwargs[rule.form_object_arg] = obj
-            form = rule.form(auto_id=f"id_{v.key}_%s", **kwargs)
-        items.append({"v": v, "form": form, "question": rule.confirm or _("确认%(verb)s？") % {"verb": rule.label}})
-    return {"items": items, "csrf_token": context.get("csrf_token"), "request": request}
+
+def _verb_form(request, v, obj):
+    """The unbound form a step's dialog shows, or None when the step keeps its own page (a custom layout)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.urls import Resolver404, resolve
+
+    from governance.generic import ActionFormView, EmptyForm, _form_takes
+
+    auto_id = f"id_{v.key}_%s"
+    rule = v.rule
+    if rule.form is not None:
+        kwargs = {}
+        if _form_takes(rule.form, "user"):
+            kwargs["user"] = request.user
+        if rule.form_object_arg:
+            kwargs[rule.form_object_arg] = obj
+        return rule.form(auto_id=auto_id, **kwargs)
+    if not v.url:
+        return None
+    try:
+        match = resolve(v.url)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "view_class", None)
+    if not (isinstance(view_class, type) and issubclass(view_class, ActionFormView)):
+        return None
+    if view_class.template_name not in ("governance/form.html", "governance/confirm.html"):
+        return None  # the step has a page of its own design (a tally sheet, a sign-in list): keep the link
+    # the step's own view builds its form, as its page would (user, object, initial such as a version)
+    view = view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    try:
+        view.object = None
+        view.load(**match.kwargs)
+        form_class = view.get_form_class()
+        if form_class is EmptyForm:
+            return EmptyForm(auto_id=auto_id)
+        kwargs = view.get_form_kwargs()
+        kwargs.pop("data", None), kwargs.pop("files", None)  # always unbound: the page is not the step's POST
+        return form_class(auto_id=auto_id, **kwargs)
+    except (Http404, PermissionDenied):
+        return None
 
 
 @register.filter

@@ -287,10 +287,127 @@
     });
     showChosen();
   }
+  // --- Workflow steps in a dialog (templates/includes/verb_buttons.html, the lists' bulk bars) ---------
+  // <a href="/step/" data-verb-dialog="id">: without script the link opens the step's own page; with it the
+  // link becomes a button that opens <dialog id> modally (the page behind is inert, Tab stays inside, Esc
+  // closes, focus returns to the button). The dialog's form posts to the same step.
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled])," +
+    " textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+  function verbDialogs(root) {
+    root.querySelectorAll("a[data-verb-dialog]").forEach(function (link) {
+      var dialog = document.getElementById(link.getAttribute("data-verb-dialog"));
+      if (!dialog || typeof dialog.showModal !== "function") {
+        return;  // no <dialog> support: the link keeps going to the step's page
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = link.className;
+      button.textContent = link.textContent;
+      button.setAttribute("aria-haspopup", "dialog");
+      ["data-verb", "data-verb-dialog"].forEach(function (name) {
+        if (link.hasAttribute(name)) {
+          button.setAttribute(name, link.getAttribute(name));
+        }
+      });
+      link.parentNode.replaceChild(button, link);
+    });
+    root.querySelectorAll("dialog.verb-dialog").forEach(function (dialog) {
+      if (dialog.hasAttribute("data-ready")) {
+        return;
+      }
+      dialog.setAttribute("data-ready", "");
+      dialog.addEventListener("keydown", function (e) {
+        if (e.key !== "Tab") {
+          return;
+        }
+        var items = Array.prototype.filter.call(dialog.querySelectorAll(FOCUSABLE), function (el) {
+          return el.offsetParent !== null;
+        });
+        if (!items.length) {
+          return;
+        }
+        var first = items[0], last = items[items.length - 1];
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
+      });
+      dialog.addEventListener("close", function () {
+        if (dialog._opener) {
+          dialog._opener.focus();
+        }
+      });
+    });
+  }
+
+  function openVerbDialog(button) {
+    var dialog = document.getElementById(button.getAttribute("data-verb-dialog"));
+    if (!dialog || button.disabled) {
+      return;
+    }
+    dialog._opener = button;
+    dialog.querySelectorAll("[data-bulk-count]").forEach(function (el) {
+      el.textContent = String(bulkChosen(dialog.closest("form")));
+    });
+    dialog.showModal();
+    // the first field to fill in, else the step's own button (a confirmation asks only "yes?")
+    var field = dialog.querySelector("input:not([type=hidden]), select, textarea") ||
+      dialog.querySelector("button[type=submit]");
+    if (field) {
+      field.focus();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest && event.target.closest("button[data-verb-dialog], [data-verb-close]");
+    if (!el) {
+      return;
+    }
+    if (el.hasAttribute("data-verb-close")) {
+      var dialog = el.closest("dialog");
+      if (dialog) {
+        dialog.close();
+      }
+    } else {
+      event.preventDefault();  // a bulk bar's submit button: ask first (without script it submits at once)
+      openVerbDialog(el);
+    }
+  });
+
+  // <form data-bulk="input[name=reviews]">: its bar's count ([data-bulk-count]) follows the ticked boxes, and
+  // its dialog buttons wait for at least one.
+  function bulkChosen(form) {
+    return form && form.hasAttribute("data-bulk") ?
+      form.querySelectorAll(form.getAttribute("data-bulk") + ":checked").length : 0;
+  }
+
+  function bulkBars(root) {
+    root.querySelectorAll("form[data-bulk]").forEach(function (form) {
+      var update = function () {
+        var n = bulkChosen(form);
+        form.querySelectorAll(".bulk-bar [data-bulk-count]").forEach(function (el) {
+          el.textContent = String(n);
+        });
+        form.querySelectorAll(".bulk-bar button[data-verb-dialog]").forEach(function (b) {
+          b.disabled = n === 0;
+        });
+      };
+      form.addEventListener("change", update);
+      form.addEventListener("click", function () { window.setTimeout(update, 0); });
+      update();
+    });
+  }
+
   function ready() {
     labelTables(document);
     openWide(document);
     document.querySelectorAll("select[data-picker]").forEach(makePicker);
+    verbDialogs(document);
+    bulkBars(document);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
