@@ -78,8 +78,6 @@ class WorkItemDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["mode"] = OperatingMode(self.object.mode)
-        ctx["assign_form"] = (forms.AssignForm(user=self.request.user, item=self.object)
-                              if "assign" in ctx["verbs"] else None)
         return ctx
 
 
