@@ -56,7 +56,7 @@ REVIEW = Rules(Review, [
          asks=True, form=forms.OpinionForm, form_object_arg="review", refusal=_("该评议已不在“待评议”状态，不能再填写评议意见。")),
     Rule("approve", _("审批通过并公示"), states=frozenset({S.OPINION}), scope="approve",
          url_name="credit:review_approve", style="success",
-         refusal=_("该评议已不处于“待书记审批”状态（当前状态：%(status)s，可能已被他人处理），本次未做任何更改，请刷新后查看。")),
+         refusal=_("该评议当前为“%(status)s”，不在待书记审批状态，未做任何更改。")),
     Rule("send_back", _("退回重新评议"), states=frozenset({S.OPINION}), scope="approve",
          url_name="credit:review_send_back", asks=True, form=forms.SendBackForm, style="outline-danger",
          refusal=_("该评议已不处于“待书记审批”状态（当前状态：%(status)s），不能退回，本次未做任何更改。")),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from governance.attachments import attachments_of
-from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
+from governance.generic import ActionFormView, BulkActionView, ButtonView, ObjectDetailView, ObjectListView
 from governance.scoping import can, role_paths
 
 from . import actions, forms, rules, selectors
@@ -166,36 +166,29 @@ class ReviewListView(ObjectListView):
         return ctx
 
 
-class ReviewBulkView(ActionFormView):
-    """The list's bulk form: the meeting agrees with the computed grades, or the secretary approves, hundreds
-    at once (all or nothing). Back to the list it came from, with what happened as a message."""
+class ReviewBulkView(BulkActionView):
+    """The list's bulk bar: the meeting agrees with the computed grades, or the secretary approves (公示 starts),
+    each ticked review through the one-review action in its own transaction; back to the list with how many
+    were done and which were refused, with the reason."""
 
     form_class = forms.BulkReviewForm
     title = _("批量处理评议")
     submit_label = _("执行")
+    ids_field, verb_field, item_arg = "reviews", "action", "review_id"
+    object_source, object_related = selectors.review_list, ("resident",)
+    default_next = "credit:review_list"
+    bulk_verbs = {
+        "approve": (actions.review_approve, _("已审批 %(n)d 条评议，进入公示。")),
+        "agree": (actions.review_give_opinion, _("已为 %(n)d 条评议记录评议意见。")),
+    }
 
-    def back(self) -> str:
-        back = self.request.POST.get("next") or ""
-        return back if back.startswith("/") and not back.startswith("//") else reverse("credit:review_list")
+    def item_kwargs(self, form):
+        if form.cleaned_data["action"] != "agree":
+            return {}
+        return {"opinion": form.cleaned_data["opinion"] or gettext("村评议会同意系统计算等级")}
 
-    def perform(self, form):  # two actions, one per choice of the form
-        d, user = form.cleaned_data, self.request.user
-        if d["action"] == "approve":
-            n = actions.reviews_approve(actor=user, review_ids=d["reviews"])
-            messages.success(self.request, gettext("已审批 %(n)d 条评议，进入公示。") % {"n": n})
-        else:
-            n = actions.reviews_agree_computed(actor=user, review_ids=d["reviews"],
-                                               opinion=d["opinion"] or gettext("村评议会同意系统计算等级"))
-            messages.success(self.request, gettext("已为 %(n)d 条评议记录评议意见。") % {"n": n})
-        return self.back()
-
-    def form_invalid(self, form):
-        if self.request.method != "POST":
-            return super().form_invalid(form)
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(self.request, e)
-        return HttpResponseRedirect(self.back())
+    def name_of(self, review):
+        return review.resident.name
 
 
 class ReviewDetailView(ObjectDetailView):

@@ -248,3 +248,78 @@ class ButtonView(ActionFormView):
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("subject", self.subject or (str(self.object) if self.object is not None else ""))
         return ctx
+
+
+class BulkActionView(ActionFormView):
+    """A list's bulk bar: the ticked rows, one verb, each row through the verb's own one-object action in
+    its own transaction — a row that is refused (moved on, not allowed, bad input) does not undo the others —
+    then one message of what was done and one naming each refusal with its reason. Back to the list.
+
+    Declare `form_class` (with the ids field `ids_field` and the verb field `verb_field`), `object_source` (a
+    selector or model: every id must be in the user's sight, else 404 for the whole request, saying nothing
+    about which), and `bulk_verbs = {value: (action, done_message)}`; override `item_kwargs(form)` for the
+    fields an action takes, `name_of(obj)` for how a refusal names its row."""
+
+    ids_field = "ids"
+    verb_field = "action"
+    object_source = None
+    object_related: tuple = ()
+    bulk_verbs: dict = {}
+    item_arg = "id"
+    default_next = "home"
+    refusals_shown = 10
+
+    def back(self) -> str:
+        from django.urls import reverse
+
+        back = self.request.POST.get("next") or ""
+        return back if back.startswith("/") and not back.startswith("//") else reverse(self.default_next)
+
+    def item_kwargs(self, form) -> dict:
+        return {}
+
+    def name_of(self, obj) -> str:
+        return str(obj)
+
+    def perform(self, form):
+        from django.utils.translation import gettext
+
+        data = form.cleaned_data
+        ids = sorted({int(i) for i in data[self.ids_field]})
+        source = type(self).object_source  # a plain function, not a method
+        qs = source(user=self.request.user) if callable(source) and not isinstance(source, type) else source.objects.all()
+        rows = {o.pk: o for o in scoped(qs, self.request.user).filter(pk__in=ids)
+                .select_related(*self.object_related)}
+        if len(rows) != len(ids):
+            raise Http404  # one policy for the set: nothing about which id is out of sight
+        action, done_message = self.bulk_verbs[data[self.verb_field]]
+        extra = self.item_kwargs(form)
+        done, refused = 0, []
+        for pk in ids:
+            try:
+                action(actor=self.request.user, **{self.item_arg: pk}, **extra)  # its own transaction
+                done += 1
+            except ValidationError as exc:
+                refused.append((rows[pk], "；".join(exc.messages)))
+            except Conflict as exc:
+                refused.append((rows[pk], str(exc.message)))
+            except PermissionDenied as exc:
+                refused.append((rows[pk], str(exc) or gettext("您的角色无权执行此操作。")))
+            except Http404:
+                refused.append((rows[pk], gettext("不存在或无权查看。")))
+        if done:
+            messages.success(self.request, done_message % {"n": done})
+        if refused:
+            shown = "；".join(f"{self.name_of(o)}：{reason}" for o, reason in refused[:self.refusals_shown])
+            more = (gettext("等 %(n)d 条") % {"n": len(refused)}) if len(refused) > self.refusals_shown else ""
+            messages.warning(self.request, gettext("%(n)d 条未处理（其余已处理）：%(list)s%(more)s") % {
+                "n": len(refused), "list": shown, "more": more})
+        return self.back()
+
+    def form_invalid(self, form):
+        if self.request.method != "POST":
+            return super().form_invalid(form)
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(self.request, e)
+        return HttpResponseRedirect(self.back())

@@ -318,6 +318,15 @@
       }
       dialog.setAttribute("data-ready", "");
       dialog.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" && e.target.tagName === "INPUT" && e.target.type !== "checkbox") {
+          // Enter in a field presses this dialog's own button (in a bulk form the form's first one is elsewhere)
+          var own = dialog.querySelector("button[type=submit]");
+          if (own) {
+            e.preventDefault();
+            own.click();
+          }
+          return;
+        }
         if (e.key !== "Tab") {
           return;
         }
@@ -396,6 +405,7 @@
           b.disabled = n === 0;
         });
       };
+      form.querySelectorAll("[data-bulk-shown]").forEach(function (el) { el.hidden = false; });
       form.addEventListener("change", update);
       form.addEventListener("click", function () { window.setTimeout(update, 0); });
       update();
