@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.http import Http404, HttpResponseRedirect
 from django.views.generic import DetailView, FormView, ListView
 
+from .breadcrumbs import breadcrumbs
 from .errors import Conflict
 from .pagination import EstimatingPaginator
 from .scoping import load_for, scoped
@@ -105,6 +106,7 @@ class ObjectDetailView(LoginRequiredMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         if self.rules is not None:
             ctx["verbs"] = self.rules.allowed(self.request.user, self.object)
+        ctx.setdefault("breadcrumbs", breadcrumbs(self.request, self.object))
         return ctx
 
 
@@ -186,6 +188,8 @@ class ActionFormView(LoginRequiredMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("title", self.get_title())
         ctx.setdefault("object", self.object)
+        if self.request.method == "GET" or self.object is not None:
+            ctx.setdefault("breadcrumbs", breadcrumbs(self.request, self.object, leaf=ctx["title"] or None))
         if self.submit_label:
             ctx["submit_label"] = self.submit_label
         return ctx

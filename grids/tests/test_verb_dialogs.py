@@ -34,3 +34,18 @@ def test_a_step_with_fields_shows_them_in_its_dialog_and_its_page_still_works_wi
     dialog = _dialog(client.get(issue.get_absolute_url()).content.decode(), "resolve")
     assert 'id="id_resolve_note"' in dialog and 'name="note"' in dialog and "required" in dialog
     assert client.get(f"/grids/issues/{issue.pk}/resolve/").status_code == 200  # the step's own page
+
+
+def _crumbs(page: str) -> str:
+    return page.split('id="breadcrumbs"')[1].split("</nav>")[0]
+
+
+def test_the_issue_and_its_step_pages_say_where_they_are(tree, personas, web):
+    issue = make_issue(tree.A1g, reporter=personas.resident_a1, status=IssueStatus.ACCEPTED, title="井盖缺失")
+    client = web(personas.grid_leader_a1)
+    crumbs = _crumbs(client.get(issue.get_absolute_url()).content.decode())
+    places = [tree.A.name, tree.A1.name, tree.A1g.name]
+    assert [crumbs.index(p) for p in places] == sorted(crumbs.index(p) for p in places)
+    assert 'href="/grids/issues/"' in crumbs and 'aria-current="page"' in crumbs and tree.C.name not in crumbs
+    step = _crumbs(client.get(f"/grids/issues/{issue.pk}/resolve/").content.decode())
+    assert 'href="/grids/issues/"' in step and f'href="{issue.get_absolute_url()}"' in step
