@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The domain apps, in the order their dependencies point (README, Architecture): the one list of them.
 # The core finds each app's urls, API, demo data and schema names through it, never by naming an app.
-DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation", "outreach", "departments"]
+DOMAIN_APPS = ["centers", "grids", "credit", "services", "deliberation", "outreach", "departments", "accounts"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "governance",
     *DOMAIN_APPS,
 ]
@@ -69,7 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SignInPolicyMiddleware",  # idle timeout, second factor, password expiry (issue #18)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "governance.middleware.NotFoundPageMiddleware",
@@ -129,18 +134,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Length, 3 of 4 character classes, none of the last PASSWORD_HISTORY_COUNT (also records the history).
+    {"NAME": "accounts.validators.LengthValidator"},
+    {"NAME": "accounts.validators.CharacterClassValidator"},
+    {"NAME": "accounts.validators.NoReuseValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     # Not a rule: Django's hook after any password change, which revokes the user's API tokens.
     {"NAME": "governance.tokens.RevokeTokensOnPasswordChange"},
 ]
 # Lock by username + IP: one villager's typos must not lock out the whole village office.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0) or env.float("LOGIN_LOCKOUT_MINUTES", default=15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "governance.lockout.lockout_response"
 AXES_VERBOSE = False
+# --- Sign-in policy (accounts/, issue #18; README "Configuration") ------------------------------
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)  # none of the last 5 again
+PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)  # 0: passwords do not expire
+SESSION_IDLE_TIMEOUT = env.float("SESSION_IDLE_TIMEOUT", default=30)  # minutes without a request; 0: off
+SESSION_MAX_CONCURRENT = env.int("SESSION_MAX_CONCURRENT", default=3)  # web sessions per user; 0: no limit
+# TOTP for county- and township-level roles and the three administrators; on in production, off in the
+# embedded demo (DEBUG) so that the demo users sign in with the password alone.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="县域乡村治理门户")
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -14,3 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 AXES_ENABLED = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The sign-in policy's own tests switch these on (accounts/tests/); the rest of the suite signs in with
+# force_login and many clients per user.
+OTP_REQUIRED = False
+SESSION_MAX_CONCURRENT = 0
