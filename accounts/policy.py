@@ -22,8 +22,15 @@ def otp_required_for(user) -> bool:
     OTP_REQUIRED is on), or they enrolled a device themselves (then always)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if settings.OTP_REQUIRED and (user.is_superuser or user_roles(user) & OTP_ROLES):
-        return True
+    if settings.OTP_REQUIRED:
+        if user.is_superuser:
+            return True
+        # The roles read through the scoping's own loader, on a copy: the caller's user object keeps no cache
+        # of them from sign-in (a test or a request may change the assignments afterwards).
+        from django.contrib.auth import get_user_model
+
+        if user_roles(get_user_model()(pk=user.pk, is_active=True)) & OTP_ROLES:
+            return True
     return has_confirmed_totp(user)
 
 

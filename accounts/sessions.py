@@ -3,6 +3,7 @@ SESSION_MAX_CONCURRENT, and the idle clock kept in the session itself (no query 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -32,6 +33,8 @@ def session_started(request, user) -> None:
     row = UserSession.objects.create(user=user, session_key=session.session_key, ip_address=policy.client_ip(request),
                                      user_agent=policy.short_agent(request))
     session[SID], session[KEY], session[SEEN] = row.pk, row.session_key, time.time()
+    # Rows of sessions that ran out by themselves (cookie age) without signing out.
+    UserSession.objects.filter(user=user, created_at__lt=row.created_at - timedelta(seconds=settings.SESSION_COOKIE_AGE)).delete()
     limit = settings.SESSION_MAX_CONCURRENT
     if limit and limit > 0:
         end_beyond(user, limit)
