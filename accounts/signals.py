@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from django.contrib import messages
 
@@ -20,7 +21,11 @@ def on_logged_in(sender, request, user, **kwargs):
         sessions.session_started(request, user)
         request.session[sessions.OTP_NEEDED] = policy.otp_required_for(user)
         if previous is not None and hasattr(request, "_messages"):
-            messages.info(request, selectors.describe_sign_in(previous))
+            text = selectors.describe_sign_in(previous)
+            failures = selectors.failures_since(user=user, since=previous.at)
+            if failures:
+                text += _("；此后有 %(n)d 次登录失败，如非本人操作请立即修改密码。") % {"n": failures}
+            messages.info(request, text)
         if policy.password_expired(user):
             request.session[sessions.PASSWORD_EXPIRED] = True
 

@@ -33,6 +33,14 @@ def test_the_next_sign_in_says_when_and_where_the_last_one_was(personas):
     assert "上次登录：" in home and "10.0.0.7" in home and "Chrome 120 · Windows" in home
 
 
+def test_failed_attempts_since_the_last_sign_in_are_mentioned(personas):
+    attempt("township_staff_a", "pw-test-1234", ip="10.0.0.7")
+    attempt("township_staff_a", "bad-Password-1", ip="10.6.6.6")
+    attempt("township_staff_a", "bad-Password-2", ip="10.6.6.6")
+    c, resp = attempt("township_staff_a", "pw-test-1234", ip="10.0.0.8")
+    assert "此后有 2 次登录失败" in c.get(resp["Location"]).content.decode()
+
+
 def test_my_account_lists_my_sign_ins_and_not_anyone_elses(personas):
     attempt("township_staff_a", "pw-test-1234", ip="10.0.0.7")
     attempt("township_head_a", "pw-test-1234", ip="10.9.9.9")
