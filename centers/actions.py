@@ -239,7 +239,7 @@ def staff_assign(*, actor, user, center: Center, start_date: dt.date, original_u
     as first recorded (不改变原有机构设置和人员编制)."""
     township = center.township
     require_region(actor, township, COUNTY | TOWNSHIP)
-    if not RoleAssignment.objects.filter(user=user, active=True, role__in=TOWNSHIP,
+    if not RoleAssignment.objects.current().filter(user=user, role__in=TOWNSHIP,
                                          region__path__startswith=township.path).exists():
         raise ValidationError({"user": _("%(n)s不是%(t)s的干部，不能派驻其中心。") % {"n": _name(user), "t": township.name}})
     with transaction.atomic():

@@ -1,7 +1,10 @@
 """Writes of the core: keyword-only, validate → check scope → atomic → audit."""
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse_lazy
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +14,7 @@ from . import hooks, pii
 from .audit import audit_record
 from .errors import Conflict
 from .models import Household, Notification, Region, Resident, RoleAssignment
-from .scoping import Role, clear_cache, get_for_update, require_region
+from .scoping import Role, clear_cache, get_for_update, load_for, require_region
 
 RESIDENT_FIELDS = ("name", "status", "away_location", "is_party_member", "relation_to_head")
 
@@ -152,21 +155,336 @@ def resident_reveal_id(*, actor, resident_id: int, reason: str) -> str:
     return pii.decrypt(resident.id_cipher)
 
 
-# Not called yet: kept for issue #18 (accounts and roles a county runs itself), whose role pages call it.
-def role_assign(*, actor, user, role: str, region: Region) -> RoleAssignment:
+# --- Accounts and roles a county runs itself (issue #18) -----------------------------------------------
+# Who grants what: the county organisation department and the security administrator anywhere in the county,
+# a township head inside the township; nobody a role at or above their own rank (RANK: smaller is higher).
+# A village secretary proposes grid leaders and village assistants; the township confirms.
+
+RANK = {
+    Role.SYSTEM_ADMIN: 0, Role.SECURITY_ADMIN: 0, Role.AUDIT_ADMIN: 0,  # 三员: only the superuser appoints them
+    Role.COUNTY_ADMIN: 10, Role.DEPARTMENT_STAFF: 20, Role.TOWNSHIP_HEAD: 20, Role.TOWNSHIP_STAFF: 30,
+    Role.VILLAGE_SECRETARY: 40, Role.VILLAGE_ASSISTANT: 50, Role.UNIT_STAFF: 50, Role.GRID_LEADER: 60,
+    Role.RESIDENT: 90,
+}
+# The rank a granting role grants below (the security administrator grants like the county, never the 三员).
+GRANTER_RANK = {Role.COUNTY_ADMIN: 10, Role.SECURITY_ADMIN: 10, Role.TOWNSHIP_HEAD: 20}
+PROPOSABLE = frozenset({Role.GRID_LEADER, Role.VILLAGE_ASSISTANT})
+ROLE_ABOVE = gettext_lazy("不能授予与您同级或更高的角色（%(role)s）。")
+
+
+def _granter_rank(actor, region) -> int | None:
+    """The highest rank the actor grants from at `region` (None: no granting role covers it)."""
+    from .scoping import _assignments, is_unrestricted
+
+    if is_unrestricted(actor):
+        return -1
+    ranks = [GRANTER_RANK[r] for r, path, _id in _assignments(actor) if r in GRANTER_RANK and region.path.startswith(path)]
+    return min(ranks) if ranks else None
+
+
+def _check_grant(actor, *, user, role: str, region: Region) -> None:
+    from .scoping import NOT_FOUND_REFERENCE
+
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色。")})
+    rank = _granter_rank(actor, region)
+    if rank is None:
+        raise ValidationError({"region": NOT_FOUND_REFERENCE})
+    if RANK[role] <= rank:
+        raise ValidationError({"role": ROLE_ABOVE % {"role": Role(role).label}})
+    if user.pk == actor.pk:
+        raise ValidationError({"user": _("不能给自己的账号授予或变更角色。")})
+    if region.level not in RoleAssignment.ROLE_LEVELS[role]:
+        raise ValidationError({"region": _("该角色不能任命在这一级区域。")})
+
+
+def _check_term(starts_on, ends_on) -> None:
+    if ends_on is not None and starts_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("任期结束日期不能早于开始日期。")})
+
+
+def _lock_account(actor, user_id: int, field: str = "user"):
+    """The target account's profile, locked (every change to one account's roles is serialised on it), inside
+    the actor's account scope: a 400 on `field` otherwise, never saying whether it exists."""
+    from .models import AccountProfile
+    from .scoping import NOT_FOUND_REFERENCE
+
+    profile = (AccountProfile.objects.restrict(actor, "view").select_for_update(of=("self",))
+               .select_related("user", "region").filter(user_id=user_id).first())
+    if profile is None:
+        raise ValidationError({field: NOT_FOUND_REFERENCE})
+    return profile
+
+
+def role_grant(*, actor, user, role: str, region: Region, starts_on=None, ends_on=None, note: str = "") -> RoleAssignment:
+    """Appoint `user` to `role` in `region` for a term (from today unless `starts_on`; open-ended unless
+    `ends_on`)."""
+    starts_on = starts_on or timezone.localdate()
+    _check_term(starts_on, ends_on)
+    with transaction.atomic():
+        profile = _lock_account(actor, getattr(user, "pk", user))
+        _check_grant(actor, user=profile.user, role=role, region=region)
+        if RoleAssignment.objects.filter(user=profile.user, role=role, region=region,
+                                         status__in=[RoleAssignment.Status.ACTIVE, RoleAssignment.Status.PROPOSED]).exists():
+            raise ValidationError({"role": _("该账号已担任（或已被提名）这一角色。")})
+        assignment = RoleAssignment.objects.create(
+            user=profile.user, role=role, region=region, starts_on=starts_on, ends_on=ends_on, note=note,
+            status=RoleAssignment.Status.ACTIVE, active=True, granted_by=actor)
+        audit_record(actor=actor, action="role.grant", obj=assignment, to_state=role,
+                     data={"user": profile.user_id, "starts_on": str(starts_on), "ends_on": str(ends_on or "")})
+    clear_cache(profile.user)
+    return assignment
+
+
+def role_assign(*, actor, user, role: str, region: Region) -> RoleAssignment:
+    """Kept for callers of the first version: an open-ended term from today."""
+    return role_grant(actor=actor, user=user, role=role, region=region)
+
+
+def _load_assignment(actor, assignment_id: int) -> RoleAssignment:
+    assignment = load_for(RoleAssignment.objects.select_related("user", "region"), actor, assignment_id, "change",
+                          lock=True)
+    rank = _granter_rank(actor, assignment.region)
+    if rank is None or RANK[assignment.role] <= rank:
+        raise ValidationError({"role": ROLE_ABOVE % {"role": assignment.get_role_display()}})
+    if assignment.user_id == actor.pk:
+        raise ValidationError({"user": _("不能给自己的账号授予或变更角色。")})
+    return assignment
+
+
+def role_end(*, actor, assignment_id: int, ends_on=None, reason: str = "") -> RoleAssignment:
+    """End a term: today (or a past day) ends it at once — the next request of that user, page, API or token,
+    has no such role —; a later day schedules the end (scoping stops counting the role after it)."""
+    today = timezone.localdate()
+    ends_on = ends_on or today
+    with transaction.atomic():
+        assignment = _load_assignment(actor, assignment_id)
+        if assignment.status != RoleAssignment.Status.ACTIVE:
+            raise Conflict(_("该任命已结束或尚未生效（当前状态：%(s)s）。") % {"s": assignment.get_status_display()})
+        _check_term(assignment.starts_on, ends_on)
+        assignment.ends_on = ends_on
+        fields = ["ends_on"]
+        if ends_on <= today:
+            assignment.active, assignment.status = False, RoleAssignment.Status.ENDED
+            assignment.ended_by, assignment.ended_at = actor, timezone.now()
+            fields += ["active", "status", "ended_by", "ended_at"]
+        assignment.save(update_fields=fields)
+        audit_record(actor=actor, action="role.end", obj=assignment, from_state=assignment.role,
+                     to_state=assignment.status, reason=reason, data={"ends_on": str(ends_on)})
+    clear_cache(assignment.user)
+    return assignment
+
+
+def role_transfer(*, actor, assignment_id: int, region: Region, starts_on=None, reason: str = "") -> RoleAssignment:
+    """调动: end the term here and start the same role there, in one transaction — both or neither."""
+    starts_on = starts_on or timezone.localdate()
+    with transaction.atomic():
+        old = _load_assignment(actor, assignment_id)
+        if old.status != RoleAssignment.Status.ACTIVE:
+            raise Conflict(_("该任命已结束或尚未生效（当前状态：%(s)s）。") % {"s": old.get_status_display()})
+        if region.pk == old.region_id:
+            raise ValidationError({"region": _("调动的目标区域与现任区域相同。")})
+        _check_grant(actor, user=old.user, role=old.role, region=region)
+        ended = role_end(actor=actor, assignment_id=old.pk, ends_on=max(old.starts_on, starts_on - timedelta(days=1))
+                         if starts_on > timezone.localdate() else None, reason=reason)
+        new = role_grant(actor=actor, user=old.user, role=old.role, region=region, starts_on=starts_on, note=reason)
+        audit_record(actor=actor, action="role.transfer", obj=new, from_state=str(ended.region), to_state=str(region),
+                     reason=reason, data={"from_assignment": ended.pk})
+    return new
+
+
+def role_propose(*, actor, user, role: str, region: Region, note: str = "") -> RoleAssignment:
+    """A village secretary proposes a grid leader or a village assistant; it counts only once the township
+    confirms (role_confirm). The township's heads are told."""
+    from .audit import notify
+    from .scoping import NOT_FOUND_REFERENCE, region_allows
+    from .selectors import office_users
+
+    if role not in PROPOSABLE:
+        raise ValidationError({"role": _("村里只能提名网格员（网格长）和村助理，其他角色由乡镇任命。")})
+    if not region_allows(actor, region, {Role.VILLAGE_SECRETARY}):
+        raise ValidationError({"region": NOT_FOUND_REFERENCE})
     if region.level not in RoleAssignment.ROLE_LEVELS[role]:
         raise ValidationError({"region": _("该角色不能任命在这一级区域。")})
     with transaction.atomic():
-        require_region(actor, region, RoleAssignment.scope_spec.roles_for("add"))
-        assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
-        if not assignment.active:
-            assignment.active = True
-            assignment.save(update_fields=["active"])
-        audit_record(actor=actor, action="role.assign", obj=assignment, to_state=role)
-    clear_cache(user)
+        profile = _lock_account(actor, getattr(user, "pk", user))
+        if profile.user_id == actor.pk:
+            raise ValidationError({"user": _("不能给自己的账号授予或变更角色。")})
+        if RoleAssignment.objects.filter(user=profile.user, role=role, region=region,
+                                         status__in=[RoleAssignment.Status.ACTIVE, RoleAssignment.Status.PROPOSED]).exists():
+            raise ValidationError({"role": _("该账号已担任（或已被提名）这一角色。")})
+        assignment = RoleAssignment.objects.create(
+            user=profile.user, role=role, region=region, status=RoleAssignment.Status.PROPOSED, active=False,
+            proposed_by=actor, note=note)
+        audit_record(actor=actor, action="role.propose", obj=assignment, to_state=RoleAssignment.Status.PROPOSED,
+                     data={"user": profile.user_id, "role": role})
+        township = region.ancestor_at(Region.Level.TOWNSHIP)
+        heads = office_users([township.pk], {Role.TOWNSHIP_HEAD}).get(township.pk, [])
+        notify(heads, title=_("待确认的角色提名：%(r)s") % {"r": assignment.get_role_display()},
+               url=reverse_lazy("role_assignment_detail", args=[assignment.pk]))
     return assignment
+
+
+def role_confirm(*, actor, assignment_id: int) -> RoleAssignment:
+    with transaction.atomic():
+        assignment = _load_assignment(actor, assignment_id)
+        if assignment.status != RoleAssignment.Status.PROPOSED:
+            raise Conflict(_("该提名已处理（当前状态：%(s)s）。") % {"s": assignment.get_status_display()})
+        assignment.status, assignment.active, assignment.granted_by = RoleAssignment.Status.ACTIVE, True, actor
+        assignment.starts_on = max(assignment.starts_on, timezone.localdate())
+        assignment.save(update_fields=["status", "active", "granted_by", "starts_on"])
+        audit_record(actor=actor, action="role.confirm", obj=assignment, from_state=RoleAssignment.Status.PROPOSED,
+                     to_state=assignment.status)
+    clear_cache(assignment.user)
+    return assignment
+
+
+def role_reject(*, actor, assignment_id: int, reason: str) -> RoleAssignment:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写不予确认的理由。")})
+    with transaction.atomic():
+        assignment = _load_assignment(actor, assignment_id)
+        if assignment.status != RoleAssignment.Status.PROPOSED:
+            raise Conflict(_("该提名已处理（当前状态：%(s)s）。") % {"s": assignment.get_status_display()})
+        assignment.status = RoleAssignment.Status.REJECTED
+        assignment.save(update_fields=["status"])
+        audit_record(actor=actor, action="role.reject", obj=assignment, from_state=RoleAssignment.Status.PROPOSED,
+                     to_state=assignment.status, reason=reason.strip())
+    return assignment
+
+
+def role_terms_close(*, on=None) -> int:
+    """Beat, daily: the terms whose end date has passed are marked ended (scoping stopped counting them the day
+    after already; this keeps `active` — read by the set-based paths — in step). Idempotent."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        rows = list(RoleAssignment.objects.select_for_update().filter(
+            status=RoleAssignment.Status.ACTIVE, ends_on__lt=on))
+        if not rows:
+            return 0
+        RoleAssignment.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=RoleAssignment.Status.ENDED, active=False, ended_at=timezone.now())
+        from .audit import audit_record_many
+
+        audit_record_many(actor=None, action="role.term_expired", objects=rows, from_state=lambda r: r.role,
+                          to_state=RoleAssignment.Status.ENDED)
+    return len(rows)
+
+
+def _outrank_account(actor, profile) -> None:
+    """The level above: the actor's granting rank must be above every current role of the account."""
+    from .scoping import is_unrestricted
+
+    if profile.user_id == actor.pk:
+        raise ValidationError({"user": _("不能在这里变更自己的账号。")})
+    if is_unrestricted(actor):
+        return
+    from .scoping import _assignments
+
+    admin_ranks = [10 for r, path, _id in _assignments(actor)  # accounts below the county's, like the county
+                   if r == Role.SYSTEM_ADMIN and profile.region.path.startswith(path)]
+    granter = _granter_rank(actor, profile.region)
+    rank = min([*admin_ranks, *([granter] if granter is not None else [])], default=None)
+    if rank is None:
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
+    roles = RoleAssignment.objects.current().filter(user_id=profile.user_id).values_list("role", flat=True)
+    if any(RANK[r] <= rank for r in roles):
+        raise ValidationError({"user": _("该账号的角色与您同级或更高，须由上一级管理。")})
+
+
+def account_create(*, actor, username: str, full_name: str, region: Region, must_change_password: bool = True):
+    """A new login in the actor's scope, with no password yet: the answer carries a one-time link to set it."""
+    from django.contrib.auth import get_user_model
+
+    from .models import AccountProfile
+    from .scoping import NOT_FOUND_REFERENCE, region_allows
+
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("请填写登录名。")})
+    if not region_allows(actor, region, AccountProfile.scope_spec.roles_for("add")):
+        raise ValidationError({"region": NOT_FOUND_REFERENCE})
+    User = get_user_model()
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("该登录名已被使用。")})
+        user = User(username=username, first_name=(full_name or "").strip()[:150])
+        user.set_unusable_password()
+        user.save()
+        profile = AccountProfile.objects.create(user=user, region=region, must_change_password=must_change_password,
+                                                created_by=actor)
+        audit_record(actor=actor, action="account.create", obj=profile, data={"user": user.pk})
+    profile.set_password_link = set_password_link(user)
+    return profile
+
+
+def set_password_link(user) -> str:
+    """A one-time link to set the password: the token is bound to the current password hash and last login, so
+    it stops working once used (or once the password changes another way)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return reverse("set_password", args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)])
+
+
+def account_reset_password(*, actor, profile_id: int, reason: str = ""):
+    """Reset by the level above, never by showing a password: the old password stops working, every API token is
+    revoked, and the answer carries a one-time link for the account's owner to set a new one."""
+    from .models import AccountProfile
+    from .tokens import api_tokens_revoke_all
+
+    with transaction.atomic():
+        profile = load_for(AccountProfile.objects.select_related("user", "region"), actor, profile_id, "change", lock=True)
+        _outrank_account(actor, profile)
+        user = profile.user
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        api_tokens_revoke_all(user=user, reason=_("上级重置密码"))
+        profile.must_change_password = True
+        profile.save(update_fields=["must_change_password"])
+        audit_record(actor=actor, action="account.password_reset", obj=profile, reason=reason)
+    profile.set_password_link = set_password_link(user)
+    return profile
+
+
+def account_set_active(*, actor, profile_id: int, active: bool, reason: str = ""):
+    """停用 / 启用 an account: a disabled account signs in nowhere and its tokens stop."""
+    from .models import AccountProfile
+    from .tokens import api_tokens_revoke_all
+
+    with transaction.atomic():
+        profile = load_for(AccountProfile.objects.select_related("user", "region"), actor, profile_id, "change", lock=True)
+        _outrank_account(actor, profile)
+        if profile.user.is_active == active:
+            raise Conflict(_("该账号已经是这一状态。"))
+        profile.user.is_active = active
+        profile.user.save(update_fields=["is_active"])
+        if not active:
+            api_tokens_revoke_all(user=profile.user, reason=_("账号停用"))
+        audit_record(actor=actor, action="account.enable" if active else "account.disable", obj=profile, reason=reason)
+    return profile
+
+
+def import_credentials_take(*, actor, job_id: int) -> bytes:
+    """The initial passwords of an onboarding import, once: read, deleted, audited. Only the importer."""
+    from . import imports
+    from .models import ImportJob
+
+    with transaction.atomic():
+        job = get_for_update(ImportJob, actor, job_id)
+        if not job.result_file:
+            raise Conflict(_("初始密码表已下载过（只能下载一次）。如需重新设置，请为该账号重置密码。"))
+        data = imports.load_stored(job.result_file).getvalue()
+        path, job.result_file = job.result_file, ""
+        job.save(update_fields=["result_file"])
+        from . import jobs
+
+        audit_record(actor=actor, action="import.credentials_download", obj=job, region=jobs.actor_region(actor),
+                     data={"kind": job.kind, "rows": job.rows_imported})
+    imports.delete_stored(path)
+    return data
 
 
 def notification_mark_read(*, actor, notification_id: int | None = None) -> int:
@@ -447,8 +765,9 @@ def import_run_job(*, job_id: int) -> None:
             job.save(update_fields=["status", "errors", "error", "file", "finished_at"])
         else:
             counts = importer.write(parsed, user=user)
+            job.result_file = counts.pop("_result_file", "")  # handed back once (governance.import_views)
             job.status, job.rows_imported = ImportJob.Status.DONE, counts["rows"]
-            job.save(update_fields=["status", "rows_imported", "file", "finished_at"])
+            job.save(update_fields=["status", "rows_imported", "result_file", "file", "finished_at"])
             audit_record(actor=user, action=f"import.{job.kind}", obj=job, region=jobs.actor_region(user),
                          data={**counts, "kind": job.kind, "file": job.original_name, "skipped": len(parsed.bad_rows)})
     imports.delete_stored(stored)  # committed: done or failed, the stored file (full ID numbers) goes

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import audit_chain
 from .models import AuditEntry, Notification, Region
 
 
@@ -33,7 +34,7 @@ def audit_record(
     actor's home region (scoping.home_region_id) — so that the level above sees it."""
     if region is None and region_id is None and obj is not None:
         region = _region_of(obj)
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
@@ -45,6 +46,8 @@ def audit_record(
         reason=reason or "",
         data=data or {},
     )
+    audit_chain.seal_on_commit()
+    return entry
 
 
 def audit_record_many(*, actor, action: str, objects, from_state: str = "", to_state: str = "", reason: str = "",
@@ -77,7 +80,9 @@ def audit_record_many(*, actor, action: str, objects, from_state: str = "", to_s
             object_repr=(repr_of(obj) if repr_of else str(obj))[:200], region_id=getattr(region_id, "pk", region_id),
             from_state=str(value(from_state, obj) or ""), to_state=str(value(to_state, obj) or ""),
             reason=value(reason, obj) or "", data=value(data, obj) or {}))
-    return AuditEntry.objects.bulk_create(rows)
+    created = AuditEntry.objects.bulk_create(rows)
+    audit_chain.seal_on_commit()
+    return created
 
 
 def notify(users, *, title: str, body: str = "", url: str = "", event: str = "", residents=(), sender=None,

@@ -213,6 +213,10 @@ DEMO_USERS = [
     ("resident", Role.RESIDENT, "village_a1", None),
     ("resident_2", Role.RESIDENT, "village_b1", None),
     ("resident_away", Role.RESIDENT, "village_a1", None),
+    # 三员分立 (issue #18): accounts, roles and policies, the audit log — none reads residents' data
+    ("system_admin", Role.SYSTEM_ADMIN, "county", "系统管理员 钱立"),
+    ("security_admin", Role.SECURITY_ADMIN, "county", "安全管理员 冯洁"),
+    ("audit_admin", Role.AUDIT_ADMIN, "county", "审计管理员 韩冰"),
 ]
 
 
@@ -256,9 +260,47 @@ def build_users(ctx: DemoContext) -> None:
             resident.save(update_fields=["user"])
             user.first_name = resident.name
             user.save(update_fields=["first_name"])
-        RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
+        if not RoleAssignment.objects.filter(user=user, role=role, region=region).exists():
+            RoleAssignment.objects.create(user=user, role=role, region=region, starts_on=dt.date(2024, 1, 1))
         clear_cache(user)
         ctx.users[username] = user
+    build_access(ctx, regions)
+
+
+def build_access(ctx: DemoContext, regions) -> None:
+    """Accounts and role terms (issue #18): every demo login has its account profile; the grid leader's term
+    ends at the end of 2026; a former village assistant whose role ended; a grid leader proposed by the village
+    secretary, waiting for the township head. Idempotent."""
+    from . import actions
+    from .models import AccountProfile
+
+    User = get_user_model()
+    profiles = {p.user_id for p in AccountProfile.objects.filter(user__in=ctx.users.values())}
+    home = {}
+    for username, role, where, _name in DEMO_USERS:
+        home.setdefault(username, regions[where])
+    AccountProfile.objects.bulk_create([AccountProfile(user=u, region=home[n]) for n, u in ctx.users.items()
+                                        if u.pk not in profiles])
+    RoleAssignment.objects.filter(user=ctx.users["grid_leader"], role=Role.GRID_LEADER, ends_on__isnull=True,
+                                  status=RoleAssignment.Status.ACTIVE).update(ends_on=dt.date(2026, 12, 31))
+    head, secretary, village = ctx.users["township_head"], ctx.users["village_secretary"], regions["village_a1"]
+
+    def account(username, full_name, region):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username, password=settings.DEMO_PASSWORD, first_name=full_name)
+            AccountProfile.objects.create(user=user, region=region, created_by=head)
+        return user
+
+    former = account("former_assistant", "原村助理 郑雪", village)
+    if not RoleAssignment.objects.filter(user=former).exists():
+        a = actions.role_grant(actor=head, user=former, role=Role.VILLAGE_ASSISTANT, region=village,
+                               starts_on=dt.date(2023, 3, 1), note="2023 年选派")
+        actions.role_end(actor=head, assignment_id=a.pk, reason="调回原单位")
+    proposed = account("grid_candidate", "网格员候选 何平", village)
+    if not RoleAssignment.objects.filter(user=proposed).exists():
+        actions.role_propose(actor=secretary, user=proposed, role=Role.GRID_LEADER, region=regions["group_a1"],
+                             note="第1村民小组网格长人选")
 
 
 def seed(*, residents: int, stdout=None) -> DemoContext:

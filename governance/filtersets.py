@@ -184,7 +184,24 @@ class RoleAssignmentFilterSet(ScopedFilterSet):
 
     class Meta:
         model = RoleAssignment
-        fields = ["role", "region", "active"]
+        fields = ["role", "region", "active", "status"]
+
+
+class AccountFilterSet(ScopedFilterSet):
+    region = RegionSubtreeFilter()
+    q = django_filters.CharFilter(method="search", label=_("登录名或姓名"))
+    must_change_password = django_filters.BooleanFilter(label=_("须修改密码"))
+
+    class Meta:
+        from .models import AccountProfile
+
+        model = AccountProfile
+        fields = ["region", "q", "must_change_password"]
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(user__username__icontains=value) | Q(user__first_name__icontains=value))
 
 
 class AuditEntryFilterSet(ScopedFilterSet):

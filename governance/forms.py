@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Household, Region, Resident
+from .models import Household, Region, Resident, RoleAssignment
 
 
 class ScopedForm(forms.Form):
@@ -241,3 +241,78 @@ class ResidentLookupField(ScopedLookupField):
         except ValidationError as exc:
             raise ValidationError(exc.messages)
         return self.find_by_id_number(number)
+
+
+# --- Accounts and roles (issue #18) ---------------------------------------------------------------------
+
+class AccountCreateForm(ScopedForm):
+    username = forms.CharField(label=_("登录名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=150)
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区域"))
+
+    def __init__(self, *args, **kwargs):
+        from .models import AccountProfile
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scoped_regions(self.user, (1, 2, 3, 4), "add", AccountProfile)
+
+
+class _AccountChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name() or obj.username}（{obj.username}）"
+
+
+class RoleGrantForm(ScopedForm):
+    user = _AccountChoice(queryset=None, label=_("账号"), empty_label=_("请选择"))
+    role = forms.ChoiceField(label=_("角色"))
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("区域"))
+    starts_on = forms.DateField(label=_("任期开始"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("任期结束"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+    roles = None
+    region_action = "add"
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import account_users
+
+        super().__init__(*args, **kwargs)
+        from .scoping import Role
+
+        self.fields["user"].queryset = account_users(user=self.user)
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if self.roles is None or r in self.roles]
+        self.fields["region"].queryset = scoped_regions(self.user, (1, 2, 3, 4), self.region_action, RoleAssignment)
+
+
+class RoleProposeForm(RoleGrantForm):
+    roles = frozenset({"grid_leader", "village_assistant"})
+    region_action = "propose"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on"):
+            del self.fields[name]
+
+
+class RoleEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("任期结束（默认今天，立即生效）"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+
+class RoleTransferForm(ScopedForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("调往区域"))
+    starts_on = forms.DateField(label=_("新任期开始（默认今天）"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scoped_regions(self.user, (1, 2, 3, 4), "add", RoleAssignment)
+
+
+class ReasonRequiredForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=200)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)

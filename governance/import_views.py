@@ -113,3 +113,24 @@ class ImportRetryView(ImportJobStep, ButtonView):
     title = gettext_lazy("重试导入：%(object)s")
     submit_label = gettext_lazy("重试")
     success_message = gettext_lazy("已重新提交后台任务。")
+
+
+@login_required
+def import_credentials(request, pk):
+    """The onboarding's initial passwords: one download, then gone (issue #18)."""
+    from .errors import Conflict
+
+    job = load_for(selectors.import_job_list(user=request.user), request.user, pk, "change")
+    try:
+        data = actions.import_credentials_take(actor=request.user, job_id=job.pk)
+    except Conflict as exc:
+        from django.contrib import messages
+
+        messages.error(request, str(exc.message))
+        return HttpResponseRedirect(job.get_absolute_url())
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="initial-passwords.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response

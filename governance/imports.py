@@ -579,3 +579,4 @@ RESIDENTS = Importer(
     parse=parse_residents, write=write_residents, roles=Resident.scope_spec.roles_for("add"),
 )
 register(RESIDENTS)
+from . import staff_imports  # noqa: E402,F401  (the cadres' accounts importer, issue #18)

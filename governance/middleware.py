@@ -82,3 +82,55 @@ def server_error(request):
 
 def permission_denied(request, exception=None):
     return error_page(request, 403, str(exception) if exception and str(exception) else None)
+
+
+SESSION_KEY = "must_change_password"
+
+
+def mark_must_change_password(sender, request, user, **kwargs):
+    """user_logged_in: remember in the session whether this account must change its password first."""
+    from .models import AccountProfile
+
+    if AccountProfile.objects.filter(user_id=user.pk, must_change_password=True).exists():
+        request.session[SESSION_KEY] = True
+
+
+class MustChangePasswordMiddleware:
+    """An account whose password was set for it (a new account, an import, a reset by the level above) changes it
+    before anything else: pages redirect to the password change, the API answers 403 (issue #18; the flag is
+    `AccountProfile.must_change_password`, cleared by any password change — tokens.RevokeTokensOnPasswordChange)."""
+
+    ALLOWED = ("password_change", "logout", "set_password", "set_language", "login")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in self.ALLOWED:
+            return None
+        if request.path.startswith((settings.STATIC_URL or "/static/", "/i18n/")):
+            return None
+        # set at sign-in (mark_must_change_password): no query on an ordinary request. A reset by the level above
+        # changes the password hash, which ends the user's sessions, so the next sign-in sets it again.
+        if not request.session.get(SESSION_KEY):
+            return None
+        from .models import AccountProfile
+
+        if not AccountProfile.objects.filter(user_id=user.pk, must_change_password=True).exists():
+            del request.session[SESSION_KEY]  # changed meanwhile
+            return None
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            return JsonResponse({"detail": _("请先修改初始密码（登录网页修改）。")}, status=403)
+        from django.shortcuts import redirect
+
+        return redirect("password_change")

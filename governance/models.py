@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from . import pii
-from .scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, RestrictedManager, Role, ScopeSpec
+from .scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, RestrictedManager, RestrictedQuerySet, Role, ScopeSpec
 
 
 def age_on(birth_date, today=None) -> int | None:
@@ -291,18 +291,51 @@ class ResidentUserObjectPermission(UserObjectPermissionBase):
         verbose_name_plural = _("居民授权")
 
 
+class RoleAssignmentQuerySet(RestrictedQuerySet):
+    def current(self, on=None):
+        """Assignments in force on `on` (today): confirmed, not ended, inside their term (both ends inclusive)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), active=True, starts_on__lte=on)
+
+
 class RoleAssignment(models.Model):
+    """A role held in a region for a term. `active` is set while the assignment is confirmed and not ended;
+    `starts_on`/`ends_on` bound the term (scoping counts only the days inside it). Ended and rejected rows stay:
+    they are the history the level above reads."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待乡镇确认")
+        ACTIVE = "active", _("在任")
+        ENDED = "ended", _("已离任")
+        REJECTED = "rejected", _("未通过")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
                              verbose_name=_("用户"))
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("区域"))
     active = models.BooleanField(_("有效"), default=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    starts_on = models.DateField(_("任期开始"), default=timezone.localdate)
+    ends_on = models.DateField(_("任期结束"), null=True, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("任命人"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("提名人"))
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("免职人"))
+    ended_at = models.DateTimeField(_("免职时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(RoleAssignmentQuerySet)()
+    # Roles are granted by the county organisation department, a township head (its villages) and the
+    # security administrator (三员分立); a village secretary proposes (governance.actions.role_propose).
     scope_spec = ScopeSpec(
         region="region",
-        roles={"view": COUNTY | TOWNSHIP | {Role.VILLAGE_SECRETARY}, "change": COUNTY, "add": COUNTY},
+        roles={"view": COUNTY | TOWNSHIP | {Role.VILLAGE_SECRETARY, Role.SECURITY_ADMIN},
+               "change": COUNTY | {Role.TOWNSHIP_HEAD, Role.SECURITY_ADMIN},
+               "add": COUNTY | {Role.TOWNSHIP_HEAD, Role.SECURITY_ADMIN},
+               "propose": COUNTY | {Role.TOWNSHIP_HEAD, Role.VILLAGE_SECRETARY, Role.SECURITY_ADMIN}},
         owner="user",
         owner_actions=frozenset({"view"}),
     )
@@ -328,12 +361,56 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("角色任命")
         ordering = ["region__path", "role", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], name="role_assignment_unique"),
+            # one confirmed or proposed assignment per user, role and region; ended ones are the history
+            models.UniqueConstraint(fields=["user", "role", "region"], condition=Q(status__in=["active", "proposed"]),
+                                    name="role_assignment_unique_open"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="role_assignment_term_ordered"),
         ]
         indexes = [models.Index(fields=["user", "active"], name="role_assignment_user")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("role_assignment_detail", args=[self.pk])
+
+
+class AccountProfile(models.Model):
+    """What the portal keeps about a login beyond Django's user: the region it belongs to (the scope in which it
+    is administered: a township's accounts by the county, a village's by its township) and whether its password
+    must be changed at the next sign-in (a new account, a reset by the level above)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile",
+                                verbose_name=_("账号"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区域"))
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    # 三员分立: the system administrator manages accounts, not roles; the county and a township head manage the
+    # accounts inside their scope; the security administrator sees them to grant roles.
+    scope_spec = ScopeSpec(
+        region="region",
+        roles={"view": COUNTY | {Role.TOWNSHIP_HEAD, Role.VILLAGE_SECRETARY, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN},
+               "change": COUNTY | {Role.TOWNSHIP_HEAD, Role.SYSTEM_ADMIN},
+               "add": COUNTY | {Role.TOWNSHIP_HEAD, Role.SYSTEM_ADMIN}},
+        owner="user",
+        owner_actions=frozenset({"view"}),
+    )
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+        ordering = ["region__path", "user__username"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("account_detail", args=[self.pk])
 
 
 class AuditEntry(models.Model):
@@ -353,11 +430,17 @@ class AuditEntry(models.Model):
     to_state = models.CharField(_("新状态"), max_length=64, blank=True)
     reason = models.TextField(_("原因"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (governance.audit_chain): set when the entry is sealed, just after its transaction
+    # commits; `hash` is SHA-256 over the entry's canonical form and `prev_hash`, in `seq` order.
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
 
     objects = RestrictedManager()
     # The county reads everything; a township head reads what happened in the township (its staff's
-    # exports, lookups and reveals included): oversight one level up.
-    scope_spec = ScopeSpec(region="region", roles={"view": COUNTY | {Role.TOWNSHIP_HEAD}})
+    # exports, lookups and reveals included): oversight one level up. The audit administrator (三员分立)
+    # reads the whole log and nothing else.
+    scope_spec = ScopeSpec(region="region", roles={"view": COUNTY | {Role.TOWNSHIP_HEAD, Role.AUDIT_ADMIN}})
 
     class Meta:
         verbose_name = _("审计日志")
@@ -371,6 +454,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class AuditChain(models.Model):
+    """The audit log's chain head (one row, locked while entries are sealed) and its anchor: the last entry
+    purged after the retention period, so that the kept entries still verify from there."""
+
+    head_seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True)
+    anchor_at = models.DateTimeField(null=True, blank=True)
+    purged = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("审计链")
+        verbose_name_plural = _("审计链")
+
+    def __str__(self) -> str:
+        return f"{self.head_seq} {self.head_hash[:12]}"
 
 
 class Notification(models.Model):
@@ -552,6 +654,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    # what an import hands back once (the initial passwords of onboarded accounts): stored encrypted, deleted
+    # when downloaded
+    result_file = models.CharField(max_length=300, blank=True)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(region=None, owner="user", owner_actions=frozenset({"view", "change"}))

@@ -74,13 +74,15 @@ class ScopeSpec:
 
 
 def _assignments(user) -> list[tuple[str, str, int]]:
-    """(role, region path, region id) for the user's active assignments, cached on the user object."""
+    """(role, region path, region id) for the user's current assignments, cached on the user object (one request:
+    the session and the token authentication load the user afresh on every request)."""
     cached = getattr(user, "_scope_assignments", None)
     if cached is None:
         from .models import RoleAssignment
 
+        # only the terms in force today: an ended or not yet started role grants nothing, from the next request on
         cached = list(
-            RoleAssignment.objects.filter(user=user, active=True).values_list("role", "region__path", "region_id")
+            RoleAssignment.objects.current().filter(user=user).values_list("role", "region__path", "region_id")
         )
         user._scope_assignments = cached
     return cached

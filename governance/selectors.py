@@ -66,14 +66,14 @@ def office_users(region_ids, roles) -> dict[int, list[int]]:
     region_ids = list(region_ids)
     if not region_ids:
         return out
-    for region_id, user_id in (RoleAssignment.objects.filter(active=True, role__in=list(roles), region_id__in=region_ids)
+    for region_id, user_id in (RoleAssignment.objects.current().filter(role__in=list(roles), region_id__in=region_ids)
                                .order_by("region_id", "user_id").values_list("region_id", "user_id").distinct()):
         out.setdefault(region_id, []).append(user_id)
     return out
 
 
 def role_assignment_list(*, user) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.restrict(user, "view").select_related("user", "region")
+    return RoleAssignment.objects.restrict(user, "view").select_related("user", "region", "granted_by", "proposed_by")
 
 
 def my_role_assignments(*, user) -> QuerySet[RoleAssignment]:
@@ -118,3 +118,27 @@ def attachment_target_visible(*, user, attachment: Attachment) -> bool:
     model = attachment.content_type.model_class()
     return model is not None and hasattr(model, "scope_spec") and (
         model.objects.restrict(user, "view").filter(pk=attachment.object_id).exists())
+
+
+# --- Accounts (issue #18) ---------------------------------------------------------------------------
+
+def account_list(*, user) -> QuerySet:
+    from .models import AccountProfile
+
+    return AccountProfile.objects.restrict(user, "view").select_related("user", "region")
+
+
+def account_users(*, user) -> QuerySet:
+    """The logins whose accounts the user administers or sees (to appoint or propose them)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import AccountProfile
+    from .scoping import scoped_by
+
+    return scoped_by(get_user_model().objects.filter(profile__in=AccountProfile.objects.restrict(user, "view").values("pk"))
+                     .order_by("username"), user, "users whose AccountProfile is in account_list(user)")
+
+
+def account_roles(*, user, account) -> QuerySet[RoleAssignment]:
+    """An account's roles, current and past (its history), as far as the user sees them."""
+    return role_assignment_list(user=user).filter(user_id=account.user_id).order_by("-starts_on", "-id")

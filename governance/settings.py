@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "governance.middleware.NotFoundPageMiddleware",
+    "governance.middleware.MustChangePasswordMiddleware",  # a password set for the user is changed first (issue #18)
     "governance.villager.VillagerModeMiddleware",  # a villager has only the villager's pages (issue #17)
 ]
 
@@ -133,6 +134,10 @@ GUARDIAN_ANONYMOUS_USER_NAME = None  # deny by default: no anonymous object gran
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The default hashers, and the one of one-time initial passwords from bulk onboarding (governance/hashers.py).
+from django.conf import global_settings as _global  # noqa: E402
+
+PASSWORD_HASHERS = [*_global.PASSWORD_HASHERS, "governance.hashers.OneTimePasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     # Length, 3 of 4 character classes, none of the last PASSWORD_HISTORY_COUNT (also records the history).
     {"NAME": "accounts.validators.LengthValidator"},
@@ -260,6 +265,8 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)  # then the 
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 IMPORT_PENDING_SECONDS = env.int("IMPORT_PENDING_SECONDS", default=24 * 3600)  # unconfirmed imports expire
 IMPORT_PARSE_MEMORY_BYTES = env.int("IMPORT_PARSE_MEMORY_BYTES", default=1024 * 1024 * 1024)
+# Accounts and the audit log (issue #18): audit entries are kept this long (never under 180 days, 等保 2.0).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 # Each app adds its periodic jobs to this schedule from its own tasks module (see apps.py).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "governance.tasks.heartbeat", "schedule": 60.0},

@@ -10,7 +10,7 @@ os.environ.setdefault("VAR_DIR", "/tmp/governance-test-var")
 
 from .settings import *  # noqa: E402,F401,F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "governance.hashers.OneTimePasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 AXES_ENABLED = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -52,3 +52,35 @@ def refresh_dashboards() -> dict:
     with job_run("dashboard-refresh") as progress:
         progress.result.update(dashboard.refresh(progress=progress))
     return progress.result
+
+
+@shared_task(name="governance.tasks.audit_seal")
+def audit_seal() -> dict:
+    """Beat runs this every minute: chain the audit entries not sealed after their commit (set-based SQL
+    writes them, or the process died first). Idempotent."""
+    from . import audit_chain
+
+    with job_run("audit-seal") as progress:
+        progress.result["sealed"] = audit_chain.seal()
+    return progress.result
+
+
+@shared_task(name="governance.tasks.audit_purge")
+def audit_purge() -> dict:
+    """Beat runs this daily: delete audit entries past AUDIT_RETENTION_DAYS (never under 180), moving the
+    chain's anchor so that the rest still verifies. Idempotent."""
+    from . import audit_chain
+
+    with job_run("audit-purge") as progress:
+        progress.result.update(audit_chain.purge())
+    return progress.result
+
+
+@shared_task(name="governance.tasks.role_terms_close")
+def role_terms_close() -> dict:
+    """Beat runs this daily: terms past their end date are marked ended (scoping already ignores them)."""
+    from .actions import role_terms_close as close
+
+    with job_run("role-terms-close") as progress:
+        progress.result["ended"] = close()
+    return progress.result

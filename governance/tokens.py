@@ -51,7 +51,7 @@ def api_token_list(*, user):
 def token_authenticate(key: str) -> tuple:
     """-> (user, token) for a key that is current, or TokenInvalid. Touches last_used_at at most once
     a minute (a conditional UPDATE, so concurrent requests write it once)."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+    token = ApiToken.objects.select_related("user", "user__profile").filter(key_hash=hash_key(key)).first()
     if token is None:
         raise TokenInvalid(_("令牌无效。"))
     now = timezone.now()
@@ -61,6 +61,9 @@ def token_authenticate(key: str) -> tuple:
         raise TokenInvalid(_("令牌已过期，请重新获取。"))
     if not token.user.is_active:
         raise TokenInvalid(_("该账号已停用。"))
+    profile = getattr(token.user, "profile", None)  # joined above: no query of its own
+    if profile is not None and profile.must_change_password:
+        raise TokenInvalid(_("请先修改初始密码（登录网页修改）。"))
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
@@ -115,6 +118,10 @@ class RevokeTokensOnPasswordChange:
     def password_changed(self, password, user=None):
         if user is not None and user.pk:
             api_tokens_revoke_all(user=user, reason=_("修改密码"))
+            # the owner chose a password of their own: the first-sign-in change (issue #18) is done
+            from .models import AccountProfile
+
+            AccountProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
 
     def get_help_text(self):
         return _("修改密码后，您的全部 API 令牌将立即失效。")

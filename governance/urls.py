@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import dashboard_views, export_views, health, import_views, offline, pickers, token_views, views
+from . import dashboard_views, export_views, health, import_views, offline, pickers, staff_views, token_views, views
 from .api import views as api_views
 from .api.urls import auth_urlpatterns as api_auth_urlpatterns
 
@@ -46,12 +46,31 @@ urlpatterns = [
     path("residents/<int:pk>/edit/", views.ResidentEditView.as_view(), name="resident_edit"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
     path("roles/", views.RoleAssignmentListView.as_view(), name="role_assignment_list"),
+    # accounts and roles a county runs itself (issue #18): governance/staff_views.py
+    path("roles/grant/", staff_views.RoleGrantView.as_view(), name="role_grant"),
+    path("roles/propose/", staff_views.RoleProposeView.as_view(), name="role_propose"),
+    path("roles/<int:pk>/", staff_views.RoleAssignmentDetailView.as_view(), name="role_assignment_detail"),
+    path("roles/<int:pk>/end/", staff_views.RoleEndView.as_view(), name="role_end"),
+    path("roles/<int:pk>/transfer/", staff_views.RoleTransferView.as_view(), name="role_transfer"),
+    path("roles/<int:pk>/confirm/", staff_views.RoleConfirmView.as_view(), name="role_confirm"),
+    path("roles/<int:pk>/reject/", staff_views.RoleRejectView.as_view(), name="role_reject"),
+    path("staff/accounts/", staff_views.AccountListView.as_view(), name="account_list"),
+    path("staff/accounts/add/", staff_views.AccountCreateView.as_view(), name="account_add"),
+    path("staff/accounts/<int:pk>/", staff_views.AccountDetailView.as_view(), name="account_detail"),
+    path("staff/accounts/<int:pk>/reset-password/", staff_views.AccountResetPasswordView.as_view(),
+         name="account_reset_password"),
+    path("staff/accounts/<int:pk>/disable/", staff_views.AccountDisableView.as_view(), name="account_disable"),
+    path("staff/accounts/<int:pk>/enable/", staff_views.AccountEnableView.as_view(), name="account_enable"),
+    path("staff/set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="registration/password_change_form.html", success_url="/accounts/login/", post_reset_login=False),
+        name="set_password"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", views.NotificationsMarkReadView.as_view(), name="notifications_mark_read"),
     path("pick/<str:token>/", pickers.picker, name="picker"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/jobs/<int:pk>/credentials/", import_views.import_credentials, name="import_credentials"),
     path("imports/jobs/<int:pk>/confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"),
     path("imports/jobs/<int:pk>/retry/", import_views.ImportRetryView.as_view(), name="import_retry"),
     path("imports/<slug:kind>/", import_views.import_upload, name="import_upload"),

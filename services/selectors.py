@@ -177,7 +177,7 @@ def micro_work_list(*, user):
 def _own_village_paths(user) -> set[str]:
     """The villages the user lives or works in (assigned at a village or below it)."""
     V = Region.Level.VILLAGE
-    rows = list(RoleAssignment.objects.filter(user=user, active=True).values_list("region__path", "region__level"))
+    rows = list(RoleAssignment.objects.current().filter(user=user).values_list("region__path", "region__level"))
     resident = getattr(user, "resident", None) if user.is_authenticated else None
     if resident is not None:
         rows.append((resident.region.path, resident.region.level))

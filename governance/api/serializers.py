@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from governance import pii, selectors
 from governance.api.base import ModelSerializer, ScopedRef
-from governance.models import ApiToken, AuditEntry, Household, Notification, Region, Resident, RoleAssignment
+from governance.models import (AccountProfile, ApiToken, AuditEntry, Household, Notification, Region, Resident,
+                               RoleAssignment)
+from governance.scoping import Role
 
 
 class RegionSerializer(ModelSerializer):
@@ -110,7 +112,72 @@ class RoleAssignmentSerializer(ModelSerializer):
 
     class Meta:
         model = RoleAssignment
-        fields = ["id", "user", "username", "role", "region", "active"]
+        fields = ["id", "user", "username", "role", "region", "active", "status", "starts_on", "ends_on", "note"]
+
+
+class RoleGrantSerializer(serializers.Serializer):
+    user = ScopedRef(selectors.account_users, help_text=_("账号的用户编号（在您管辖范围内的账号）"))
+    role = serializers.ChoiceField(choices=Role.choices)
+    region = ScopedRef(Region)
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class RoleProposeSerializer(serializers.Serializer):
+    user = ScopedRef(selectors.account_users)
+    role = serializers.ChoiceField(choices=[(r, Role(r).label) for r in ("grid_leader", "village_assistant")])
+    region = ScopedRef(Region)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class RoleEndSerializer(serializers.Serializer):
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class RoleTransferSerializer(serializers.Serializer):
+    region = ScopedRef(Region)
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class ReasonRequiredSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class AccountSerializer(ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.first_name", read_only=True)
+    is_active = serializers.BooleanField(source="user.is_active", read_only=True)
+
+    class Meta:
+        model = AccountProfile
+        fields = ["id", "user", "username", "full_name", "region", "is_active", "must_change_password", "created_at"]
+
+
+class AccountLinkSerializer(AccountSerializer):
+    """The answer to a create or a reset: the one-time set-password link, shown this once."""
+
+    set_password_link = serializers.SerializerMethodField()
+
+    class Meta(AccountSerializer.Meta):
+        fields = [*AccountSerializer.Meta.fields, "set_password_link"]
+
+    def get_set_password_link(self, obj) -> str:
+        request = self.context.get("request")
+        link = getattr(obj, "set_password_link", "")
+        return request.build_absolute_uri(link) if request is not None and link else link
+
+
+class AccountCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    full_name = serializers.CharField(max_length=150)
+    region = ScopedRef(Region)
 
 
 class AuditEntrySerializer(ModelSerializer):

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from governance import actions, selectors, tokens
 from governance.lockout import lockout_response
 from governance.filtersets import (
+    AccountFilterSet,
     AuditEntryFilterSet,
     HouseholdFilterSet,
     NotificationFilterSet,
@@ -23,7 +24,8 @@ from governance.filtersets import (
     ResidentFilterSet,
     RoleAssignmentFilterSet,
 )
-from governance.models import ApiToken, AuditEntry, Household, Notification, Region, Resident, RoleAssignment
+from governance.models import (AccountProfile, ApiToken, AuditEntry, Household, Notification, Region, Resident,
+                               RoleAssignment)
 
 from . import serializers as s
 from .base import ScopedReadOnlyViewSet, ScopedViewSet, verb
@@ -197,11 +199,36 @@ class ResidentViewSet(PatchMixin, ScopedViewSet):
         return response
 
 
-class RoleAssignmentViewSet(ScopedReadOnlyViewSet):
+class RoleAssignmentViewSet(ScopedViewSet):
+    """Roles with terms (issue #18): appoint, end, transfer; a village secretary proposes, the township confirms."""
+
     queryset = RoleAssignment.objects.all()
     selector = selectors.role_assignment_list
     serializer_class = s.RoleAssignmentSerializer
     filterset_class = RoleAssignmentFilterSet
+    create = verb(actions.role_grant, input=s.RoleGrantSerializer, detail=False)
+    propose = verb(actions.role_propose, input=s.RoleProposeSerializer, detail=False, status=201)
+    end = verb(actions.role_end, input=s.RoleEndSerializer, pk_arg="assignment_id")
+    transfer = verb(actions.role_transfer, input=s.RoleTransferSerializer, pk_arg="assignment_id")
+    confirm = verb(actions.role_confirm, pk_arg="assignment_id")
+    reject = verb(actions.role_reject, input=s.ReasonRequiredSerializer, pk_arg="assignment_id")
+
+
+class AccountViewSet(ScopedViewSet):
+    """Accounts inside the caller's scope (issue #18): create (a one-time set-password link in the answer),
+    reset the password (the same), disable, enable."""
+
+    queryset = AccountProfile.objects.all()
+    selector = selectors.account_list
+    serializer_class = s.AccountSerializer
+    filterset_class = AccountFilterSet
+    create = verb(actions.account_create, input=s.AccountCreateSerializer, detail=False, output=s.AccountLinkSerializer)
+    reset_password = verb(actions.account_reset_password, input=s.OptionalReasonSerializer, pk_arg="profile_id",
+                          url_path="reset-password", output=s.AccountLinkSerializer)
+    disable = verb(actions.account_set_active, input=s.OptionalReasonSerializer, pk_arg="profile_id",
+                   kwargs={"active": False})
+    enable = verb(actions.account_set_active, input=s.OptionalReasonSerializer, pk_arg="profile_id",
+                  kwargs={"active": True})
 
 
 class AuditEntryViewSet(ScopedReadOnlyViewSet):

@@ -275,6 +275,24 @@ def add_neighbours(tree, p: SimpleNamespace) -> SimpleNamespace:
     return p
 
 
+ADMINISTRATORS = ["system_admin", "security_admin", "audit_admin"]
+
+
+def add_administrators(tree, p: SimpleNamespace) -> SimpleNamespace:
+    """To `personas`: the three administrators of 三员分立 (issue #18), at the county. Each does only their own
+    work — accounts, roles and policies, the audit log — and reads no resident's data."""
+    p.system_admin = make_user("system_admin", Role.SYSTEM_ADMIN, tree.C)
+    p.security_admin = make_user("security_admin", Role.SECURITY_ADMIN, tree.C)
+    p.audit_admin = make_user("audit_admin", Role.AUDIT_ADMIN, tree.C)
+    return p
+
+
+@pytest.fixture
+def administrators(tree, personas):
+    """`personas` and the three administrators (see add_administrators)."""
+    return add_administrators(tree, personas)
+
+
 @pytest.fixture
 def neighbours(tree, personas):
     """`personas` and their neighbours (see add_neighbours)."""

@@ -67,6 +67,7 @@ register(ImportJob, _import_job)
 register_kwarg("import_job:pk", ImportJob)
 register_kwarg("import_confirm:pk", ImportJob)
 register_kwarg("import_retry:pk", ImportJob)
+register_kwarg("import_credentials:pk", ImportJob)
 register_pages("import_upload", "import_template", kind="residents")
 
 
@@ -83,3 +84,22 @@ register_kwarg("token_revoke:pk", ApiToken)
 # the picker answers a signed token bound to its user (governance/tests/test_pickers.py), not an object
 register_pages("picker", token="unsigned")
 register_pages("token_list", "token_create", "password_change", "api_logout")
+
+
+# --- Accounts and roles (issue #18) ---------------------------------------------------------------------
+def _account(region, side, tree, p):
+    from governance.models import AccountProfile
+
+    from .fixtures import make_user
+
+    return AccountProfile.objects.create(user=make_user(f"matrix_account_{side}"), region=region)
+
+
+from governance.models import AccountProfile  # noqa: E402
+
+from .matrix import PUBLIC_URL_NAMES  # noqa: E402
+
+register(AccountProfile, _account)
+register_pages("role_grant", "role_propose", "account_list", "account_add")
+# the one-time set-password link answers whoever holds it (its token is the credential): Django's reset confirm
+PUBLIC_URL_NAMES.add("set_password")

@@ -26,7 +26,7 @@ from governance import exports
 from governance.generic import ObjectListView
 
 from . import matrix
-from .fixtures import add_neighbours, build_personas, build_tree
+from .fixtures import ADMINISTRATORS, add_administrators, add_neighbours, build_personas, build_tree
 from .matrix import visible_pks
 
 matrix.load_all()
@@ -36,7 +36,7 @@ A_SIDE = ["township_head_a", "township_staff_a", "village_secretary_a1", "villag
 # A's objects sit in A1's group: the sibling village's people and A1's second villager are A's outsiders.
 NEIGHBOURS = ["village_secretary_a2", "grid_leader_a2", "resident_a1_2"]
 ALL_PERSONAS = ["county_admin", *A_SIDE, *NEIGHBOURS, "township_head_b", "township_staff_b", "village_secretary_b1",
-                "grid_leader_b1", "resident_b1", "department_staff_b"]
+                "grid_leader_b1", "resident_b1", "department_staff_b", *ADMINISTRATORS]
 
 
 def walk(resolver=None, prefix="", namespace=""):
@@ -136,7 +136,7 @@ def matrix_world(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             tree = build_tree()
-            people = add_neighbours(tree, build_personas(tree))
+            people = add_administrators(tree, add_neighbours(tree, build_personas(tree)))
             objects = {model: {"a": factory(tree.A1g, "a", tree, people), "b": factory(tree.B1g, "b", tree, people)}
                        for model, factory in matrix.FACTORIES.items()}
             root = get_user_model().objects.create_superuser("matrix_root", password="pw-test-1234")
@@ -355,3 +355,58 @@ def test_every_form_offers_only_choices_restricted_for_its_user(entry, world, pe
             continue
         bad = _form_fields_out_of_scope(resp, user)
         assert not bad, f"{name} on {url}: choices not restricted for the user: {bad}"
+
+
+# --- 三员分立 (issue #18): each administrator reads only their own domain -------------------------------------
+def _admin_domains():
+    from governance.models import AccountProfile, ApiToken, AuditEntry, Notification, Region, RoleAssignment
+
+    common = {Region, Notification, ApiToken}  # the region tree (names and codes), one's own notices and tokens
+    return {"system_admin": common | {AccountProfile},
+            "security_admin": common | {AccountProfile, RoleAssignment},
+            "audit_admin": common | {AuditEntry}}
+
+
+def _published(model) -> bool:
+    """County-wide catalogues every villager reads (work categories, the credit standard, service menus): no
+    personal data, the same for everyone."""
+    from governance.scoping import Role
+
+    spec = getattr(model, "scope_spec", None)
+    return spec is not None and Role.RESIDENT in spec.roles_for("view") and spec.owner is None
+
+
+# 公示: the credit review notice is published to the whole county (beyond_scope, masked), not read by a role
+PUBLISHED_PAGES = {"notice_list"}
+
+
+@pytest.mark.parametrize("entry", LIST_ROUTES, ids=lambda e: e["route"])
+def test_the_three_administrators_read_nothing_outside_their_domain_in_the_api(entry, world, personas, api):
+    for name, domain in _admin_domains().items():
+        user = getattr(personas, name)
+        resp = api(user).get(fill(entry["route"], 0))
+        if entry["model"] in domain or _published(entry["model"]):
+            continue
+        assert resp.status_code in (200, 403, 404), (name, entry["route"], resp.status_code)
+        if resp.status_code == 200:
+            body = resp.json()
+            rows = body.get("results", body) if isinstance(body, dict) else body
+            rows = [r for r in rows if r.get("user") != user.pk]  # their own role assignments
+            assert rows == [], (name, entry["route"], f"{len(rows)} rows of {entry['model'].__name__}")
+
+
+@pytest.mark.parametrize("entry", LIST_PAGES, ids=lambda e: e["name"])
+def test_the_three_administrators_read_nothing_outside_their_domain_on_pages(entry, world, personas, web):
+    view_class = entry["view"].view_class
+    if entry["name"] in PUBLISHED_PAGES or view_class.selector is None:  # no selector: its API list is checked
+        return
+    for name, domain in _admin_domains().items():
+        user = getattr(personas, name)
+        model = view_class.selector(user=user).model
+        if model in domain or _published(model):
+            continue
+        resp = web(user).get(entry["url"])
+        assert resp.status_code in (200, 403, 404), (name, entry["name"], resp.status_code)
+        if resp.status_code == 200 and resp.context is not None and "object_list" in resp.context:
+            rows = [o for o in resp.context["object_list"] if getattr(o, "user_id", None) != user.pk]
+            assert rows == [], (name, entry["name"], model.__name__)
