@@ -62,7 +62,7 @@ urlpatterns = [
     path("staff/accounts/<int:pk>/disable/", staff_views.AccountDisableView.as_view(), name="account_disable"),
     path("staff/accounts/<int:pk>/enable/", staff_views.AccountEnableView.as_view(), name="account_enable"),
     path("staff/set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="registration/password_change_form.html", success_url="/accounts/login/", post_reset_login=False),
+        template_name="registration/set_password.html", success_url="/accounts/login/", post_reset_login=False),
         name="set_password"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),

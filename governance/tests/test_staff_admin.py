@@ -178,7 +178,7 @@ def test_a_reset_by_the_level_above_gives_a_one_time_link_and_revokes_everything
     prof.refresh_from_db()
     assert not prof.must_change_password
     again = client.get(link, follow=True)  # used: it no longer works
-    assert b"new_password1" not in again.content
+    assert b"new_password1" not in again.content and "该链接已使用或已失效" in again.content.decode()
 
 
 def test_a_new_account_must_set_its_password_before_anything_else(staff, tree, client):
