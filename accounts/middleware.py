@@ -9,6 +9,7 @@
 Requests that carry an Authorization header (API tokens) are not sessions: none of this applies to them."""
 from __future__ import annotations
 
+import functools
 import time
 from urllib.parse import quote
 
@@ -24,6 +25,14 @@ from . import policy, sessions
 OTP_NEEDED = sessions.OTP_NEEDED
 OTP_PAGES = {"accounts:otp_verify", "accounts:otp_setup", "logout", "login", "set_language"}
 PASSWORD_PAGES = OTP_PAGES | {"password_change"}
+# fetched by the browser itself (the service worker's update check, the app manifest), not by the person:
+# they never count as activity, or an open tab would keep an idle session alive
+BACKGROUND_PAGES = ("service_worker", "web_manifest")
+
+
+@functools.cache
+def _background_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in BACKGROUND_PAGES)
 
 
 def _url_name(request) -> str:
@@ -66,7 +75,8 @@ class SignInPolicyMiddleware:
             messages.warning(request, _("您已超过 %(n)s 分钟未操作，为保护账号安全已自动退出，请重新登录。")
                              % {"n": f"{settings.SESSION_IDLE_TIMEOUT:g}"})
             return _to_login(request)
-        if seen is None or now - seen > min(60.0, timeout / 4 if timeout > 0 else 60.0):
+        if seen is None or (now - seen > min(60.0, timeout / 4 if timeout > 0 else 60.0)
+                            and request.path_info not in _background_paths()):
             session[sessions.SEEN] = now
         needed = session.get(OTP_NEEDED)
         if needed is None:  # a session from before this policy: decided now, once

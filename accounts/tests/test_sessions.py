@@ -42,6 +42,17 @@ def test_activity_keeps_the_session_alive(personas, settings):
     assert time.time() - c.session[sessions.SEEN] < 5
 
 
+def test_what_the_browser_fetches_by_itself_is_not_activity(personas, settings):
+    """The service worker's update check and the app manifest come from an open tab, not from the person."""
+    c = sign_in("village_secretary_a1")
+    age(c, 29 * 60)
+    assert c.get("/sw.js").status_code == 200 and c.get("/manifest.webmanifest").status_code == 200
+    assert time.time() - c.session[sessions.SEEN] > 28 * 60
+    age(c, 31 * 60)
+    c.get("/sw.js")
+    assert c.get("/residents/")["Location"].startswith("/accounts/login/")
+
+
 def test_the_timeout_is_configurable_and_zero_is_off(personas, settings):
     settings.SESSION_IDLE_TIMEOUT = 5
     c = sign_in("village_secretary_a1")

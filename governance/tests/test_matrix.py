@@ -308,13 +308,15 @@ def test_exports_hold_exactly_what_each_persona_may_see(key, world, personas, we
     name = f"export:{key}"
     for persona in ALL_PERSONAS:
         user = getattr(personas, persona)
+        # what existed when the export ran: exporting the audit log adds its own entry, after the file is written
+        existed = everything.model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         resp = web(user).get(reverse("export_list", kwargs={"key": key}), matrix.LIST_PARAMS.get(name, {}))
         if villager_refused(user, reverse("export_list", kwargs={"key": key})):
             assert resp.status_code == 404, (persona, key, resp.status_code)  # exports are staff work
             continue
         assert resp.status_code == 200, (persona, key, resp.status_code)
         got = sheet_rows(b"".join(resp.streaming_content))
-        pks = narrowed(name, user, everything.model, visible_pks(user, everything.model))
+        pks = {pk for pk in narrowed(name, user, everything.model, visible_pks(user, everything.model)) if pk <= existed}
         path = tmp_path / f"{persona}.xlsx"
         exports.write_xlsx(export, everything.filter(pk__in=pks).order_by("pk"), path)
         want = sheet_rows(path.read_bytes())
