@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -35,10 +36,20 @@ def _static_text(name: str) -> str:
     return Path(found).read_text(encoding="utf-8")
 
 
+def _html_lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh-CN"
+
+
 @require_GET
 @cache_control(no_cache=True, max_age=0)  # a new worker is picked up on the next visit
 def service_worker(request):
-    response = HttpResponse(_static_text(SW_PATH), content_type="text/javascript; charset=utf-8")
+    """The worker, with its offline page's words in the language of the person whose browser fetches it (a
+    change of language changes the script's bytes, so the browser installs the new one on the next visit)."""
+    text = {"lang": _html_lang(), "title": _("没有网络"),
+            "body": _("这个页面还没有在手机上保存过。有网后再打开；已记录的走访会在有网后自动发送。"),
+            "households": _("我的联系户")}
+    head = f"self.OFFLINE_TEXT = {json.dumps(text, ensure_ascii=False)};\n"
+    response = HttpResponse(head + _static_text(SW_PATH), content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response
 
@@ -50,7 +61,7 @@ def web_manifest(request):
         "name": str(settings.PORTAL_NAME),
         "short_name": _("乡村治理门户"),
         "description": _("网格走访、上报事件、村民办事，没有信号时也能记录，有网后自动发送。"),
-        "lang": "zh-CN",
+        "lang": _html_lang(),
         "start_url": "/?source=app",
         "scope": "/",
         "display": "standalone",

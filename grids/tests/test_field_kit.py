@@ -218,3 +218,13 @@ def test_the_manifest_and_the_service_worker_are_served_for_the_whole_site(clien
     assert sw.status_code == 200 and sw["Content-Type"].startswith("text/javascript")
     assert sw["Service-Worker-Allowed"] == "/" and b"addEventListener(\"fetch\"" in b"".join(sw.streaming_content
                                                                                             if sw.streaming else [sw.content])
+
+
+def test_the_offline_page_speaks_the_language_of_whoever_installed_the_worker(client):
+    """The page the worker shows for a page never kept: Chinese by default, English for an English browser."""
+    zh = client.get("/sw.js").content.decode()
+    assert '"title": "没有网络"' in zh and '"lang": "zh-CN"' in zh
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en = client.get("/sw.js").content.decode()
+    assert '"title": "No connection"' in en and '"lang": "en"' in en and "My households" in en
+    assert client.get("/manifest.webmanifest").json()["lang"] == "en"

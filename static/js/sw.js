@@ -22,12 +22,23 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// The offline page's words, in the language of whoever fetched this worker (/sw.js puts OFFLINE_TEXT above
+// this file, translated); the Chinese below only when the file is read as is.
+var TEXT = self.OFFLINE_TEXT || {lang: "zh-CN", title: "没有网络",
+  body: "这个页面还没有在手机上保存过。有网后再打开；已记录的走访会在有网后自动发送。", households: "我的联系户"};
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"]/g, function (c) {
+    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c];
+  });
+}
+
 function offlinePage() {
-  var html = '<!doctype html><html lang="zh-CN"><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>没有网络</title>' +
-    '<body style="font-family:sans-serif;padding:1.5rem"><h1 style="font-size:1.25rem">没有网络</h1>' +
-    '<p>这个页面还没有在手机上保存过。有网后再打开；已记录的走访会在有网后自动发送。</p>' +
-    '<p><a href="/grids/field/">我的联系户</a></p></body></html>';
+  var html = '<!doctype html><html lang="' + escapeHtml(TEXT.lang) + '"><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + escapeHtml(TEXT.title) +
+    '</title><body style="font-family:sans-serif;padding:1.5rem"><h1 style="font-size:1.25rem">' +
+    escapeHtml(TEXT.title) + '</h1><p>' + escapeHtml(TEXT.body) + '</p>' +
+    '<p><a href="/grids/field/">' + escapeHtml(TEXT.households) + '</a></p></body></html>';
   return new Response(html, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
 }
 
