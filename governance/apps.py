@@ -20,7 +20,7 @@ class GovernanceConfig(AppConfig):
         nav.register(_("批量导入居民"), "import_upload", roles=MANAGERS | {Role.VILLAGE_ASSISTANT}, group=g, order=14,
                      kind="residents")
         nav.register(_("批量导入干部账号"), "import_upload", roles=COUNTY | {Role.TOWNSHIP_HEAD}, group=g, order=16,
-                     kind="accounts")
+                     kind="cadres")
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("imports")  # each app's imports.py registers its importers (the residents' is ours)

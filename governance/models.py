@@ -433,8 +433,8 @@ class AuditEntry(models.Model):
     # The hash chain (governance.audit_chain): set when the entry is sealed, just after its transaction
     # commits; `hash` is SHA-256 over the entry's canonical form and `prev_hash`, in `seq` order.
     seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True, editable=False)
-    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
-    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False, default="", db_default="")  # set-based SQL inserts omit it
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False, default="", db_default="")
 
     objects = RestrictedManager()
     # The county reads everything; a township head reads what happened in the township (its staff's

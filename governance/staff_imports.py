@@ -175,7 +175,7 @@ def _credentials_file(items, passwords):
 
 
 ACCOUNTS = Importer(
-    kind="accounts", title=gettext_lazy("干部账号"), columns=ACCOUNT_COLUMNS,
+    kind="cadres", title=gettext_lazy("干部账号"), columns=ACCOUNT_COLUMNS,
     example=["李明", "34112219800101001X", "13800138000", "网格长", "341122003001001"],
     notes=[
         gettext_lazy("每行一位干部：建立账号并任命角色；已登记为居民的，按身份证号关联到该居民，不重复登记。"),

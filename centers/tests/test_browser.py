@@ -32,6 +32,7 @@ def test_a_head_switches_mode_and_another_centers_cadre_takes_the_item(page, tre
     page.login("social_cadre")
     page.goto(f"/centers/queue/{item.pk}/")
     page.click("text=我来承办")
+    page.click("dialog[open] button[type=submit]")  # asked once, in the step's dialog (issue #16)
     page.wait_for_load_state()
     assert "已承办该事项" in page.content()
     item.refresh_from_db()

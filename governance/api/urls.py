@@ -9,7 +9,7 @@ router.register("households", views.HouseholdViewSet)
 router.register("residents", views.ResidentViewSet)
 router.register("role-assignments", views.RoleAssignmentViewSet)
 router.register("audit", views.AuditEntryViewSet)
-router.register("accounts", views.AccountViewSet)
+router.register("staff-accounts", views.AccountViewSet)
 router.register("notifications", views.NotificationViewSet)
 
 urlpatterns = router.urls

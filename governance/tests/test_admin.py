@@ -18,7 +18,8 @@ matrix.load_all()
 DOMAIN_APP_LABELS = {"governance", *settings.DOMAIN_APPS}
 # Registered models that are not the domain's: accounts stay editable until issue #18 gives them pages;
 # axes' lockout records keep axes' admin (deleting an attempt lets a locked-out user back in).
-NOT_DOMAIN = {"auth.User", "auth.Group", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+NOT_DOMAIN = {"auth.User", "auth.Group", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+              "otp_totp.TOTPDevice", "otp_static.StaticDevice"}  # django-otp's own admin for second-factor devices
 
 
 def domain_admins():

@@ -40,7 +40,7 @@ def test_3200_grid_leaders_preview_validate_and_create_in_one_job(tree, personas
     rows = [[f"网格长{n}", valid_id_number(9_000_000 + n), f"139{n:08d}", "网格长", groups[n % 40].code]
             for n in range(1, 3201)]
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        job = actions.import_upload(actor=personas.township_head_a, kind="accounts", upload=workbook(rows))
+        job = actions.import_upload(actor=personas.township_head_a, kind="cadres", upload=workbook(rows))
     job = run(job)
     assert job.status == ImportJob.Status.VALIDATED and job.rows_total == 3200 and job.rows_valid == 3200, job.errors
     with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -84,7 +84,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(tree, personas):
         ["己", valid_id_number(9_200_001), "13900000006", "网格长", tree.A1g.code],   # duplicate in the file
         ["庚", valid_id_number(9_200_007), "13900000007", "厨师", tree.A1g.code],     # unknown role
     ]
-    job = run(actions.import_upload(actor=personas.township_head_a, kind="accounts", upload=workbook(rows)))
+    job = run(actions.import_upload(actor=personas.township_head_a, kind="cadres", upload=workbook(rows)))
     by_row = {e["row"]: e for e in job.errors}
     assert set(by_row) == {3, 4, 5, 6, 7, 8}, job.errors
     assert "同级或更高" in by_row[5]["message"] and "管辖范围" in by_row[6]["message"]

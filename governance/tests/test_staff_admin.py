@@ -98,8 +98,8 @@ def test_a_township_head_cannot_touch_an_account_outside_the_township(staff, tre
     other = profile(make_user("b_cadre"), tree.B1)
     assert web(head).get(f"/staff/accounts/{other.pk}/").status_code == 404
     assert web(head).post(f"/staff/accounts/{other.pk}/reset-password/", {"reason": "x"}).status_code == 404
-    assert api(head).post(f"/api/v1/governance/accounts/{other.pk}/disable/", {}, format="json").status_code == 404
-    answer = api(head).post("/api/v1/governance/accounts/", {"username": "x1", "full_name": "某某", "region": tree.B1.pk},
+    assert api(head).post(f"/api/v1/governance/staff-accounts/{other.pk}/disable/", {}, format="json").status_code == 404
+    answer = api(head).post("/api/v1/governance/staff-accounts/", {"username": "x1", "full_name": "某某", "region": tree.B1.pk},
                             format="json")
     assert answer.status_code == 400 and "region" in answer.json(), (answer.status_code, answer.content)
     assert not type(head).objects.filter(username="x1").exists()
@@ -210,17 +210,17 @@ def test_the_three_administrators_do_only_their_own_work(staff, administrators, 
         "user": target.pk, "role": Role.COUNTY_ADMIN, "region": tree.C.pk}, format="json").status_code == 400
     # accounts: only the system administrator (and the county, the township head in their scope)
     new = {"username": "sys_made", "full_name": "王五", "region": tree.A1.pk}
-    assert api(p.security_admin).post("/api/v1/governance/accounts/", new, format="json").status_code == 400
-    assert api(p.audit_admin).post("/api/v1/governance/accounts/", new, format="json").status_code == 400
-    made = api(p.system_admin).post("/api/v1/governance/accounts/", new, format="json")
+    assert api(p.security_admin).post("/api/v1/governance/staff-accounts/", new, format="json").status_code == 400
+    assert api(p.audit_admin).post("/api/v1/governance/staff-accounts/", new, format="json").status_code == 400
+    made = api(p.system_admin).post("/api/v1/governance/staff-accounts/", new, format="json")
     assert made.status_code == 201 and "/staff/set-password/" in made.json()["set_password_link"]
     target_profile = AccountProfile.objects.get(user=target)
-    assert api(p.security_admin).post(f"/api/v1/governance/accounts/{target_profile.pk}/reset-password/", {},
+    assert api(p.security_admin).post(f"/api/v1/governance/staff-accounts/{target_profile.pk}/reset-password/", {},
                                       format="json").status_code == 403
-    assert api(p.system_admin).post(f"/api/v1/governance/accounts/{target_profile.pk}/reset-password/", {},
+    assert api(p.system_admin).post(f"/api/v1/governance/staff-accounts/{target_profile.pk}/reset-password/", {},
                                     format="json").status_code == 200
     county_profile = AccountProfile.objects.get(user=staff.county_admin)
-    assert api(p.system_admin).post(f"/api/v1/governance/accounts/{county_profile.pk}/disable/", {},
+    assert api(p.system_admin).post(f"/api/v1/governance/staff-accounts/{county_profile.pk}/disable/", {},
                                     format="json").status_code == 400  # the county's account is above theirs
     # the audit log: only the audit administrator of the three
     assert api(p.audit_admin).get("/api/v1/governance/audit/").json()["results"]

@@ -23,9 +23,9 @@ def test_a_villager_reports_the_grid_escalates_and_the_village_sees_it_with_its_
     page.context.clear_cookies()
     page.login("grid_leader_a1")
     page.goto(f"/grids/issues/{issue.pk}/")
-    page.click("text=提级处置")
-    page.fill("#id_note", "需要村里协调维修资金")
-    page.click("form[enctype] button[type=submit]")
+    page.click("text=提级处置")  # the step's dialog, on the issue's page (issue #16)
+    page.fill("dialog[open] [name=note]", "需要村里协调维修资金")
+    page.click("dialog[open] button[type=submit]")
     page.wait_for_load_state()
     assert "需要村里协调维修资金" in page.locator("#timeline").inner_text()
 
