@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Unit, WorkCategory
+from governance import audit_chain
 from governance.audit import audit_record, audit_record_many, notify
 from governance.errors import Conflict
 from governance.models import Region
@@ -37,6 +38,8 @@ from .models import (
     DepartmentStaff,
     HandlingLevel,
     MatterCatalogueItem,
+    StationedCadre,
+    StationedVisit,
     Supervision,
     UnitSupervisor,
     Whistle,
@@ -577,10 +580,10 @@ history AS (
 ),
 sup_audit AS (
     INSERT INTO governance_auditentry (at, actor_id, action, content_type_id, object_id, object_repr, region_id,
-                                       from_state, to_state, reason, data)
+                                       from_state, to_state, reason, data, prev_hash, hash)
     SELECT %(at)s, NULL, 'supervision.escalated',
            (SELECT id FROM django_content_type WHERE app_label = 'departments' AND model = 'supervision'), id::text, left(title, 200), region_id, 'open',
-           'escalated', %(sup_note)s, '{}'::jsonb FROM escalated
+           'escalated', %(sup_note)s, '{}'::jsonb, '', '' FROM escalated
 ),
 missed AS (
     UPDATE departments_whistlecall c SET state = 'missed', missed_at = %(at)s
@@ -590,10 +593,10 @@ missed AS (
 ),
 call_audit AS (
     INSERT INTO governance_auditentry (at, actor_id, action, content_type_id, object_id, object_repr, region_id,
-                                       from_state, to_state, reason, data)
+                                       from_state, to_state, reason, data, prev_hash, hash)
     SELECT %(at)s, NULL, 'whistle.missed',
            (SELECT id FROM django_content_type WHERE app_label = 'departments' AND model = 'whistle'), whistle_id::text, left('#' || whistle_id, 200), township_id,
-           'pending', 'missed', %(call_note)s, jsonb_build_object('department', department_id) FROM missed
+           'pending', 'missed', %(call_note)s, jsonb_build_object('department', department_id), '', '' FROM missed
 )
 SELECT 's', id, issue_id, NULL FROM escalated
 UNION ALL
@@ -614,6 +617,8 @@ def sweep_departments(*, now, at) -> dict:
         with connection.cursor() as cursor:
             cursor.execute(_SWEEP_SQL, params)
             moved = cursor.fetchall()
+        if moved:  # the rows it wrote to the audit log join the hash chain after commit, like audit_record()'s
+            audit_chain.seal_on_commit()
     else:  # the SQLite smoke settings: the same result row by row, in one transaction
         with transaction.atomic():
             moved = _sweep_orm(now=now, at=at, sup_note=sup_note, call_note=call_note)
@@ -646,3 +651,137 @@ def _sweep_orm(*, now, at, sup_note, call_note) -> list[tuple]:
                      from_state="pending", to_state="missed", reason=call_note, data={"department": call.department_id})
         moved.append(("c", call.pk, call.whistle_id, call.whistle.blown_by_id))
     return moved
+
+
+# --- 驻村干部 ---------------------------------------------------------------------------------------------
+
+CADRE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF})
+MAX_HOUSEHOLDS = 1000
+
+
+def _same_person(*, user, name: str, department, unit_name: str) -> dict:
+    """Who "the same person" is: the account where there is one, else the name from the same sending unit."""
+    if user is not None:
+        return {"user": user}
+    return {"user__isnull": True, "name": name, "department": department, "unit_name": unit_name}
+
+
+def stationed_cadre_station(*, actor, village: Region, post: str, tasks: str, start_date: dt.date, user=None,
+                            name: str = "", department: Department | None = None, unit_name: str = "",
+                            end_date: dt.date | None = None) -> StationedCadre:
+    """选派驻村干部: the county (组织部) for any village, a township for its own; one current term of a person
+    in a village, and no term overlapping one already served there."""
+    from governance.models import RoleAssignment
+
+    if village is None or village.level != Region.Level.VILLAGE:
+        raise ValidationError({"village": _("请选择驻村的村（社区）。")})
+    if not rules.stations_in(actor, village):
+        raise PermissionDenied(_("驻村干部由县委组织部或所在乡镇（街道）选派。"))
+    name, unit_name, tasks = (name or "").strip(), (unit_name or "").strip(), (tasks or "").strip()
+    errors = {}
+    if user is not None:
+        if not RoleAssignment.objects.current().filter(user=user, role__in=CADRE_ROLES).exists():
+            errors["user"] = _("该账号没有县、乡镇（街道）或县直部门的干部角色，不能选派驻村。")
+        name = user.get_full_name() or user.username
+    elif not name:
+        errors["name"] = _("请选择干部账号，或填写没有账号的干部姓名。")
+    if department is None and not unit_name:
+        errors["unit_name"] = _("请选择派出部门，或填写派出单位（如乡镇机关）。")
+    if post not in StationedCadre.Post.values:
+        errors["post"] = _("请选择驻村职务。")
+    if not tasks:
+        errors["tasks"] = _("请填写驻村任务。")
+    if start_date is None:
+        errors["start_date"] = _("请填写任期开始日期。")
+    elif end_date is not None and end_date < start_date:
+        errors["end_date"] = _("任期结束日期不能早于开始日期。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # two stations of the same person at once: the second waits here and then sees the first
+        Region.objects.select_for_update().filter(pk=village.pk).values_list("pk", flat=True).first()
+        same = StationedCadre.objects.filter(village=village, **_same_person(
+            user=user, name=name, department=department, unit_name=unit_name))
+        current = same.filter(state=StationedCadre.State.ACTIVE).order_by("start_date").first()
+        if current is not None:
+            raise ValidationError({"start_date": _("%(name)s在%(village)s已有在岗的驻村任期（%(since)s起），请先结束原任期。")
+                                   % {"name": name, "village": village.name, "since": f"{current.start_date:%Y-%m-%d}"}})
+        overlap = same.filter(end_date__gte=start_date)
+        if end_date is not None:
+            overlap = overlap.filter(start_date__lte=end_date)
+        past = overlap.order_by("start_date").first()
+        if past is not None:
+            raise ValidationError({"start_date": _("与%(name)s在%(village)s的历史任期（%(start)s至%(end)s）重叠。")
+                                   % {"name": name, "village": village.name, "start": f"{past.start_date:%Y-%m-%d}",
+                                      "end": f"{past.end_date:%Y-%m-%d}"}})
+        cadre = StationedCadre.objects.create(user=user, name=name, village=village, department=department,
+                                              unit_name="" if department is not None else unit_name, post=post,
+                                              tasks=tasks, start_date=start_date, end_date=end_date,
+                                              stationed_by=actor)
+        audit_record(actor=actor, action="stationed_cadre.station", obj=cadre, to_state=cadre.state,
+                     region_id=village.pk, data={"post": post, "department": getattr(department, "pk", None)})
+        if user is not None:
+            _tell([user.pk], _("您已被选派到%(village)s驻村") % {"village": village.name}, cadre.get_absolute_url())
+    return cadre
+
+
+def _cadre_for(actor, cadre_id, action="view") -> StationedCadre:
+    from .selectors import stationed_list
+
+    return load_for(stationed_list(user=actor), actor, cadre_id, action, lock=True)
+
+
+def stationed_cadre_end(*, actor, cadre_id: int, reason: str, end_date: dt.date | None = None) -> StationedCadre:
+    """结束驻村任期: the term is kept as history with its reason; a term ended twice is a Conflict."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        cadre = _cadre_for(actor, cadre_id, "change")
+        rule = rules.STATIONED["end"]
+        rule.check(actor, cadre)
+        end_date = end_date or timezone.localdate()
+        if not reason:
+            raise ValidationError({"reason": _("请填写结束任期的原因。")})
+        if end_date > timezone.localdate():
+            raise ValidationError({"end_date": _("结束日期不能晚于今天。")})
+        if end_date < cadre.start_date:
+            raise ValidationError({"end_date": _("结束日期不能早于任期开始日期（%(d)s）。") % {"d": f"{cadre.start_date:%Y-%m-%d}"}})
+        if cadre.visits.filter(date__gt=end_date).exists():
+            raise ValidationError({"end_date": _("该日期之后还有驻村工作记录，结束日期不能早于最后一次记录。")})
+        changes = {"state": StationedCadre.State.ENDED, "end_date": end_date, "end_reason": reason,
+                   "ended_at": timezone.now(), "ended_by": actor}
+        if not StationedCadre.objects.filter(pk=cadre.pk, state__in=rule.states).update(**changes):
+            raise Conflict(rule.refusal % {"status": cadre.get_state_display()})
+        for field, value in changes.items():
+            setattr(cadre, field, value)
+        audit_record(actor=actor, action="stationed_cadre.end", obj=cadre, from_state=StationedCadre.State.ACTIVE,
+                     to_state=cadre.state, reason=reason, region_id=cadre.village_id)
+    return cadre
+
+
+def stationed_visit_log(*, actor, cadre_id: int, date: dt.date, work: str, households_visited: int = 0,
+                        note: str = "") -> StationedVisit:
+    """驻村工作记录: by the cadre themself or the village's township, on a day of the current term."""
+    work, note = (work or "").strip(), (note or "").strip()
+    with transaction.atomic():
+        cadre = _cadre_for(actor, cadre_id, "view")
+        rules.STATIONED["visit"].check(actor, cadre)
+        errors = {}
+        if date is None:
+            errors["date"] = _("请填写日期。")
+        elif date > timezone.localdate():
+            errors["date"] = _("不能记录今天以后的驻村工作。")
+        elif date < cadre.start_date or (cadre.end_date is not None and date > cadre.end_date):
+            errors["date"] = _("该日期不在驻村任期内（%(start)s至%(end)s）。") % {
+                "start": f"{cadre.start_date:%Y-%m-%d}",
+                "end": f"{cadre.end_date:%Y-%m-%d}" if cadre.end_date else _("今")}
+        if not work:
+            errors["work"] = _("请填写工作内容。")
+        if households_visited is None or not 0 <= households_visited <= MAX_HOUSEHOLDS:
+            errors["households_visited"] = _("走访户数应在0到%(n)d之间。") % {"n": MAX_HOUSEHOLDS}
+        if errors:
+            raise ValidationError(errors)
+        visit = StationedVisit.objects.create(cadre=cadre, date=date, work=work, households_visited=households_visited,
+                                              note=note, logged_by=actor)
+        audit_record(actor=actor, action="stationed_visit.log", obj=visit, region_id=cadre.village_id,
+                     data={"cadre": cadre.pk, "households": households_visited})
+    return visit

@@ -8,7 +8,7 @@ class DepartmentsConfig(AppConfig):
 
     def ready(self):
         from governance import navigation, villager
-        from governance.scoping import COUNTY, STAFF_ROLES, TOWNSHIP, Role
+        from governance.scoping import COUNTY, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role
         from grids import hooks as grid_hooks
 
         from . import actions
@@ -27,6 +27,8 @@ class DepartmentsConfig(AppConfig):
         navigation.register(_("督办"), "departments:supervision_list", roles=COUNTY | TOWNSHIP | dept, group=group, order=11)
         navigation.register(_("吹哨报到"), "departments:whistle_list", roles=COUNTY | TOWNSHIP | dept, group=group, order=12)
         navigation.register(_("县直部门"), "departments:department_list", roles=COUNTY | TOWNSHIP | dept, group=group, order=13)
+        navigation.register(_("驻村干部"), "departments:stationed_list", roles=COUNTY | TOWNSHIP | VILLAGE_OFFICE | dept,
+                            group=group, order=16)
         navigation.register(_("部门考核"), "departments:scorecard", roles=COUNTY | dept, group=group, order=14)
         navigation.register(_("事项清单"), "departments:catalogue", roles=STAFF_ROLES | dept | {Role.RESIDENT},
                             group=group, order=15)

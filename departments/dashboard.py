@@ -12,7 +12,7 @@ from governance import dashboard as d
 from grids.models import IssueStatus
 
 from .models import AssignmentState as S
-from .models import DepartmentAssignment
+from .models import DepartmentAssignment, StationedCadre, StationedVisit
 
 LEAD = Q(role=DepartmentAssignment.Role.LEAD)
 
@@ -33,7 +33,19 @@ def departments_compute(c: d.Context) -> dict[str, dict]:
     for v in out.values():
         rated, satisfied = v.pop("_rated"), v.pop("_satisfied")
         v["dept_satisfaction"] = satisfied / rated if rated else None
-    return out
+    return d.merge(out, stationed_compute(c))
+
+
+def stationed_compute(c: d.Context) -> dict[str, dict]:
+    """驻村干部: the current terms in each child region and the work logged there this month (two GROUP BYs;
+    not the page's date range: "current" and "this month" are today's)."""
+    today = timezone.localdate()
+    cadres = c.group(c.scoped(StationedCadre).filter(state=StationedCadre.State.ACTIVE, start_date__lte=today),
+                     "village__path")
+    visits = c.group(c.scoped(StationedVisit).filter(date__gte=today.replace(day=1), date__lte=today),
+                     "cadre__village__path")
+    return d.merge(d.rows_by_child(cadres, stationed_current=Count("id")),
+                   d.rows_by_child(visits, stationed_visits_month=Count("id")))
 
 
 def departments_trend(c: d.Context) -> dict:
@@ -56,5 +68,8 @@ def register_sections() -> None:
             d.Metric("dept_overdue", _("超时"), list_url="departments:assignment_list", list_params="overdue=true", chart=True),
             d.Metric("dept_handed_back", _("部门退回"), list_url="departments:assignment_list", list_params="handed_back=true"),
             d.Metric("dept_satisfaction", _("群众满意率"), fmt="pct"),
+            d.Metric("stationed_current", _("在岗驻村干部"), list_url="departments:stationed_list",
+                     list_params="state=active"),
+            d.Metric("stationed_visits_month", _("本月驻村工作记录")),
         ),
     ))

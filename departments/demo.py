@@ -23,6 +23,8 @@ from .models import (
     DepartmentStaff,
     HandlingLevel,
     MatterCatalogueItem,
+    StationedCadre,
+    StationedVisit,
     Supervision,
     UnitSupervisor,
     Whistle,
@@ -84,6 +86,7 @@ def seed(ctx) -> None:
     departments = _departments(ctx)
     _catalogue(departments)
     _unit_supervisors(ctx, departments)
+    _stationed_cadres(ctx, departments)
     if DepartmentAssignment.objects.exists():
         return
     _history(ctx, departments)
@@ -279,3 +282,69 @@ def _supervisions_and_whistles(ctx, departments) -> None:
                 attendance_note={"attended": "按时到场", "absent": "未响应、未到场"}.get(call_state, ""))
         IssueEvent.objects.create(issue=issue, kind="commented", actor=township_head, at=blown,
                                   note=f"乡镇吹哨，点名部门报到：{'、'.join(departments[c].name for c in codes)}")
+
+
+VISIT_WORK = [
+    ("走访脱贫户、监测户，了解务工和收入情况", 8), ("召开村“两委”会议，研究集体经济项目", 0),
+    ("入户宣讲医保参保和防返贫政策", 12), ("协调交通局养护站，查看进村道路坑洼路段", 2),
+    ("走访留守老人、独居老人，检查用电用气安全", 6), ("联系县农业农村局农技员指导大棚种植", 3),
+    ("参加村民说事会，记录群众反映的问题", 0), ("走访务工返乡人员，登记就业意向", 9),
+    ("督促村道修补工程进度，现场查看质量", 1), ("入户走访困难家庭，帮助申请临时救助", 5),
+    ("组织党员志愿者清理村庄环境卫生", 0), ("走访种养殖大户，对接合作社销路", 4),
+]
+
+
+def _stationed_cadres(ctx, departments) -> None:
+    """A 第一书记 from the transport bureau in the demo's first village with a dozen days of logged work over the
+    past months, two team members (one from the township, without an account) and a term that ended."""
+    if StationedCadre.objects.exists():
+        return
+    User = get_user_model()
+    admin = ctx.users.get("county_admin") or User.objects.filter(is_superuser=True).first()
+    secretary = ctx.users.get("village_secretary")
+    home = secretary.role_assignments.filter(role=Role.VILLAGE_SECRETARY).first().region if secretary else None
+    villages = list(ctx.villages()[:40])
+    if admin is None or not villages:
+        return
+    first = home or villages[0]
+    others = [v for v in villages if v.parent_id != first.parent_id] or villages
+    today = timezone.localdate()
+    user = User.objects.filter(username="cadre_transport").first()
+    if user is None:
+        user = User.objects.create_user("cadre_transport", password=settings.DEMO_PASSWORD, first_name="交通局 周晓东")
+    RoleAssignment.objects.get_or_create(user=user, role=Role.DEPARTMENT_STAFF, region=ctx.county)
+    DepartmentStaff.objects.get_or_create(department=departments["transport"], user=user)
+    clear_cache(user)
+    ctx.users["cadre_transport"] = user
+    start = today - dt.timedelta(days=200)
+    secretary_term = StationedCadre.objects.create(
+        user=user, name="周晓东", village=first, department=departments["transport"],
+        post=StationedCadre.Post.FIRST_SECRETARY, start_date=start, end_date=start + dt.timedelta(days=730),
+        tasks="建强村党组织；推动进村道路提升改造；发展村集体经济，帮助脱贫户稳定增收。", stationed_by=admin,
+        created_at=timezone.now() - dt.timedelta(days=201))
+    member = StationedCadre.objects.create(
+        name="孙丽", village=first, department=departments["agriculture"], post=StationedCadre.Post.TEAM_MEMBER,
+        start_date=start, tasks="农技服务、产业项目申报，协助第一书记做好防返贫监测。", stationed_by=admin)
+    near = others[0] if others[0] != first else villages[-1]
+    township = StationedCadre.objects.create(
+        name="马俊", village=near, unit_name=f"{Region.objects.get(pk=near.parent_id).name}机关",
+        post=StationedCadre.Post.TEAM_MEMBER, start_date=today - dt.timedelta(days=90),
+        tasks="协助村里做好人居环境整治和矛盾纠纷排查。", stationed_by=admin)
+    ended = StationedCadre.objects.create(
+        name="郑海", village=others[-1], department=departments["water"], post=StationedCadre.Post.FIRST_SECRETARY,
+        start_date=today - dt.timedelta(days=800), end_date=today - dt.timedelta(days=70), state=StationedCadre.State.ENDED,
+        ended_at=timezone.now() - dt.timedelta(days=70), ended_by=admin, end_reason="任期届满，经考核合格轮换。",
+        tasks="农田水利设施建设、山塘整治。", stationed_by=admin)
+    rng, visits = ctx.rng, []
+    for i, (work, households) in enumerate(VISIT_WORK):  # about two a month over the last six months
+        day = today - dt.timedelta(days=3 + i * 15 + rng.randint(0, 5))
+        visits.append(StationedVisit(cadre=secretary_term, date=max(day, start), work=work, households_visited=households,
+                                     logged_by=user, logged_at=timezone.now() - dt.timedelta(days=(today - day).days)))
+    for i, (cadre, logger) in enumerate([(member, admin), (township, admin), (ended, admin)]):
+        for j in range(3):
+            day = min((cadre.end_date or today) - dt.timedelta(days=5 + j * 20 + i), today)
+            work, households = VISIT_WORK[(i * 3 + j) % len(VISIT_WORK)]
+            visits.append(StationedVisit(cadre=cadre, date=max(day, cadre.start_date), work=work,
+                                         households_visited=households, logged_by=logger))
+    StationedVisit.objects.bulk_create(visits)
+    ctx.log(f"  驻村干部 {StationedCadre.objects.count()} 名，驻村工作记录 {len(visits)} 条")

@@ -14,6 +14,8 @@ from .models import (
     DepartmentAssignment,
     HandlingLevel,
     MatterCatalogueItem,
+    StationedCadre,
+    StationedVisit,
     Supervision,
     UnitSupervisor,
     Whistle,
@@ -89,3 +91,23 @@ class UnitSupervisorFilterSet(ScopedFilterSet):
     class Meta:
         model = UnitSupervisor
         fields = ["department"]
+
+
+class StationedCadreFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("姓名"))
+    region = RegionSubtreeFilter(region_field="village", label=_("乡镇（街道）/村"))
+    state = django_filters.ChoiceFilter(choices=StationedCadre.State.choices, label=_("在岗/已结束"))
+    post = django_filters.ChoiceFilter(choices=StationedCadre.Post.choices, label=_("驻村职务"))
+
+    class Meta:
+        model = StationedCadre
+        fields = ["state", "post", "department"]
+
+
+class StationedVisitFilterSet(ScopedFilterSet):
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
+
+    class Meta:
+        model = StationedVisit
+        fields = ["cadre"]

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit, WorkCategory
-from governance.forms import ScopedForm
+from governance.forms import RegionChoiceField, ScopedForm
+from governance.models import Region
 from grids.models import ACTIVE_STATUSES, Issue
 
 from . import selectors
-from .models import Department, HandlingLevel
+from .models import Department, HandlingLevel, StationedCadre
 
 EMPTY = _("请选择")
 
@@ -151,3 +152,47 @@ class UnitSupervisorForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.restrict(self.user, "view").filter(active=True).order_by("name")
         self.fields["department"].queryset = selectors.department_choices(user=self.user)
+
+
+# --- 驻村干部 ---------------------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _date_field(label, required=True, **kw):
+    return forms.DateField(label=label, required=required, widget=DateInput(format="%Y-%m-%d"), **kw)
+
+
+class StationForm(ScopedForm):
+    village = RegionChoiceField(queryset=Region.objects.none(), label=_("驻村（社区）"))
+    user = UserChoiceField(queryset=get_user_model().objects.none(), required=False, label=_("干部账号"),
+                           empty_label=EMPTY, help_text=_("有账号的干部选账号，本人可查看任期、记录驻村工作。"))
+    name = forms.CharField(label=_("姓名（无账号时填写）"), max_length=40, required=False)
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False, label=_("派出部门"),
+                                        empty_label=EMPTY)
+    unit_name = forms.CharField(label=_("派出单位（非县直部门时填写）"), max_length=60, required=False)
+    post = forms.ChoiceField(choices=StationedCadre.Post.choices, label=_("驻村职务"))
+    tasks = forms.CharField(label=_("驻村任务"), widget=forms.Textarea(attrs={"rows": 3}))
+    start_date = _date_field(_("任期开始"))
+    end_date = _date_field(_("任期结束（计划）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = selectors.stationed_villages(user=self.user)
+        self.fields["user"].queryset = selectors.stationed_cadre_candidates(user=self.user)
+        self.fields["department"].queryset = selectors.department_choices(user=self.user)
+
+
+class StationEndForm(ScopedForm):
+    reason = forms.CharField(label=_("结束原因"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("如：任期届满、工作调动。"))
+    end_date = _date_field(_("结束日期"), required=False, help_text=_("不填为今天。"))
+
+
+class VisitForm(ScopedForm):
+    date = _date_field(_("日期"), initial=timezone.localdate)
+    work = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    households_visited = forms.IntegerField(label=_("走访户数"), min_value=0, max_value=1000, initial=0)
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit, WorkCategory
 from governance.models import Region
-from governance.scoping import COUNTY, STAFF_ROLES, TOWNSHIP, RestrictedManager, Role, ScopeSpec
+from governance.scoping import COUNTY, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, RestrictedManager, Role, ScopeSpec
 from grids.models import Issue
 
 ALL_ROLES = frozenset(Role.values)
@@ -368,3 +368,103 @@ class UnitSupervisor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} → {self.department}"
+
+
+class StationedCadre(models.Model):
+    """驻村干部: a county or township cadre stationed in a village (驻村第一书记 or 驻村工作队员) for a term.
+
+    The cadre is a user holding a staff role where they have an account (they then see their own terms and
+    log their visits), else a name; the sending unit is a county department or, for a township's own cadre,
+    written out. A term that ended is kept as history; only the current terms count."""
+
+    class Post(models.TextChoices):
+        FIRST_SECRETARY = "first_secretary", _("驻村第一书记")
+        TEAM_MEMBER = "team_member", _("驻村工作队员")
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("在岗")
+        ENDED = "ended", _("已结束")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="stationed_terms", verbose_name=_("干部账号"))
+    name = models.CharField(_("姓名"), max_length=40)
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stationed_cadres",
+                                verbose_name=_("驻村"))
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="stationed_cadres", verbose_name=_("派出部门"))
+    unit_name = models.CharField(_("派出单位"), max_length=60, blank=True,
+                                 help_text=_("不是县直部门派出时填写，如乡镇（街道）机关。"))
+    post = models.CharField(_("驻村职务"), max_length=16, choices=Post.choices, default=Post.TEAM_MEMBER)
+    tasks = models.TextField(_("驻村任务"))
+    start_date = models.DateField(_("任期开始"))
+    end_date = models.DateField(_("任期结束"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.ACTIVE)
+    stationed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("选派人"))
+    created_at = models.DateTimeField(_("选派时间"), default=timezone.now)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("结束操作人"))
+    end_reason = models.TextField(_("结束原因"), blank=True)
+
+    objects = RestrictedManager()
+    # The village sees who is stationed with it, the township its villages', the county all; the cadre their own.
+    scope_spec = ScopeSpec(region="village", roles={"view": COUNTY_TOWNSHIP | VILLAGE_OFFICE, "change": COUNTY_TOWNSHIP,
+                                                    "add": COUNTY_TOWNSHIP},
+                           owner="user", owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("驻村干部")
+        verbose_name_plural = _("驻村干部")
+        ordering = ["state", "village__path", "-start_date", "id"]
+        indexes = [models.Index(fields=["village", "state"], name="stationed_cadre_village")]
+        constraints = [
+            # one current term of a person in a village (the action says so in words first; this wins a race)
+            models.UniqueConstraint(fields=["user", "village"], condition=Q(state="active", user__isnull=False),
+                                    name="stationed_cadre_one_current_term"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                                   name="stationed_cadre_term_order"),
+            models.CheckConstraint(condition=Q(state="active") | ~Q(end_reason=""), name="stationed_cadre_end_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.get_post_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("departments:stationed_detail", args=[self.pk])
+
+    @property
+    def sending_unit(self) -> str:
+        return self.department.name if self.department_id else self.unit_name
+
+
+class StationedVisit(models.Model):
+    """驻村工作记录: one day's work of a stationed cadre in the village (走访、帮办、宣讲 …)."""
+
+    cadre = models.ForeignKey(StationedCadre, on_delete=models.CASCADE, related_name="visits",
+                              verbose_name=_("驻村干部"))
+    date = models.DateField(_("日期"))
+    work = models.TextField(_("工作内容"))
+    households_visited = models.PositiveSmallIntegerField(_("走访户数"), default=0)
+    note = models.TextField(_("备注"), blank=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("记录人"))
+    logged_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region="cadre__village", roles={"view": COUNTY_TOWNSHIP | VILLAGE_OFFICE},
+                           owner="cadre__user", owner_actions=frozenset({"view"}))
+
+    class Meta:
+        verbose_name = _("驻村工作记录")
+        verbose_name_plural = _("驻村工作记录")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["cadre", "date"], name="stationed_visit_cadre_date")]
+        constraints = [models.CheckConstraint(condition=Q(households_visited__lte=1000),
+                                              name="stationed_visit_households_range")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} · {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("departments:stationed_detail", args=[self.cadre_id])

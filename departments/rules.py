@@ -13,7 +13,7 @@ from governance.rules import Rule, Rules
 from governance.scoping import COUNTY, TOWNSHIP, Role, region_allows, user_roles
 
 from .models import AssignmentState as S
-from .models import DepartmentAssignment, Supervision, Whistle, WhistleCall
+from .models import DepartmentAssignment, StationedCadre, Supervision, Whistle, WhistleCall
 
 
 def department_ids(user) -> frozenset[int]:
@@ -98,4 +98,34 @@ CALL = Rules(WhistleCall, [
          state_field="state", scope=None, who=township_of_whistle, asks=True, style="outline-primary",
          url_name="departments:call_attendance", refusal=_("该部门当前为“%(status)s”，不能记录到场情况。"),
          denial=_("由吹哨的乡镇（街道）记录到场情况。")),
+])
+
+
+# --- 驻村干部 -------------------------------------------------------------------------------------------
+
+
+def stations_in(user, village) -> bool:
+    """The county (组织部) for every village, a township for its own villages: who stations and ends terms."""
+    return region_allows(user, village, COUNTY | TOWNSHIP)
+
+
+def manages_term(user, cadre) -> bool:
+    return stations_in(user, cadre.village)
+
+
+def logs_for(user, cadre) -> bool:
+    """The cadre themself, or the township (or the county above it) of the village."""
+    return (cadre.user_id is not None and cadre.user_id == user.pk) or stations_in(user, cadre.village)
+
+
+_active = frozenset({StationedCadre.State.ACTIVE})
+
+STATIONED = Rules(StationedCadre, [
+    Rule("visit", _("记录驻村工作"), states=_active, state_field="state", scope=None, who=logs_for, asks=True,
+         url_name="departments:stationed_visit", refusal=_("该驻村任期当前为“%(status)s”，不能再记录工作。"),
+         denial=_("由驻村干部本人或所在乡镇（街道）记录驻村工作。")),
+    Rule("end", _("结束任期"), states=_active, state_field="state", scope="change", who=manages_term, asks=True,
+         style="outline-danger", url_name="departments:stationed_end",
+         refusal=_("该驻村任期当前为“%(status)s”，不能结束。"),
+         denial=_("驻村任期由县委组织部或所在乡镇（街道）结束。")),
 ])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -18,6 +18,8 @@ from .models import (
     DepartmentAssignment,
     DepartmentStaff,
     MatterCatalogueItem,
+    StationedCadre,
+    StationedVisit,
     Supervision,
     UnitSupervisor,
     Whistle,
@@ -166,3 +168,54 @@ def scorecard(*, user, since: dt.date, until: dt.date) -> list[dict]:
         r["month"] = f"{r['month']:%Y-%m}"
         rows.append(r)
     return rows
+
+
+# --- 驻村干部 ---------------------------------------------------------------------------------------------
+
+
+def stationed_list(*, user) -> QuerySet[StationedCadre]:
+    """The stationed cadres the user sees (the village its own, the township its villages', the county all, a
+    cadre their own terms), with their visit count and last visit (subqueries: the same cost at any size)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    visits = StationedVisit.objects.filter(cadre=OuterRef("pk")).order_by().values("cadre")
+    return (StationedCadre.objects.restrict(user, "view")
+            .select_related("village", "village__parent", "department", "user")
+            .annotate(visit_count=Coalesce(Subquery(visits.annotate(n=Count("id")).values("n")), 0),
+                      last_visit=Subquery(visits.annotate(d=Max("date")).values("d")))
+            .order_by("state", "village__path", "-start_date", "id"))
+
+
+def stationed_visits(*, user, cadre) -> QuerySet[StationedVisit]:
+    return StationedVisit.objects.restrict(user, "view").filter(cadre=cadre).select_related("logged_by")
+
+
+def stationed_villages(*, user) -> QuerySet:
+    """Where the user may station a cadre: every village for the county, a township's own villages."""
+    from governance.models import Region
+    from governance.scoping import COUNTY, TOWNSHIP
+    from governance.selectors import regions_where
+
+    return regions_where(user=user, roles=COUNTY | TOWNSHIP, levels=[Region.Level.VILLAGE])
+
+
+def stationed_cadre_candidates(*, user):
+    """Whom one may station: for the county, every holder of a county, township or department cadre role; for
+    a township, its own cadres and the county departments' staff (sent down to its villages)."""
+    from django.contrib.auth import get_user_model
+
+    from governance.models import Region, RoleAssignment
+    from governance.scoping import COUNTY, TOWNSHIP, Role, is_unrestricted, role_paths, subtree_q
+
+    current = RoleAssignment.objects.current()
+    if is_unrestricted(user) or role_paths(user, COUNTY):
+        holders = current.filter(role__in=list(COUNTY | TOWNSHIP | {Role.DEPARTMENT_STAFF}))
+    elif paths := role_paths(user, TOWNSHIP):
+        holders = current.filter(Q(role=Role.DEPARTMENT_STAFF)
+                                 | Q(role__in=list(TOWNSHIP), region__in=Region.objects.filter(subtree_q(paths)).values("pk")))
+    else:
+        holders = current.none()
+    qs = get_user_model().objects.filter(pk__in=holders.values("user_id"), is_active=True).order_by("username")
+    return scoped_by(qs, user, "holders of a cadre role in role_paths(user, COUNTY | TOWNSHIP), or county department "
+                               "staff, for the county or a township only")

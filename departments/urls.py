@@ -34,5 +34,10 @@ urlpatterns = [
     path("calls/<int:pk>/attendance/", views.CallAttendanceView.as_view(), name="call_attendance"),
     path("units/", views.UnitSupervisorListView.as_view(), name="unit_supervisor_list"),
     path("units/set/", views.UnitSupervisorSetView.as_view(), name="unit_supervisor_set"),
+    path("stationed/", views.StationedListView.as_view(), name="stationed_list"),
+    path("stationed/add/", views.StationView.as_view(), name="stationed_add"),
+    path("stationed/<int:pk>/", views.StationedDetailView.as_view(), name="stationed_detail"),
+    path("stationed/<int:pk>/end/", views.StationedEndView.as_view(), name="stationed_end"),
+    path("stationed/<int:pk>/visit/", views.StationedVisitView.as_view(), name="stationed_visit"),
     path("scorecard/", views.ScorecardView.as_view(), name="scorecard"),
 ]

@@ -18,6 +18,7 @@ from .filtersets import (
     AssignmentFilterSet,
     CatalogueFilterSet,
     DepartmentFilterSet,
+    StationedCadreFilterSet,
     SupervisionFilterSet,
     UnitSupervisorFilterSet,
     WhistleFilterSet,
@@ -367,3 +368,63 @@ class ScorecardView(LoginRequiredMixin, TemplateView):
         ctx.update(title=_("部门考核"), since=since, until=until,
                    rows=selectors.scorecard(user=self.request.user, since=since, until=until))
         return ctx
+
+
+# --- 驻村干部 ---------------------------------------------------------------------------------------------
+
+
+class StationedListView(ObjectListView):
+    selector = selectors.stationed_list
+    filterset_class = StationedCadreFilterSet
+    template_name = "departments/stationed_list.html"
+    status_tabs = "state"
+    title = _("驻村干部")
+
+    def get_context_data(self, **kwargs):
+        from governance.scoping import COUNTY, TOWNSHIP, role_paths
+
+        user = self.request.user
+        return {**super().get_context_data(**kwargs),
+                "can_station": user.is_superuser or bool(role_paths(user, COUNTY | TOWNSHIP))}
+
+
+class StationedDetailView(ObjectDetailView):
+    selector = selectors.stationed_list
+    template_name = "departments/stationed_detail.html"
+    context_object_name = "cadre"
+    rules = rules.STATIONED
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["visits"] = selectors.stationed_visits(user=self.request.user, cadre=self.object)
+        return ctx
+
+
+class StationView(ActionFormView):
+    form_class = forms.StationForm
+    action = actions.stationed_cadre_station
+    title = _("选派驻村干部")
+    submit_label = _("选派")
+    success_message = _("已选派驻村干部，任期开始后即计入在岗驻村干部。")
+
+
+class StationedStepView(ActionFormView):
+    object_selector = selectors.stationed_list
+    object_arg = "cadre_id"
+    step = ""
+
+    def get_title(self):
+        return f"{rules.STATIONED[self.step].label}：{self.object}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": rules.STATIONED[self.step].label}
+
+
+class StationedEndView(StationedStepView):
+    step, action, form_class = "end", actions.stationed_cadre_end, forms.StationEndForm
+    success_message = _("驻村任期已结束，记录保留为历史。")
+
+
+class StationedVisitView(StationedStepView):
+    step, action, form_class = "visit", actions.stationed_visit_log, forms.VisitForm
+    success_message = _("已记录驻村工作。")

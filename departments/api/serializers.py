@@ -10,6 +10,8 @@ from departments.models import (
     DepartmentAssignment,
     HandlingLevel,
     MatterCatalogueItem,
+    StationedCadre,
+    StationedVisit,
     Supervision,
     UnitSupervisor,
     Whistle,
@@ -149,3 +151,47 @@ class UnitSupervisorSerializer(ModelSerializer):
     class Meta:
         model = UnitSupervisor
         fields = ["id", "unit", "unit_name", "department", "department_name", "since"]
+
+
+class StationedCadreSerializer(ModelSerializer):
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    township = serializers.IntegerField(source="village.parent_id", read_only=True)
+    sending_unit = serializers.CharField(read_only=True)
+    visit_count = serializers.IntegerField(read_only=True, default=0)
+    last_visit = serializers.DateField(read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = StationedCadre
+        fields = ["id", "user", "name", "village", "village_name", "township", "department", "unit_name",
+                  "sending_unit", "post", "tasks", "start_date", "end_date", "state", "ended_at", "end_reason",
+                  "visit_count", "last_visit"]
+
+
+class StationSerializer(serializers.Serializer):
+    village = ScopedRef(selectors.stationed_villages)
+    user = ScopedRef(selectors.stationed_cadre_candidates, required=False, allow_null=True, default=None)
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+    department = ScopedRef(selectors.department_choices, required=False, allow_null=True, default=None)
+    unit_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    post = serializers.ChoiceField(choices=StationedCadre.Post.choices)
+    tasks = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class StationEndSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class StationedVisitSerializer(ModelSerializer):
+    class Meta:
+        model = StationedVisit
+        fields = ["id", "cadre", "date", "work", "households_visited", "note", "logged_at"]
+
+
+class VisitLogSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    work = serializers.CharField()
+    households_visited = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

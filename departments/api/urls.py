@@ -11,5 +11,7 @@ router.register("supervisions", views.SupervisionViewSet)
 router.register("whistles", views.WhistleViewSet)
 router.register("whistle-calls", views.WhistleCallViewSet)
 router.register("unit-supervisors", views.UnitSupervisorViewSet)
+router.register("stationed-cadres", views.StationedCadreViewSet)
+router.register("stationed-visits", views.StationedVisitViewSet)
 
 urlpatterns = router.urls

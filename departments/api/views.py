@@ -6,6 +6,8 @@ from departments.filtersets import (
     AssignmentFilterSet,
     CatalogueFilterSet,
     DepartmentFilterSet,
+    StationedCadreFilterSet,
+    StationedVisitFilterSet,
     SupervisionFilterSet,
     UnitSupervisorFilterSet,
     WhistleCallFilterSet,
@@ -15,6 +17,8 @@ from departments.models import (
     Department,
     DepartmentAssignment,
     MatterCatalogueItem,
+    StationedCadre,
+    StationedVisit,
     Supervision,
     UnitSupervisor,
     Whistle,
@@ -101,3 +105,23 @@ class UnitSupervisorViewSet(ScopedReadOnlyViewSet):
     selector = selectors.unit_supervisor_list
     serializer_class = s.UnitSupervisorSerializer
     filterset_class = UnitSupervisorFilterSet
+
+
+class StationedCadreViewSet(ScopedViewSet):
+    """驻村干部: 选派 (the county or the village's township), 结束任期 with a reason, 记录驻村工作."""
+
+    queryset = StationedCadre.objects.all()
+    selector = selectors.stationed_list
+    serializer_class = s.StationedCadreSerializer
+    filterset_class = StationedCadreFilterSet
+
+    create = verb(actions.stationed_cadre_station, input=s.StationSerializer, detail=False, reread=True)
+    end = verb(actions.stationed_cadre_end, input=s.StationEndSerializer, pk_arg="cadre_id", reread=True)
+    visit = verb(actions.stationed_visit_log, input=s.VisitLogSerializer, pk_arg="cadre_id", status=201,
+                 output=s.StationedVisitSerializer, doc="Log a day's work in the village; answers the new record.")
+
+
+class StationedVisitViewSet(ScopedReadOnlyViewSet):
+    queryset = StationedVisit.objects.all()
+    serializer_class = s.StationedVisitSerializer
+    filterset_class = StationedVisitFilterSet

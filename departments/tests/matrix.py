@@ -13,6 +13,8 @@ from departments.models import (
     DepartmentAssignment,
     DepartmentStaff,
     MatterCatalogueItem,
+    StationedCadre,
+    StationedVisit,
     Supervision,
     UnitSupervisor,
     Whistle,
@@ -78,9 +80,24 @@ register(Whistle, _whistle)
 register(WhistleCall, lambda region, side, tree, p: _whistle(region, side, tree, p).calls.get())
 register(UnitSupervisor, _unit_supervisor)
 
+
+def _stationed(region, side, tree, p):
+    """A 第一书记 from side's department in the region's village; the department's staff member is the cadre."""
+    cadre, _created = StationedCadre.objects.get_or_create(
+        user=getattr(p, f"department_staff_{side}"), village=Region.objects.get(path=region.village_path), state="active",
+        defaults=dict(name=f"矩阵驻村{side}", department=_dept(side, p), post=StationedCadre.Post.FIRST_SECRETARY,
+                      tasks="矩阵", start_date=timezone.localdate() - dt.timedelta(days=30), stationed_by=p.county_admin))
+    return cadre
+
+
+register(StationedCadre, _stationed)
+register(StationedVisit, lambda region, side, tree, p: StationedVisit.objects.create(
+    cadre=_stationed(region, side, tree, p), date=timezone.localdate() - dt.timedelta(days=1), work="矩阵走访",
+    households_visited=3, logged_by=p.county_admin))
+
 register_pages("department_list", "department_add", "catalogue", "catalogue_add", "assignment_list",
                "supervision_list", "supervision_add", "whistle_list", "whistle_add", "unit_supervisor_list",
-               "unit_supervisor_set", "scorecard")
+               "unit_supervisor_set", "scorecard", "stationed_list", "stationed_add")
 register_kwarg("department_staff_add:pk", Department)
 register_kwarg("catalogue_edit:pk", MatterCatalogueItem)
 register_kwarg("call_acknowledge:pk", WhistleCall)
