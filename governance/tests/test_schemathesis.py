@@ -35,7 +35,8 @@ PARTS = {
     "services": r"^/api/v1/services/",
     "centers": r"^/api/v1/centers/",
     "grids": r"^/api/v1/grids/",
-    "deliberation": r"^/api/v1/(deliberation|departments)/",
+    "deliberation": r"^/api/v1/deliberation/",
+    "departments": r"^/api/v1/departments/",
 }
 KINDS = {"reads": (["GET"], 8), "writes": (["POST", "PUT", "PATCH", "DELETE"], 4)}
 
