@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Region, Resident
-from governance.scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, RestrictedManager, Role, ScopeSpec
+from governance.scoping import ADMINISTRATORS, COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, RestrictedManager, Role, ScopeSpec
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -290,7 +290,7 @@ class Review(models.Model):
                "opinion": VILLAGE_OFFICE,
                "approve": frozenset({Role.VILLAGE_SECRETARY}),
                # The public notice: everyone registered in the village (and the offices above it).
-               "notice": ALL_ROLES},
+               "notice": ALL_ROLES - ADMINISTRATORS},  # the public notice names residents
         owner="resident__user", owner_actions=frozenset({"view"}),
     )
 

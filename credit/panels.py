@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from governance import navigation
 from governance.models import Region
 from governance.panels import register_region_panel, register_resident_panel
-from governance.scoping import COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, user_roles
+from governance.scoping import ADMINISTRATORS, COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, user_roles
 
 from .models import CreditRecord, Grade, ResidentCredit
 
@@ -42,7 +42,8 @@ def register() -> None:
     group = _("村级信用")
     everyone_staff = STAFF_ROLES
     navigation.register(_("我的信用"), "credit:my_credit", roles={Role.RESIDENT}, group=group, order=300)
-    navigation.register(_("评议公示"), "credit:notice_list", roles=set(Role.values), group=group, order=301)
+    navigation.register(_("评议公示"), "credit:notice_list", roles=set(Role.values) - ADMINISTRATORS, group=group,
+                        order=301)
     navigation.register(_("居民信用等级"), "credit:grade_list", roles=everyone_staff, group=group, order=302)
     navigation.register(_("信用信息采集"), "credit:record_list", roles=everyone_staff, group=group, order=302)
     navigation.register(_("等级评议"), "credit:review_list", roles=MANAGERS | {Role.VILLAGE_ASSISTANT, Role.GRID_LEADER},

@@ -48,6 +48,8 @@ TOWNSHIP = frozenset({Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF})
 VILLAGE_OFFICE = frozenset({Role.VILLAGE_SECRETARY, Role.VILLAGE_ASSISTANT})
 STAFF_ROLES = COUNTY | TOWNSHIP | VILLAGE_OFFICE | {Role.GRID_LEADER}
 MANAGERS = COUNTY | TOWNSHIP | {Role.VILLAGE_SECRETARY}
+# 三员分立: the three administrators, whose roles reach no resident's data (issue #18)
+ADMINISTRATORS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 @dataclass(frozen=True)

@@ -168,3 +168,12 @@ def test_lists_cost_the_same_queries_at_10_and_100_rows(url, tree, personas, web
     grow(90)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_public_notice_reaches_no_administrator_by_virtue_of_their_role(tree, administrators, web):
+    """三员分立: the notice board names residents, so the three administrators' roles do not open it (issue #18)."""
+    make_review(make_resident(tree.A1g, name="公示人"), status="notice")
+    assert "公示人" in web(administrators.village_secretary_a1).get("/credit/notice/").content.decode()
+    for admin in (administrators.system_admin, administrators.security_admin, administrators.audit_admin):
+        page = web(admin).get("/credit/notice/").content.decode()
+        assert "公示人" not in page and "评议公示" not in web(admin).get("/").content.decode()
