@@ -11,11 +11,14 @@ action stores the key uniquely, so a retried upload never writes twice.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.utils.translation import get_language
@@ -108,3 +111,38 @@ class QueuedSubmitMixin:
                 pass
             return JsonResponse({"url": response["Location"], "message": str(self.success_message)}, status=201)
         return response
+
+
+# --- A queued submission is written once -----------------------------------------------------------
+# The phone's queue makes an idempotency key for each submission and sends it again until it has an
+# answer; the model stores it in a unique `idempotency_key` column. An action that takes one calls
+# `replayed()` first (a resend returns the first object) and writes inside `once_for_key()` (two sends at
+# once: the unique index lets one win, the other reads the winner's object).
+
+class _Once:
+    existing = None
+
+
+@contextmanager
+def once_for_key(model, key, actor, owner_field: str):
+    """One transaction that writes the object carrying `key`; when a concurrent send of the same key
+    committed first, the unique index refuses this one's row: everything written here is rolled back and
+    `.existing` is the winner's object (the caller returns it)."""
+    once = _Once()
+    try:
+        with transaction.atomic():
+            yield once
+    except IntegrityError:
+        once.existing = replayed(model, key, actor, owner_field)
+        if once.existing is None:
+            raise
+
+
+def replayed(model, key, actor, owner_field: str):
+    """The object an earlier send of the same key made, or None; another person's key is refused."""
+    if not key:
+        return None
+    found = model.objects.filter(idempotency_key=key).first()
+    if found is not None and getattr(found, owner_field) != getattr(actor, "pk", None):
+        raise ValidationError({"idempotency_key": _("提交标识无效，请重新填写后提交。")})
+    return found

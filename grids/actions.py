@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from functools import partial
 from typing import NamedTuple
 
@@ -20,6 +19,7 @@ from governance.attachments import attachment_add
 from governance.audit import audit_record, audit_record_many, notify
 from governance.errors import Conflict
 from governance.models import Household, Region, Resident
+from governance.offline import once_for_key, replayed
 from governance.scoping import MANAGERS, STAFF_ROLES, Role, load_for, region_allows, require_region, user_roles
 from governance.selectors import office_users
 
@@ -199,44 +199,15 @@ def _resolve_grid_region(region: Region) -> Region:
     return region
 
 
-class _Once:
-    existing = None
-
-
-@contextmanager
-def _once(model, key, actor, owner_field: str):
-    """One transaction that writes the object carrying `key`; when a concurrent send of the same key
-    committed first, the unique index refuses this one's row: everything written here is rolled back and
-    `.existing` is the winner's object (the caller returns it)."""
-    once = _Once()
-    try:
-        with transaction.atomic():
-            yield once
-    except IntegrityError:
-        once.existing = _replayed(model, key, actor, owner_field)
-        if once.existing is None:
-            raise
-
-
-def _replayed(model, key, actor, owner_field: str):
-    """The object an earlier send of the same key made, or None; another person's key is refused."""
-    if not key:
-        return None
-    found = model.objects.filter(idempotency_key=key).first()
-    if found is not None and getattr(found, owner_field) != actor.pk:
-        raise ValidationError({"idempotency_key": _("提交标识无效，请重新填写后提交。")})
-    return found
-
-
 def issue_report(*, actor, category: WorkCategory | None, severity: str, title: str, description: str,
                  household: Household | None = None, region: Region | None = None,
                  resident: Resident | None = None, uploads=(), idempotency_key=None) -> Issue:
     """上报: a resident for their own household, a grid member / staff for a household or grid in scope.
     `idempotency_key` (made on the phone, kept with the queued report): a second send of it returns the
     issue the first made — also when both arrive at once (the unique key decides, the loser reads it)."""
-    replayed = _replayed(Issue, idempotency_key, actor, "reporter_id")
-    if replayed is not None:
-        return replayed
+    earlier = replayed(Issue, idempotency_key, actor, "reporter_id")
+    if earlier is not None:
+        return earlier
     errors = {}
     if category is None or not isinstance(category, WorkCategory) or not category.active:
         errors["category"] = _("未知或已停用的事项类别。")
@@ -273,7 +244,7 @@ def issue_report(*, actor, category: WorkCategory | None, severity: str, title: 
     above = {r.path: r for r in Region.objects.filter(path__in=[region.village_path, region.township_path])}
     village, township = above[region.village_path], above[region.township_path]
     uploads = list(uploads or [])
-    with _once(Issue, idempotency_key, actor, "reporter_id") as once:
+    with once_for_key(Issue, idempotency_key, actor, "reporter_id") as once:
         issue = Issue.objects.create(idempotency_key=idempotency_key,
             title=title.strip()[:120], description=description.strip(), category=category, severity=severity,
             region=region, village=village, township=township, household=household, resident=resident,
@@ -669,9 +640,9 @@ def visit_log(*, actor, household: Household, notes: str, visited_on: dt.date | 
     `photo` goes with the issue raised (its handlers see it), else with the visit; `latitude`/`longitude`
     are where the phone was, when it allowed it. `idempotency_key` (made on the phone): a retried upload
     returns the visit the first one made, with its issue — never a second visit or issue."""
-    replayed = _replayed(Visit, idempotency_key, actor, "recorded_by_id")
-    if replayed is not None:
-        return replayed
+    earlier = replayed(Visit, idempotency_key, actor, "recorded_by_id")
+    if earlier is not None:
+        return earlier
     if not (notes or "").strip():
         raise ValidationError({"notes": _("请填写走访记录。")})
     visited_on = visited_on or timezone.localdate()
@@ -680,7 +651,7 @@ def visit_log(*, actor, household: Household, notes: str, visited_on: dt.date | 
     if (latitude is None) != (longitude is None) or (
             latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)):
         raise ValidationError({"latitude": _("位置无效，请重新定位或不带位置提交。")})
-    with _once(Visit, idempotency_key, actor, "recorded_by_id") as once:
+    with once_for_key(Visit, idempotency_key, actor, "recorded_by_id") as once:
         require_region(actor, household.region, STAFF_ROLES)
         grid = Grid.objects.filter(region__path=household.region.group_path).first()
         if grid is None:

@@ -23,6 +23,7 @@ from governance.attachments import attachment_add
 from governance.audit import audit_record, notify
 from governance.errors import Conflict
 from governance.models import Region, Resident
+from governance.offline import once_for_key, replayed
 from governance.scoping import (
     COUNTY, MANAGERS, STAFF_ROLES, TOWNSHIP, VILLAGE_OFFICE, Role, load_for, region_allows, require_region,
 )
@@ -121,9 +122,13 @@ def _next_number() -> str:
 
 def order_place(*, actor, item_id: int, note: str, resident: Resident | None = None, region: Region | None = None,
                 attachment=None, channel: str = Order.Channel.PORTAL, contact_name: str = "",
-                lat: Decimal | None = None, long: Decimal | None = None) -> Order:
+                lat: Decimal | None = None, long: Decimal | None = None, idempotency_key=None) -> Order:
     """A resident orders for themselves; a grid member (or village office) orders on a resident's behalf;
-    an Open311 client orders into its key's region (actor None, region given)."""
+    an Open311 client orders into its key's region (actor None, region given). `idempotency_key` (made on
+    the phone when the order waited in its queue): a resend returns the order the first send placed."""
+    replayed_order = replayed(Order, idempotency_key, actor, "placed_by_id")
+    if replayed_order is not None:
+        return replayed_order
     note = _clean_text(note, "note", _("需求说明"), 2000)
     if channel != Order.Channel.OPEN311:
         own = getattr(actor, "resident", None) if getattr(actor, "pk", None) else None
@@ -138,7 +143,7 @@ def order_place(*, actor, item_id: int, note: str, resident: Resident | None = N
             channel = Order.Channel.GRID
     if region is None:
         raise ValidationError({"region": _("请指定所在村（社区）。")})
-    with transaction.atomic():
+    with once_for_key(Order, idempotency_key, actor, "placed_by_id") as once:
         # Lock the item: a withdrawal committed a moment ago is seen, and none can slip in meanwhile.
         item = MenuItem.objects.select_for_update().select_related("category", "township").filter(pk=item_id).first()
         if item is None:
@@ -153,12 +158,13 @@ def order_place(*, actor, item_id: int, note: str, resident: Resident | None = N
             dispatch_hours=item.dispatch_hours, region=region, resident=resident,
             placed_by=actor if getattr(actor, "pk", None) else None, channel=channel, contact_name=contact_name[:50],
             note=note, lat=lat, long=long, stage_deadline=_deadline(item.dispatch_hours),
+            idempotency_key=idempotency_key,
         )
         OrderEvent.objects.create(order=order, to_status=S.PLACED, actor=order.placed_by, note=note[:500], at=order.created_at)
         if attachment is not None:
             attachment_add(actor=actor, target=order, upload=attachment)
         audit_record(actor=actor, action="order.placed", obj=order, to_state=S.PLACED)
-    return order
+    return once.existing if once.existing is not None else order
 
 
 def order_dispatch(*, actor, order_id: int, unit: Unit, note: str = "") -> Order:

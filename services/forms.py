@@ -55,6 +55,7 @@ class OrderPlaceForm(ScopedForm):
                                    help_text=_("网格员、村干部代群众下单时填写其身份证号；群众本人下单不填"))
     note = forms.CharField(label=_("需求说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     attachment = forms.FileField(label=_("照片或材料（可选）"), required=False)
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)  # made by the phone's queue
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

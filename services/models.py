@@ -113,6 +113,8 @@ class Order(models.Model):
     note = models.TextField(_("需求说明"))
     lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     long = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # made on the phone when the order waits in its queue (governance.offline): a resend is the same order
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLACED)
     stage_deadline = models.DateTimeField(_("本环节时限"), null=True, blank=True)
     # The deadline whose overdue reminder was sent (the reminder job runs twice, reminds once).

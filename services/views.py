@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from governance.attachments import attachments_of
 from governance.generic import ActionFormView, ButtonView, ObjectDetailView, ObjectListView
 from governance.models import Region
+from governance.offline import QueuedSubmitMixin
 from governance.scoping import can, is_unrestricted, user_roles
 
 from . import actions, filtersets as f, forms, rules, selectors
@@ -98,7 +99,8 @@ class MenuItemWithdrawView(ButtonView):
     success_url = MENU_ALL
 
 
-class OrderPlaceView(ActionFormView):
+class OrderPlaceView(QueuedSubmitMixin, ActionFormView):
+    """Also from a phone without signal: the order waits in the phone's queue and is placed once (issue #17)."""
     template_name = "services/order_place.html"
     object_selector = selectors.menu_item_list
     object_arg = "item_id"

@@ -173,7 +173,7 @@ def test_two_sends_of_one_key_at_the_same_moment_write_one_visit_and_one_issue(t
     actions.grids_sync()
     grid, leader, (h0, *_rest) = led_grid(tree, personas, n=1)
     key, results, barrier = uuid.uuid4(), [], threading.Barrier(2)
-    original = actions._replayed
+    original = actions.replayed
 
     def racing_replayed(model, k, actor, owner_field):  # both pass the first check before either writes
         found = original(model, k, actor, owner_field)
@@ -192,7 +192,7 @@ def test_two_sends_of_one_key_at_the_same_moment_write_one_visit_and_one_issue(t
         finally:
             connection.close()
 
-    actions._replayed = racing_replayed
+    actions.replayed = racing_replayed
     try:
         threads = [threading.Thread(target=send, name=f"send-{i}") for i in range(2)]
         for t in threads:
@@ -200,7 +200,7 @@ def test_two_sends_of_one_key_at_the_same_moment_write_one_visit_and_one_issue(t
         for t in threads:
             t.join(30)
     finally:
-        actions._replayed = original
+        actions.replayed = original
     assert len(results) == 2 and results[0].pk == results[1].pk
     assert Visit.objects.count() == 1 and Issue.objects.count() == 1
     assert results[0].issue_id == results[1].issue_id == Issue.objects.get().pk
