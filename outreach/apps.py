@@ -9,11 +9,13 @@ class OutreachConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from governance import hooks
+        from governance import hooks, villager
 
         from . import actions
 
         # Every in-portal notice also fans out to SMS / e-mail, in the notifying action's transaction.
         hooks.notice_created.append(actions.notice_fan_out)
+        # The sign-in by SMS code (issue #19) is anonymous; a signed-in villager who opens it again is sent on.
+        villager.pages("outreach:phone_sign_in", "outreach:phone_sign_in_code")
         settings.CELERY_BEAT_SCHEDULE["outreach-deliver"] = {
             "task": "outreach.deliver_due", "schedule": float(settings.OUTREACH_SWEEP_SECONDS)}

@@ -64,6 +64,8 @@ class Delivery(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)  # a claim a dead worker gives up
     last_error = models.CharField(_("原因"), max_length=300, blank=True)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    # A one-time text only this delivery carries (a sign-in code), encrypted; erased once the delivery settles.
+    secret = models.TextField(blank=True, editable=False)
 
     objects = RestrictedManager()
     scope_spec = ScopeSpec(region="notice__region", roles={"view": OFFICES}, owner="notice__sender",
@@ -108,3 +110,33 @@ class LocalMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject or self.text[:40]
+
+
+class SignInCode(models.Model):
+    """One request for an SMS sign-in code (issue #19): the number and the code only as keyed hashes, a few
+    minutes of life, one use, a few wrong tries. A number nobody registered gets a row too (and no SMS), so the
+    page and the rate limits answer the same whether the number is known or not."""
+
+    phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=11, editable=False)
+    code_hash = models.CharField(max_length=100, editable=False)  # "salt$hmac": never the code itself
+    ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True, db_index=True)
+    resident = models.ForeignKey(Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("居民"))
+    delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("投递"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    failures = models.PositiveSmallIntegerField(_("输错次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_spec = ScopeSpec(region=None, roles={"view": COUNTY})
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} #{self.pk}"

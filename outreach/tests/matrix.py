@@ -1,9 +1,12 @@
 """outreach/'s entries in the authorization matrix."""
+import datetime as dt
 import itertools
 
+from django.utils import timezone
+
 from governance.tests.fixtures import make_resident
-from governance.tests.matrix import register, register_kwarg, register_pages
-from outreach.models import Delivery, LocalMessage, Notice
+from governance.tests.matrix import PUBLIC_URL_NAMES, register, register_kwarg, register_pages
+from outreach.models import Delivery, LocalMessage, Notice, SignInCode
 
 _seq = itertools.count(1)
 
@@ -19,3 +22,8 @@ register(LocalMessage, lambda region, side, tree, p: LocalMessage.objects.create
     channel="sms", message_id=f"matrix-{next(_seq)}", to="139****0000", text="matrix"))
 register_pages("sent_notice_list", "local_outbox")
 register_kwarg("notice_detail:pk", Notice)
+register(SignInCode, lambda region, side, tree, p: SignInCode.objects.create(
+    phone_hash=f"matrix-{next(_seq)}", phone_masked="139****0000", code_hash="x$y",
+    expires_at=timezone.now() + dt.timedelta(minutes=5)))
+# The villager's sign-in by SMS code (issue #19) is for the anonymous: public like the login page.
+PUBLIC_URL_NAMES |= {"phone_sign_in", "phone_sign_in_code"}
