@@ -12,6 +12,8 @@
     }
   });
 
+  // In the capture phase: a select-all box has ticked the boxes before any form's own change listener
+  // (a bulk bar's count) runs.
   document.addEventListener("change", function (event) {
     var el = event.target;
     // <select data-autosubmit>: submit its form when the choice changes.
@@ -24,7 +26,7 @@
         box.checked = el.checked;
       });
     }
-  });
+  }, true);
 
   document.addEventListener("click", function (event) {
     var el = event.target.closest && event.target.closest("button[data-check-all], a[data-history-back]");
