@@ -7,7 +7,7 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -17,39 +17,93 @@ from django.utils.translation import gettext_lazy
 from governance import pii
 from governance.audit import audit_record
 from governance.models import AccountProfile, Region, Resident, RoleAssignment
-from governance.scoping import Role
+from governance.scoping import Role, home_region_id
 
 from . import channels, messages
 from .messages import SIGN_IN_EVENT
-from .models import Delivery, Notice, SignInCode
+from .models import Delivery, Notice, NoticePreference, SignInCode
 
 S, C = Delivery.State, Delivery.Channel
+
+
+def _preferences(event: str, user_ids) -> dict[int, set[str]]:
+    """{user id: the channels they chose} for a kind in the registry; {} for any other event (as before)."""
+    if event not in messages.KINDS or not user_ids:
+        return {}
+    forced = messages.forced_channels(event)
+    rows = NoticePreference.objects.filter(event=event, user_id__in=list(user_ids)).values_list("user_id", "channels")
+    return {uid: set(chosen) | forced for uid, chosen in rows}
 
 
 def notice_fan_out(*, notifications, title: str, body: str, url: str, event: str, residents, sender, region) -> Notice:
     """Called by governance.audit.notify() inside the notifying action's transaction: one Notice, a sent
     portal delivery per in-portal notification, and queued SMS / e-mail deliveries. The worker is woken on
-    commit; if the wake-up is lost the beat sweep finds the rows."""
+    commit; if the wake-up is lost the beat sweep finds the rows. A person with a preference for the kind
+    (NoticePreference) gets only the channels they chose, plus the portal row (the bell's Notification is
+    written whatever they chose) and, for a kind of legal weight, the SMS."""
     user_ids = {n.user_id for n in notifications}
     notice = Notice.objects.create(event=event, title=title[:200], body=body, url=url,
                                    sender=sender if getattr(sender, "pk", None) else None,
                                    region_id=getattr(region, "pk", region))
     now = timezone.now()
     rows = [Delivery(notice=notice, user_id=uid, channel=C.PORTAL, state=S.SENT, sent_at=now) for uid in user_ids]
-    people = Resident.objects.filter(Q(pk__in=list(residents)) | Q(user_id__in=user_ids))
-    for rid, uid, phone_hash in people.values_list("pk", "user_id", "phone_hash"):
+    people = list(Resident.objects.filter(Q(pk__in=list(residents)) | Q(user_id__in=user_ids))
+                  .values_list("pk", "user_id", "phone_hash"))
+    chosen = _preferences(event, user_ids | {uid for _rid, uid, _h in people if uid})
+
+    def wanted(uid, channel) -> bool:
+        return uid not in chosen or channel in chosen[uid]
+
+    for rid, uid, phone_hash in people:
+        if not wanted(uid, C.SMS):
+            continue
         state, error = (S.QUEUED, "") if phone_hash else (S.UNDELIVERABLE, _("未登记手机号"))
         rows.append(Delivery(notice=notice, resident_id=rid, user_id=uid, channel=C.SMS, state=state, last_error=error))
     from django.contrib.auth import get_user_model
 
     for uid in get_user_model().objects.filter(pk__in=user_ids).exclude(email="").values_list("pk", flat=True):
-        rows.append(Delivery(notice=notice, user_id=uid, channel=C.EMAIL))
+        if wanted(uid, C.EMAIL):
+            rows.append(Delivery(notice=notice, user_id=uid, channel=C.EMAIL))
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     if any(r.state == S.QUEUED for r in rows):
         from .tasks import deliver_due
 
         transaction.on_commit(lambda: deliver_due.delay())
     return notice
+
+
+def preferences_set(*, actor, choices: dict[str, list[str]]) -> list[NoticePreference]:
+    """The signed-in person's channels for each kind of notice named in `choices` ({event: [channel, ...]}).
+    An unknown kind or a channel the kind cannot go by is refused and nothing is written; the channels a kind
+    always goes by (messages.forced_channels) are added. One row per kind, written in one statement."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    errors = []
+    clean: dict[str, list[str]] = {}
+    for event, channels_ in (choices or {}).items():
+        kind = messages.KINDS.get(event)
+        if kind is None:
+            errors.append(_("未知的通知类别：%(k)s") % {"k": str(event)[:60]})
+            continue
+        channels_ = list(channels_ or [])
+        bad = [c for c in channels_ if c not in kind.channels]
+        if bad:
+            errors.append(_("“%(k)s”不能通过该渠道接收：%(c)s") % {"k": kind.label, "c": "、".join(str(c)[:20] for c in bad)})
+            continue
+        picked = set(channels_) | messages.forced_channels(event)
+        clean[event] = [c for c in kind.channels if c in picked]  # in the registry's order
+    if errors:
+        raise ValidationError({"choices": errors})
+    if not clean:
+        raise ValidationError({"choices": _("请至少设置一类通知。")})
+    with transaction.atomic():
+        NoticePreference.objects.bulk_create(
+            [NoticePreference(user=actor, event=event, channels=chosen) for event, chosen in clean.items()],
+            update_conflicts=True, unique_fields=["user", "event"], update_fields=["channels", "updated_at"])
+        # the kinds and channels only: nothing that identifies anyone but the actor themself
+        audit_record(actor=actor, action="outreach.preferences.set", data={"channels": clean},
+                     region_id=home_region_id(actor))
+    return list(NoticePreference.objects.restrict(actor, "view").filter(event__in=list(clean)))
 
 
 def deliveries_claim(*, limit: int, now=None) -> list[int]:

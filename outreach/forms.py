@@ -13,3 +13,40 @@ class CodeForm(forms.Form):
                             error_messages={"invalid": _("验证码是6位数字。")},
                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
                                                           "pattern": r"\d{6}", "maxlength": "6"}))
+
+
+class PreferencesForm(forms.Form):
+    """The preferences page: one multiple choice per kind of notice (messages.KINDS), named by its event. The
+    action checks what each kind may go by and adds what it always goes by; the page shows those disabled."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        from .messages import KINDS
+        from .models import Delivery, NoticePreference
+
+        super().__init__(*args, **kwargs)
+        saved = dict(NoticePreference.objects.restrict(user, "view").values_list("event", "channels")) if user else {}
+        for event, kind in KINDS.items():
+            self.fields[event] = forms.MultipleChoiceField(
+                label=kind.label, required=False, choices=Delivery.Channel.choices,
+                widget=forms.CheckboxSelectMultiple, initial=saved.get(event, list(kind.channels)))
+
+    def choices(self) -> dict[str, list[str]]:
+        return {event: list(self.cleaned_data.get(event) or []) for event in self.fields}
+
+    def rows(self) -> list[dict]:
+        """[{label, legal, errors, cells: [{channel, name, id, offered, forced, checked}]}] for the table."""
+        from .messages import KINDS, forced_channels
+        from .models import Delivery
+
+        out = []
+        for event, kind in KINDS.items():
+            bound = self[event]
+            current = {str(v) for v in (bound.value() or [])}
+            forced = forced_channels(event)
+            cells = [{"channel": value, "label": label, "name": bound.html_name,
+                      "id": f"pref-{event.replace('.', '-')}-{value}", "offered": value in kind.channels,
+                      "forced": value in forced, "checked": value in forced or value in current}
+                     for value, label in Delivery.Channel.choices]
+            out.append({"event": event, "label": kind.label, "legal": kind.legal, "errors": bound.errors,
+                        "cells": cells})
+        return out

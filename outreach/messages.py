@@ -1,14 +1,41 @@
 """Message text per event, in the recipient's language, with personal data masked."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance import pii
 
 
 SIGN_IN_EVENT = "outreach.sign_in_code"
 SIGN_IN_TITLE = "登录验证码"  # stored untranslated, like every notice title; rendered in the recipient's language
+PORTAL, SMS, EMAIL = "portal", "sms", "email"  # Delivery.Channel's values (models import this module's siblings)
+
+
+class NoticeKind(NamedTuple):
+    label: str
+    legal: bool  # carries legal weight: always by SMS to the registered phone, whatever the person chose
+    channels: tuple[str, ...]  # the channels this kind can go out by (what the preferences page offers)
+
+
+# The kinds of notice a person sets channels for (issue #19): the events the apps pass to notify(), and the
+# sign-in code. An event not listed here is fanned out as before, whatever anyone chose.
+KINDS: dict[str, NoticeKind] = {
+    "credit.notice": NoticeKind(gettext_lazy("信用等级评议公示"), True, (PORTAL, SMS, EMAIL)),
+    "credit.objection_answer": NoticeKind(gettext_lazy("信用等级异议答复"), True, (PORTAL, SMS, EMAIL)),
+    # anonymous and one-time: only ever the SMS to the registered phone (sign_in_code_send)
+    SIGN_IN_EVENT: NoticeKind(gettext_lazy("登录验证码"), True, (SMS,)),
+}
+
+
+def forced_channels(event: str) -> set[str]:
+    """What a kind always goes out by: the portal notice (governance.notify() writes the bell's Notification
+    before the outbox is asked, so its portal delivery is a record of a fact) and, for legal weight, SMS."""
+    kind = KINDS[event]
+    return {c for c in kind.channels if c == PORTAL or (c == SMS and kind.legal)}
 
 
 def _templates() -> dict[str, str]:

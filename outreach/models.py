@@ -140,3 +140,30 @@ class SignInCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone_masked} #{self.pk}"
+
+
+class NoticePreference(models.Model):
+    """The channels a person chose for one kind of notice (issue #19; the kinds: messages.KINDS). No row for a
+    kind: every channel, as before. A kind of legal weight goes by SMS to the registered phone whatever is here."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("账号"))
+    event = models.CharField(_("通知类别"), max_length=60)
+    channels = models.JSONField(_("接收渠道"), default=list)  # Delivery.Channel values
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedManager()
+    # one's own settings, and nobody else's
+    scope_spec = ScopeSpec(region=None, roles={}, owner="user", owner_actions=frozenset({"view", "change"}))
+
+    class Meta:
+        verbose_name = _("通知接收设置")
+        verbose_name_plural = _("通知接收设置")
+        ordering = ["user", "event"]
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="notice_preference_once_per_kind")]
+
+    def __str__(self) -> str:
+        from .messages import KINDS
+
+        kind = KINDS.get(self.event)
+        return str(kind.label) if kind else self.event

@@ -10,4 +10,5 @@ urlpatterns = [
     path("local-outbox/", views.LocalOutboxView.as_view(), name="local_outbox"),
     path("sign-in/", views.PhoneSignInView.as_view(), name="phone_sign_in"),
     path("sign-in/code/", views.CodeSignInView.as_view(), name="phone_sign_in_code"),
+    path("preferences/", views.PreferencesView.as_view(), name="preferences"),
 ]

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from governance.generic import ObjectDetailView, ObjectListView
+from governance.generic import ActionFormView, ObjectDetailView, ObjectListView
 
 from . import actions, forms, selectors
 
@@ -126,3 +126,25 @@ class CodeSignInView(_SignInStep):
             request.session.pop(key, None)
         messages.success(request, _("登录成功。"))
         return HttpResponseRedirect(nxt or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+class PreferencesView(ActionFormView):
+    """The signed-in person's own channels per kind of notice (issue #19), staff or villager."""
+
+    template_name = "outreach/preferences.html"
+    form_class = forms.PreferencesForm
+    action = actions.preferences_set
+    title = _("通知接收设置")
+    submit_label = _("保存设置")
+    success_message = _("通知接收设置已保存。")
+    success_url = "outreach:preferences"
+
+    def action_kwargs(self, form) -> dict:
+        return {"choices": form.choices()}
+
+    def get_context_data(self, **kwargs):
+        from .models import Delivery
+
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(rows=ctx["form"].rows(), channel_labels=[label for _v, label in Delivery.Channel.choices])
+        return ctx

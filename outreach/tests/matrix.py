@@ -4,9 +4,9 @@ import itertools
 
 from django.utils import timezone
 
-from governance.tests.fixtures import make_resident
+from governance.tests.fixtures import make_resident, make_user
 from governance.tests.matrix import PUBLIC_URL_NAMES, register, register_kwarg, register_pages
-from outreach.models import Delivery, LocalMessage, Notice, SignInCode
+from outreach.models import Delivery, LocalMessage, Notice, NoticePreference, SignInCode
 
 _seq = itertools.count(1)
 
@@ -27,3 +27,7 @@ register(SignInCode, lambda region, side, tree, p: SignInCode.objects.create(
     expires_at=timezone.now() + dt.timedelta(minutes=5)))
 # The villager's sign-in by SMS code (issue #19) is for the anonymous: public like the login page.
 PUBLIC_URL_NAMES |= {"phone_sign_in", "phone_sign_in_code"}
+# A person's own page (issue #19): no object in its URL; it reads and writes only the signed-in user's rows.
+register_pages("preferences")
+register(NoticePreference, lambda region, side, tree, p: NoticePreference.objects.create(
+    user=make_user(f"matrix-pref-{next(_seq)}"), event="credit.notice", channels=["portal", "sms"]))
